@@ -1,0 +1,1 @@
+"""Extractors: registered units that turn a parsed document into typed records."""

@@ -1,0 +1,3 @@
+"""The built-in extractors, in run order. Importing this module registers them."""
+
+from extractors import metadata  # noqa: F401  # first: the others read the document's kind and symbol

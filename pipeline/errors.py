@@ -1,0 +1,188 @@
+"""One exception hierarchy. Every message says what went wrong and what to do next."""
+
+from __future__ import annotations
+
+
+class UnpipeError(Exception):
+    """Base of every error unpipe raises on purpose; the CLI prints it as one line."""
+
+    hint: str = ""
+
+    def __init__(self, message: str, *, hint: str | None = None, document: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.document = document
+        if hint is not None:
+            self.hint = hint
+
+    def __str__(self) -> str:
+        where = f"{self.document}: " if self.document else ""
+        tail = f" ({self.hint})" if self.hint else ""
+        return f"{where}{self.message}{tail}"
+
+
+class ConfigError(UnpipeError):
+    """A setting or argument is wrong."""
+
+    hint = "check the UNPIPE_* environment variables or the command's --help"
+
+
+class BadInputError(UnpipeError):
+    """A file cannot be parsed as a text PDF. Recorded as a failed document; the run goes on."""
+
+    reason = "bad_input"
+    hint = "replace the file with a good copy of the PDF and ingest it again"
+
+
+class EmptyFileError(BadInputError):
+    reason = "empty_file"
+
+
+class NotPdfError(BadInputError):
+    reason = "not_pdf"
+    hint = "the file is not a PDF (often an HTML error page saved as .pdf); download it again"
+
+
+class CorruptPdfError(BadInputError):
+    reason = "corrupt_pdf"
+    hint = "the PDF is damaged or truncated; download it again"
+
+
+class EncryptedPdfError(BadInputError):
+    reason = "encrypted_pdf"
+    hint = "the PDF is password-protected; obtain an unprotected copy"
+
+
+class ImageOnlyPdfError(BadInputError):
+    reason = "image_only"
+    hint = "the PDF has no text layer; run OCR on it first (for example with ocrmypdf)"
+
+
+class ExtractorError(UnpipeError):
+    """An extractor failed on a document; the document is recorded as failed for that extractor."""
+
+    def __init__(self, message: str, *, extractor: str, document: str | None = None) -> None:
+        super().__init__(message, document=document, hint="report it with the document; other extractors still ran")
+        self.extractor = extractor
+
+
+class UnknownExtractorError(ConfigError):
+    """A name that is not in the extractor registry."""
+
+
+class DuplicateExtractorError(UnpipeError):
+    """Two extractors registered under one name."""
+
+    hint = "give the new extractor a name of its own"
+
+
+class StoreError(UnpipeError):
+    """The database cannot be reached or is not at the expected schema."""
+
+    hint = "check UNPIPE_DATABASE_URL and run `unpipe db upgrade`"
+
+
+class FetchError(UnpipeError):
+    """A download failed for good (after retries)."""
+
+    hint = "the run goes on; the document is retried at the next run"
+
+
+class NotFoundError(UnpipeError):
+    """A document, recommendation or other item asked for is not in the store."""
+
+    hint = "list what is stored with `unpipe docs`"
+
+
+# --- Fetching and discovery (pipeline/fetch.py, pipeline/sources.py) ---------------------------
+# Every FetchError carries a short machine-readable ``reason`` that FetchResult.reason repeats.
+
+
+class RetryableFetchError(FetchError):
+    """A failure that may pass if tried again: timeout, connection error, 5xx, 429, body cut off in transit."""
+
+    reason = "transient"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        reason: str | None = None,
+        retry_after: float | None = None,
+        document: str | None = None,
+    ) -> None:
+        super().__init__(message, document=document)
+        if reason is not None:
+            self.reason = reason
+        self.retry_after = retry_after
+        """Seconds the server asked us to wait (Retry-After), if it said."""
+
+
+class PermanentFetchError(FetchError):
+    """A failure that another immediate try would repeat: 404, refused host, redirect loop, too large."""
+
+    reason = "failed"
+
+    def __init__(self, message: str, *, reason: str | None = None, document: str | None = None) -> None:
+        super().__init__(message, document=document)
+        if reason is not None:
+            self.reason = reason
+
+
+class DocumentNotFoundError(PermanentFetchError):
+    reason = "not_found"
+    hint = "check the symbol and language; the document may not be published yet"
+
+
+class ForeignHostError(PermanentFetchError):
+    reason = "foreign_host"
+    hint = "only the hosts of UNPIPE_ODS_BASE_URL, UNPIPE_UNDL_BASE_URL and UNPIPE_JIU_BASE_URL are contacted"
+
+
+class RedirectError(PermanentFetchError):
+    reason = "too_many_redirects"
+    hint = "the site redirects in a loop; try again later or raise UNPIPE_HTTP_MAX_REDIRECTS"
+
+
+class TooLargeError(PermanentFetchError):
+    reason = "too_large"
+    hint = "raise UNPIPE_MAX_DOWNLOAD_BYTES if the file is genuine"
+
+
+class RetryAfterTooLongError(PermanentFetchError):
+    reason = "retry_after_too_long"
+    hint = "the site asked us to wait longer than UNPIPE_HTTP_MAX_RETRY_AFTER_SECONDS; the next run retries"
+
+
+class NotPdfResponseError(PermanentFetchError, NotPdfError):
+    """The server answered 200 with something that is not a PDF (often an HTML page)."""
+
+    reason = "not_pdf"
+    hint = "the site sent an HTML page instead of the PDF; the next run retries"
+
+
+class TruncatedPdfError(PermanentFetchError, CorruptPdfError):
+    """The body starts like a PDF but has no ``%%EOF`` near its end: the file was cut off."""
+
+    reason = "truncated_pdf"
+    hint = "the site served a cut-off file; the next run retries"
+
+
+class UnknownSourceError(ConfigError):
+    """A name that is not in the discovery-source registry."""
+
+
+class DuplicateSourceError(UnpipeError):
+    """Two discovery sources registered under one name."""
+
+    hint = "give the new source a name of its own"
+
+
+class SourceNotConfiguredError(ConfigError):  # like Scrapy's NotConfigured: the source switches itself off
+    """A discovery source lacks its setting (watch-list file, inbox folder); the run skips it."""
+
+
+class WatchlistError(ConfigError):
+    """The watch-list TOML file is malformed."""
+
+    hint = "see pipeline/sources.py (WatchlistSource) for the file format"

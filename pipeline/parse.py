@@ -1,0 +1,504 @@
+"""Parse stage: a PDF file becomes a ``ParsedDocument`` (pages, lines with roles, paragraphs, tables).
+
+What this stage guarantees to the extractors:
+- characters de-duplicated (Word prints bold text twice), text NFC with no spaces between CJK characters;
+- every line has a role: running headers and footers (symbol, job number, page number, barcode,
+  "Please recycle"), the page-1 masthead and footnote bodies are kept apart from the body text;
+- paragraphs rebuilt across line and page breaks, with their UN numbering split off;
+- per-page quality flags, so a scanned or garbled page is flagged rather than trusted;
+- each page is closed after reading, so memory stays flat on long documents.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import statistics
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.psparser import PSException
+from pdfplumber.utils.exceptions import PdfminerException
+
+from pipeline.document import Line, Page, PageQuality, Paragraph, ParsedDocument
+from pipeline.errors import (
+    CorruptPdfError,
+    EmptyFileError,
+    EncryptedPdfError,
+    ImageOnlyPdfError,
+    NotPdfError,
+)
+from pipeline.tables import find_tables
+from pipeline.text import cjk_share, is_cjk, join_lines, normalize_text
+
+PARSER_VERSION = "1"
+
+HEADER_BAND = 0.085  # share of the page height at the top where running headers sit
+FOOTER_BAND = 0.925  # a line starting below this share of the height is in the footer band
+MASTHEAD_BAND = 0.25
+
+_MASTHEAD_CUE = re.compile(
+    r"^(Distr\.|Original:|United Nations|General Assembly|Security Council|Economic and Social Council"
+    r"|Executive Board|联合国|大会|安全理事会|经济及社会理事会|Chinese|English|French|Spanish|Russian|Arabic"
+    r"|Limited|Restricted)",
+)
+_RUNNING = re.compile(
+    r"^(\d{1,4}\s*/\s*\d{1,4}|\d{2,4}-\d{5}.*|\*\d{5,}\*|Please recycle.*|请回收.*|[A-Z]{1,5}(/[\w.()\- ]+)+\*?|"
+    r"\d{1,4}|\d{6})$",
+    re.IGNORECASE,
+)
+_FOOTNOTE_MARK = re.compile(r"^(\d{1,3}|[*†‡§]+|[a-z])(\s|[A-Z\u4e00-\u9fff(（])")
+PARAGRAPH_NUMBER = re.compile(
+    r"^(?P<num>\d{1,3}(?:\.\d{1,3})*\.|\([a-z]{1,3}\)|\([ivx]{1,5}\)|[㈠-㈩]|[一二三四五六七八九十]{1,3}[.、．]"
+    r"|[IVX]{1,5}\.|[A-H]\.)\s*(?=\S)"
+)
+_TERMINAL = tuple(".。;；:：!?！？")
+
+
+@dataclass
+class _RawLine:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    bold: float
+    barcode: bool
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def check_pdf_file(path: Path) -> None:
+    """Reject what is plainly not a whole PDF before pdfminer sees it, with a reason a person can act on."""
+    size = path.stat().st_size
+    if size == 0:
+        raise EmptyFileError("the file is empty (0 bytes)", document=path.name)
+    with path.open("rb") as fh:
+        head = fh.read(1024)
+        fh.seek(max(0, size - 2048))
+        tail = fh.read()
+    if b"%PDF-" not in head:
+        lowered = head.lower()
+        if b"<html" in lowered or b"<!doctype" in lowered:
+            raise NotPdfError("the file is an HTML page, not a PDF", document=path.name)
+        raise NotPdfError(f"the file is not a PDF (it starts with {head[:8]!r})", document=path.name)
+    if b"%%EOF" not in tail:
+        raise CorruptPdfError("the PDF is truncated (no end-of-file marker)", document=path.name)
+
+
+def parse_pdf(path: str | Path) -> ParsedDocument:
+    """Parse one PDF. Raises a ``BadInputError`` subclass when the file cannot be read as a text PDF."""
+    path = Path(path)
+    check_pdf_file(path)
+    try:
+        pdf = pdfplumber.open(path)
+    except PdfminerException as exc:
+        raise _classify_open_error(exc, path) from None
+    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+        raise EncryptedPdfError(f"the PDF is encrypted ({exc.__class__.__name__})", document=path.name) from None
+    except (PSException, ValueError, KeyError, TypeError) as exc:
+        raise CorruptPdfError(f"the PDF cannot be opened ({exc})", document=path.name) from None
+    raw_pages: list[tuple[Page, list[_RawLine]]] = []
+    with pdf:
+        try:
+            page_objects = pdf.pages
+        except Exception as exc:  # pdfminer raises many unrelated types on a broken page tree
+            raise CorruptPdfError(f"the page tree cannot be read ({exc})", document=path.name) from None
+        for number, page in enumerate(page_objects, start=1):
+            try:
+                raw_pages.append(_read_page(page, number))
+            except Exception as exc:  # one unreadable page must not lose the others
+                raw_pages.append(_unreadable_page(page, number, exc))
+            finally:
+                page.close()
+    if not raw_pages:
+        raise CorruptPdfError("the PDF has no pages", document=path.name)
+    if all("image_only" in p.quality.flags or "empty" in p.quality.flags for p, _ in raw_pages):
+        raise ImageOnlyPdfError("no page has a text layer (image-only or blank PDF)", document=path.name)
+    pages = _assign_roles(raw_pages)
+    paragraphs = build_paragraphs(pages)
+    body = "\n".join(p.text for p in paragraphs if p.role == "body")
+    return ParsedDocument(
+        file_name=path.name,
+        sha256=sha256_file(path),
+        pages=pages,
+        paragraphs=paragraphs,
+        parser_version=PARSER_VERSION,
+        language_hint=guess_language(body),
+    )
+
+
+def _classify_open_error(exc: PdfminerException, path: Path) -> Exception:
+    cause = exc.args[0] if exc.args else exc
+    if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+        return EncryptedPdfError("the PDF is password-protected", document=path.name)
+    return CorruptPdfError(f"the PDF cannot be opened ({cause.__class__.__name__}: {cause})", document=path.name)
+
+
+def _read_page(page: Any, number: int) -> tuple[Page, list[_RawLine]]:
+    chars = page.chars
+    quality = _page_quality(page, chars)
+    keep = _printed_chars(chars)
+    deduped = page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) in keep)
+    raw_lines: list[_RawLine] = []
+    for found in deduped.extract_text_lines(x_tolerance_ratio=0.15, y_tolerance=3, return_chars=True):
+        text = normalize_text(found["text"])
+        if not text:
+            continue
+        line_chars = found["chars"]
+        sizes = [c["size"] for c in line_chars if not c["text"].isspace()] or [0.0]
+        fonts = [c.get("fontname", "") for c in line_chars]
+        bold = sum(1 for f in fonts if _is_bold(f)) / max(len(fonts), 1)
+        raw_lines.append(
+            _RawLine(
+                text=text,
+                x0=round(found["x0"], 2),
+                top=round(found["top"], 2),
+                x1=round(found["x1"], 2),
+                bottom=round(found["bottom"], 2),
+                size=round(statistics.median(sizes), 2),
+                bold=round(bold, 2),
+                barcode=any("barcode" in f.lower() for f in fonts),
+            )
+        )
+    tables = find_tables(deduped, number)
+    parsed = Page(
+        number=number,
+        width=round(float(page.width), 2),
+        height=round(float(page.height), 2),
+        lines=[],
+        tables=tables,
+        quality=quality,
+        rotation=int(getattr(page, "rotation", 0) or 0),
+    )
+    return parsed, raw_lines
+
+
+def _printed_chars(chars: list[dict[str, Any]]) -> set[int]:
+    """Ids of the characters to read: one of each overprinted copy (Word prints bold text twice), no
+    space characters (Word's positioned spaces land inside words; word gaps are measured instead)."""
+    seen: set[tuple[str, int, int]] = set()
+    keep: set[int] = set()
+    for char in chars:
+        if char["text"].isspace():
+            continue
+        key = (char["text"], round(char["x0"]), round(char["top"]))
+        if key not in seen:
+            seen.add(key)
+            keep.add(id(char))
+    return keep
+
+
+def _unreadable_page(page: Any, number: int, exc: Exception) -> tuple[Page, list[_RawLine]]:
+    quality = PageQuality(flags=["unreadable"])
+    width = float(getattr(page, "width", 0) or 0)
+    height = float(getattr(page, "height", 0) or 0)
+    return Page(number=number, width=width, height=height, lines=[], tables=[], quality=quality), []
+
+
+def _is_bold(fontname: str) -> bool:
+    name = fontname.lower()
+    return any(mark in name for mark in ("bold", "black", "heavy", ",b", "-b", "semibold"))
+
+
+def _page_quality(page: Any, chars: list[dict[str, Any]]) -> PageQuality:
+    count = len(chars)
+    cid = sum(1 for c in chars if c["text"].startswith("(cid:"))
+    replacement = sum(1 for c in chars if "\ufffd" in c["text"])
+    area = float(page.width) * float(page.height) or 1.0
+    image_area = 0.0
+    for image in page.images:
+        x0, x1 = max(image["x0"], 0), min(image["x1"], float(page.width))
+        top, bottom = max(image["top"], 0), min(image["bottom"], float(page.height))
+        image_area += max(0.0, x1 - x0) * max(0.0, bottom - top)
+    image_share = min(1.0, image_area / area)
+    flags: list[str] = []
+    if count == 0:
+        flags.append("image_only" if image_share > 0.3 else "empty")
+    elif image_share > 0.6:
+        flags.append("scanned")  # a page image with a text layer over it: OCR output, not to be trusted
+    if count and cid / count > 0.05:
+        flags.append("cid_garbage")
+    if count and replacement / count > 0.02:
+        flags.append("replacement_chars")
+    return PageQuality(
+        chars=count,
+        cid_share=round(cid / count, 4) if count else 0.0,
+        replacement_share=round(replacement / count, 4) if count else 0.0,
+        image_area_share=round(image_share, 4),
+        flags=flags,
+    )
+
+
+def _assign_roles(raw_pages: list[tuple[Page, list[_RawLine]]]) -> list[Page]:
+    """Give every line a role: masthead, header, footer, footnote or body."""
+    body_size = _body_font_size(line for _, lines in raw_pages for line in lines)
+    pages: list[Page] = []
+    for page, raw_lines in raw_pages:
+        roles = ["body"] * len(raw_lines)
+        for i, line in enumerate(raw_lines):
+            if line.barcode or (_in_band(line, page) and len(line.text) <= 100 and _looks_running(line.text)):
+                roles[i] = "header" if line.top < page.height / 2 else "footer"
+        if page.number == 1:
+            _mark_masthead(raw_lines, roles, page)
+        _mark_footnotes(raw_lines, roles, page, body_size)
+        page.lines = [
+            Line(text=line.text, bbox=(line.x0, line.top, line.x1, line.bottom), size=line.size,
+                 bold=line.bold, role=role)  # type: ignore[arg-type]
+            for line, role in zip(raw_lines, roles, strict=True)
+        ]
+        pages.append(page)
+    return pages
+
+
+def _in_band(line: _RawLine, page: Page) -> bool:
+    return line.bottom <= page.height * HEADER_BAND or line.top >= page.height * FOOTER_BAND
+
+
+def _looks_running(text: str) -> bool:
+    """Running header/footer text: symbol, page number, job number, stamp, or a combination of them."""
+    parts = re.split(r"\s{1,}(?=\d{1,4}\s*/\s*\d|\d{2,4}-\d{5}|\(\w\)\s*\d{6})", text)
+    return all(_RUNNING.match(part.strip()) for part in parts if part.strip()) or bool(
+        re.fullmatch(r"(\d{1,4}/\d{1,4}\s+)?\d{2,4}-\d{5}\s*(\([A-Z]\))?(\s*\d{6})?(\s+\d{1,4}/\d{1,4})?", text)
+    )
+
+
+def _body_font_size(lines: Iterable[_RawLine]) -> float:
+    weights: Counter[float] = Counter()
+    for line in lines:
+        weights[round(line.size * 2) / 2] += len(line.text)
+    return weights.most_common(1)[0][0] if weights else 10.0
+
+
+def _mark_masthead(lines: list[_RawLine], roles: list[str], page: Page) -> None:
+    """On page 1, the UN masthead (organ, symbol, distribution, date, original language) sits at the top."""
+    cue_bottoms = [
+        line.bottom
+        for line, role in zip(lines, roles, strict=True)
+        if role == "body" and line.top < page.height * MASTHEAD_BAND and _MASTHEAD_CUE.match(line.text)
+    ]
+    if not cue_bottoms:
+        return
+    limit = max(cue_bottoms) + 2
+    for i, line in enumerate(lines):
+        if roles[i] == "body" and line.top <= limit:
+            roles[i] = "masthead"
+
+
+def _mark_footnotes(lines: list[_RawLine], roles: list[str], page: Page, body_size: float) -> None:
+    """Small-print lines at the foot of the body, starting with a footnote mark, are footnote bodies."""
+    order = sorted((i for i, r in enumerate(roles) if r == "body"), key=lambda i: lines[i].top)
+    block: list[int] = []
+    for i in reversed(order):
+        line = lines[i]
+        if line.size <= body_size - 0.75 and line.top > page.height * 0.45:
+            block.append(i)
+        else:
+            break
+    if not block:
+        return
+    block.reverse()
+    if _FOOTNOTE_MARK.match(lines[block[0]].text):
+        for i in block:
+            roles[i] = "footnote"
+
+
+def build_paragraphs(pages: list[Page]) -> list[Paragraph]:
+    """Rebuild paragraphs from body lines, across line and page breaks; footnotes and masthead apart."""
+    vocabulary = _vocabulary(pages)
+    gap = _typical_line_gap(pages)
+    paragraphs: list[Paragraph] = []
+    open_body: _Builder | None = None
+    for page in pages:
+        current: _Builder | None = None
+        previous: Line | None = None
+        for role in ("masthead", "footnote"):
+            paragraphs.extend(_simple_paragraphs(page, role, gap, vocabulary))
+        body_lines = sorted((ln for ln in page.lines if ln.role == "body"), key=lambda ln: (ln.bbox[1], ln.bbox[0]))
+        for line in body_lines:
+            if previous is None:
+                if open_body is not None and _continues_across_pages(open_body, line):
+                    current = open_body
+                else:
+                    current = _Builder.start(line, page.number)
+                    paragraphs.append(current.paragraph)
+            elif _starts_new_paragraph(previous, line, gap):
+                current = _Builder.start(line, page.number)
+                paragraphs.append(current.paragraph)
+            else:
+                assert current is not None
+                current.add(line, page.number, vocabulary)
+            previous = line
+        if current is not None:
+            open_body = current
+    for paragraph in paragraphs:
+        _finish(paragraph)
+    return [p for p in paragraphs if p.text or p.number]
+
+
+class _Builder:
+    """Accumulates the lines of one paragraph."""
+
+    def __init__(self, paragraph: Paragraph, last: Line, sizes: list[float], bolds: list[float]) -> None:
+        self.paragraph = paragraph
+        self.last = last
+        self.sizes = sizes
+        self.bolds = bolds
+
+    @classmethod
+    def start(cls, line: Line, page: int, role: str = "body") -> _Builder:
+        number, text = split_number(line.text)
+        paragraph = Paragraph(
+            text=text, page=page, bbox=line.bbox, role=role, number=number,  # type: ignore[arg-type]
+            size=line.size, bold=line.bold, end_page=page,
+        )
+        return cls(paragraph, line, [line.size], [line.bold])
+
+    def add(self, line: Line, page: int, vocabulary: set[str]) -> None:
+        p = self.paragraph
+        p.text = join_lines(p.text, line.text, keep_hyphen=_keep_hyphen(p.text, line.text, vocabulary))
+        if page == p.page:
+            x0, top, x1, bottom = p.bbox
+            p.bbox = (min(x0, line.bbox[0]), top, max(x1, line.bbox[2]), max(bottom, line.bbox[3]))
+        p.end_page = page
+        self.sizes.append(line.size)
+        self.bolds.append(line.bold)
+        p.size = round(statistics.median(self.sizes), 2)
+        p.bold = round(sum(self.bolds) / len(self.bolds), 2)
+        self.last = line
+
+
+def split_number(text: str) -> tuple[str | None, str]:
+    """Split UN paragraph numbering (``12.``, ``(a)``, ``㈠``, ``二.``) from the start of a line."""
+    match = PARAGRAPH_NUMBER.match(text)
+    if not match:
+        return None, text
+    return match.group("num"), text[match.end():]
+
+
+def _starts_new_paragraph(previous: Line, line: Line, gap: float) -> bool:
+    space = line.bbox[1] - previous.bbox[3]
+    if space > gap + 0.4 * max(line.size, previous.size) or space < -2:
+        return True
+    if abs(line.size - previous.size) > 0.9:
+        return True
+    if PARAGRAPH_NUMBER.match(line.text) and (
+        previous.text.endswith(_TERMINAL) or space > gap + 1.5
+    ):
+        return True
+    return bool(previous.bold >= 0.9 > line.bold + 0.5 and len(previous.text) < 120 and space > gap + 1)
+
+
+def _continues_across_pages(builder: _Builder, line: Line) -> bool:
+    """A paragraph runs on to the next page when it did not end a sentence and the next line is no new item."""
+    paragraph = builder.paragraph
+    if paragraph.role != "body" or not paragraph.text or paragraph.text.endswith(_TERMINAL):
+        return False
+    if PARAGRAPH_NUMBER.match(line.text):
+        return False
+    return abs(line.size - builder.last.size) <= 0.9
+
+
+def _simple_paragraphs(page: Page, role: str, gap: float, vocabulary: set[str]) -> list[Paragraph]:
+    """Masthead and footnote lines: a new paragraph at each footnote mark or wide gap."""
+    result: list[Paragraph] = []
+    current: _Builder | None = None
+    previous: Line | None = None
+    for line in (ln for ln in page.lines if ln.role == role):
+        new = previous is None or line.bbox[1] - previous.bbox[3] > gap + 0.4 * line.size
+        if role == "footnote" and _FOOTNOTE_MARK.match(line.text) and previous is not None:
+            new = new or line.bbox[0] <= previous.bbox[0] + 1
+        if new or current is None:
+            current = _Builder.start(line, page.number, role)
+            current.paragraph.number = None
+            current.paragraph.text = line.text
+            result.append(current.paragraph)
+        else:
+            current.add(line, page.number, vocabulary)
+        previous = line
+    return result
+
+
+def _finish(paragraph: Paragraph) -> None:
+    paragraph.text = normalize_text(paragraph.text)
+    if paragraph.role == "body" and paragraph.number is None and _is_heading(paragraph):
+        paragraph.role = "heading"
+
+
+def _is_heading(paragraph: Paragraph) -> bool:
+    return len(paragraph.text) < 160 and paragraph.bold >= 0.8 and not paragraph.text.endswith((".", "。"))
+
+
+def _typical_line_gap(pages: list[Page]) -> float:
+    """The usual space between two lines of one paragraph (the mode over the document)."""
+    gaps: Counter[float] = Counter()
+    for page in pages:
+        body = sorted((ln for ln in page.lines if ln.role == "body"), key=lambda ln: ln.bbox[1])
+        for a, b in zip(body, body[1:], strict=False):
+            space = b.bbox[1] - a.bbox[3]
+            if 0 <= space < 20 and abs(a.size - b.size) < 0.5:
+                gaps[round(space * 2) / 2] += 1
+    return gaps.most_common(1)[0][0] if gaps else 2.0
+
+
+def _vocabulary(pages: list[Page]) -> set[str]:
+    words: set[str] = set()
+    for page in pages:
+        for line in page.lines:
+            words.update(w.lower() for w in re.findall(r"[A-Za-z][A-Za-z-]+[A-Za-z]", line.text))
+    return words
+
+
+def _keep_hyphen(previous: str, following: str, vocabulary: set[str]) -> bool:
+    """Keep a line-end hyphen unless the document spells the joined word without it elsewhere."""
+    if not previous.endswith("-"):
+        return True
+    head = re.search(r"([A-Za-z]+)-$", previous)
+    tail = re.match(r"([A-Za-z]+)", following)
+    if not head or not tail:
+        return True
+    joined = (head.group(1) + tail.group(1)).lower()
+    hyphenated = f"{head.group(1)}-{tail.group(1)}".lower()
+    return not (joined in vocabulary and hyphenated not in vocabulary)
+
+
+_STOPWORDS = {
+    "en": {"the", "and", "of", "to", "in", "is", "that", "for", "with", "on"},
+    "fr": {"le", "la", "les", "et", "des", "du", "est", "que", "pour", "dans"},
+    "es": {"el", "la", "los", "las", "y", "del", "que", "para", "por", "con"},
+}
+
+
+def guess_language(text: str) -> str | None:
+    """The language of a text from its script, and for Latin script from common words."""
+    sample = text[:20000]
+    letters = [c for c in sample if c.isalpha()]
+    if not letters:
+        return None
+    if cjk_share(sample) > 0.2:
+        return "zh"
+    arabic = sum(1 for c in letters if "\u0600" <= c <= "\u06ff")
+    cyrillic = sum(1 for c in letters if "\u0400" <= c <= "\u04ff")
+    if arabic > len(letters) * 0.3:
+        return "ar"
+    if cyrillic > len(letters) * 0.3:
+        return "ru"
+    words = Counter(w.lower() for w in re.findall(r"[A-Za-zÀ-ÿ]+", sample))
+    scores = {lang: sum(words[w] for w in stop) for lang, stop in _STOPWORDS.items()}
+    best = max(scores, key=lambda lang: scores[lang])
+    return best if scores[best] else None
+
+
+__all__ = ["PARSER_VERSION", "build_paragraphs", "guess_language", "is_cjk", "parse_pdf", "split_number"]
