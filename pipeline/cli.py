@@ -7,6 +7,7 @@ Heavy imports (pdfplumber, spaCy, jieba, SQLAlchemy, Prefect) happen inside comm
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -47,6 +48,17 @@ def clean_errors(func: F) -> F:
         except UnpipeError as exc:
             err_console.print(f"[red]error:[/red] {exc}", highlight=False)
             raise typer.Exit(1) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if os.environ.get("UNPIPE_DEBUG"):
+                raise
+            err_console.print(
+                f"[red]internal error:[/red] {type(exc).__name__}: {exc} "
+                "(a bug: please report it; UNPIPE_DEBUG=1 shows the traceback)",
+                highlight=False,
+            )
+            raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -82,6 +94,105 @@ def extract(
     err_console.print(f"{ok} record(s) written to {out}, {failed} failed", highlight=False)
     if failed:
         raise typer.Exit(1)
+
+
+db_app = typer.Typer(help="Database schema commands.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+@clean_errors
+def db_upgrade() -> None:
+    """Create or migrate the store's schema to the newest version.
+
+    Example: UNPIPE_DATABASE_URL=postgresql+psycopg://localhost/unpipe unpipe db upgrade
+    """
+    from pipeline.db import open_store
+
+    engine = open_store()
+    console.print(f"schema is current at {engine.url.render_as_string(hide_password=True)}")
+
+
+@app.command()
+@clean_errors
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="PDF files or folders of PDFs.")],
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Parse, extract and store PDFs (files or folders). Re-ingesting the same file changes nothing.
+
+    Example: unpipe ingest samples/
+    """
+    from rich.progress import Progress
+
+    from pipeline.db import open_store
+    from pipeline.filestore import default_store
+    from pipeline.ingest import find_pdfs, ingest_paths
+
+    engine = open_store()
+    files = list(find_pdfs(paths))
+    with Progress(console=err_console, disable=quiet, transient=True) as progress:
+        task = progress.add_task("ingesting", total=len(files))
+
+        def advance(path: Path, result: Any) -> None:
+            progress.update(task, advance=1, description=path.name)
+            if result.status == "failed" or result.reason:
+                err_console.print(f"[red]failed:[/red] {path}: {result.reason}", highlight=False)
+
+        summary = ingest_paths(engine, files, default_store(), on_progress=advance)
+    counts = summary.counts
+    console.print(
+        f"{len(summary.results)} file(s): {counts['inserted']} inserted, {counts['updated']} updated, "
+        f"{counts['unchanged']} unchanged, {len(summary.failures)} failed",
+        highlight=False,
+    )
+    _print_documents([result.document_id for _, result in summary.results])
+    if summary.failures:
+        raise typer.Exit(1)
+
+
+def _print_documents(ids: list[int] | None = None) -> None:
+    from rich.table import Table
+
+    from pipeline.db import open_store
+    from pipeline.queries import list_documents
+
+    rows = [d for d in list_documents(open_store()) if ids is None or d.id in ids]
+    table = Table("symbol", "lang", "kind", "date", "pages", "recs", "status rows", "tables", "refs", "state")
+    for d in rows:
+        state = d.status if d.status != "failed" else f"failed: {d.reason}"
+        table.add_row(d.symbol or "—", d.language or "—", d.kind or "—", d.date or "—", str(d.pages or "—"),
+                      str(d.recommendations), str(d.status_entries), str(d.tables), str(d.references), state)
+    console.print(table)
+
+
+@app.command()
+@clean_errors
+def docs(
+    failed: Annotated[bool, typer.Option("--failed", help="Only documents that failed, with the reason.")] = False,
+) -> None:
+    """List stored documents with what was extracted from each.
+
+    Example: unpipe docs --failed
+    """
+    from pipeline.db import open_store
+    from pipeline.queries import list_documents
+
+    ids = [d.id for d in list_documents(open_store(), status="failed" if failed else None)]
+    _print_documents(ids)
+
+
+@app.command()
+@clean_errors
+def extractors() -> None:
+    """List the registered extractors (name and version), in run order.
+
+    Example: unpipe extractors
+    """
+    from extractors.registry import all_extractors
+
+    for extractor in all_extractors():
+        console.print(f"{extractor.name}\t{extractor.version}", highlight=False)
 
 
 def main() -> None:

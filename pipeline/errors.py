@@ -99,9 +99,11 @@ class NotFoundError(UnpipeError):
 
 
 class RetryableFetchError(FetchError):
-    """A failure that may pass if tried again: timeout, connection error, 5xx, 429, body cut off in transit."""
+    """A failure that may pass if tried again: timeout, connection error, 5xx, 429, body cut in transit."""
 
     reason = "transient"
+    attempts = 1
+    """How many tries were made before giving up (set by the retry loop)."""
 
     def __init__(
         self,
@@ -122,6 +124,7 @@ class PermanentFetchError(FetchError):
     """A failure that another immediate try would repeat: 404, refused host, redirect loop, too large."""
 
     reason = "failed"
+    attempts = 1
 
     def __init__(self, message: str, *, reason: str | None = None, document: str | None = None) -> None:
         super().__init__(message, document=document)

@@ -187,7 +187,9 @@ def default_store(settings: Settings | None = None) -> FileStore:
     return FileStore((settings or get_settings()).file_store_dir)
 
 
-def put(source: bytes | os.PathLike[str] | str, *, move: bool = False, settings: Settings | None = None) -> StoredFile:
+def put(
+    source: bytes | os.PathLike[str] | str, *, move: bool = False, settings: Settings | None = None
+) -> StoredFile:
     """Store bytes or a file in the default store (see ``FileStore.put``)."""
     return default_store(settings).put(source, move=move)
 
@@ -223,7 +225,14 @@ def _make_readable(path: Path) -> None:
 # --- Human-readable file names ------------------------------------------------------------------
 
 _PLAIN_SYMBOL = re.compile(r"[A-Za-z0-9][A-Za-z0-9./-]*")
-_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+_WINDOWS_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(1, 10)),
+    *(f"LPT{i}" for i in range(1, 10)),
+}
 _MAX_PLAIN = 100
 _MAX_SLUG = 80
 

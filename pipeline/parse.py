@@ -331,6 +331,7 @@ def build_paragraphs(pages: list[Page]) -> list[Paragraph]:
             if previous is None:
                 if open_body is not None and _continues_across_pages(open_body, line):
                     current = open_body
+                    current.add(line, page.number, vocabulary)  # the run-on line itself belongs to it
                 else:
                     current = _Builder.start(line, page.number)
                     paragraphs.append(current.paragraph)

@@ -58,7 +58,7 @@ class Settings(BaseSettings):
         200_000_000, gt=0, description="Largest file accepted from a download; larger ones fail."
     )
     http_max_redirects: int = Field(
-        5, ge=0, description="Most redirects followed for one request; a loop or a longer chain fails the download."
+        5, ge=0, description="Most redirects followed for one request; a loop or a longer chain fails it."
     )
     http_user_agent: str = Field(
         "unpipe/0.1 (UN oversight documents pipeline)",
@@ -73,7 +73,7 @@ class Settings(BaseSettings):
     watchlist_miss_limit: int = Field(
         3,
         ge=1,
-        description="Consecutive missing numbers after which a watch-list series (A/80/7/Add.*) is taken as ended.",
+        description="Consecutive missing numbers after which a watch-list series (A/80/7/Add.*) has ended.",
     )
     watchlist_file: Path | None = Field(
         None, description="TOML file listing wanted symbols and series patterns for the watch-list source."
