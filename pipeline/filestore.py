@@ -123,7 +123,7 @@ class FileStore:
         """Remove temporary files left by a crash; returns how many were removed."""
         removed = 0
         if self.root.is_dir():
-            for path in self.root.glob(f"*/{_TEMP_PREFIX}*"):
+            for path in [*self.root.glob(f"{_TEMP_PREFIX}*"), *self.root.glob(f"*/{_TEMP_PREFIX}*")]:
                 with contextlib.suppress(FileNotFoundError):
                     path.unlink()
                     removed += 1

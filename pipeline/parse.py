@@ -58,6 +58,8 @@ PARAGRAPH_NUMBER = re.compile(
     r"|[IVX]{1,5}\.|[A-H]\.)\s*(?=\S)"
 )
 _TERMINAL = tuple(".。;；:：!?！？")
+_LEADER = re.compile(r"(?:\s?[.·]){4,}\s?|…{2,}")
+_SEPARATOR = re.compile(r"^[_\-–—]{5,}$")
 
 
 @dataclass
@@ -154,7 +156,7 @@ def _read_page(page: Any, number: int) -> tuple[Page, list[_RawLine]]:
     deduped = page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) in keep)
     raw_lines: list[_RawLine] = []
     for found in deduped.extract_text_lines(x_tolerance_ratio=0.15, y_tolerance=3, return_chars=True):
-        text = normalize_text(found["text"])
+        text = normalize_text(_LEADER.sub(" ", found["text"]))  # table-of-contents dot leaders are layout
         if not text:
             continue
         line_chars = found["chars"]
@@ -300,6 +302,13 @@ def _mark_masthead(lines: list[_RawLine], roles: list[str], page: Page) -> None:
 def _mark_footnotes(lines: list[_RawLine], roles: list[str], page: Page, body_size: float) -> None:
     """Small-print lines at the foot of the body, starting with a footnote mark, are footnote bodies."""
     order = sorted((i for i, r in enumerate(roles) if r == "body"), key=lambda i: lines[i].top)
+    separators = [i for i in order if _SEPARATOR.match(lines[i].text) and lines[i].top > page.height * 0.3]
+    if separators:  # Word's footnote separator: what follows it on the page is footnotes
+        first = separators[-1]
+        for i in order:
+            if lines[i].top >= lines[first].top:
+                roles[i] = "footnote"
+        return
     block: list[int] = []
     for i in reversed(order):
         line = lines[i]
@@ -417,7 +426,7 @@ def _simple_paragraphs(page: Page, role: str, gap: float, vocabulary: set[str]) 
     result: list[Paragraph] = []
     current: _Builder | None = None
     previous: Line | None = None
-    for line in (ln for ln in page.lines if ln.role == role):
+    for line in (ln for ln in page.lines if ln.role == role and not _SEPARATOR.match(ln.text)):
         new = previous is None or line.bbox[1] - previous.bbox[3] > gap + 0.4 * line.size
         if role == "footnote" and _FOOTNOTE_MARK.match(line.text) and previous is not None:
             new = new or line.bbox[0] <= previous.bbox[0] + 1

@@ -8,6 +8,11 @@ import pytest
 
 from tests.corpus import CORPUS
 
+# The stand-in UN sites (ODS, Digital Library, JIU) on 127.0.0.1: see tests/standin.py.
+from tests.standin import standin, standin_server, standin_settings
+
+__all__ = ["corpus_dir", "standin", "standin_server", "standin_settings"]
+
 
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:

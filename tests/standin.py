@@ -10,7 +10,7 @@ One server plays three sites (point ods_base_url, undl_base_url and jiu_base_url
 - Digital Library: ``GET /search?p=QUERY&of=xm&rg=N&jrec=START&sort=latest`` answers MARCXML for
   the catalog (one record per served symbol, newest first, paged). The query language understood is
   the subset the undl source sends: ``field:"pattern*"`` (whole-value match, ``*`` wildcard),
-  ``field:'phrase'`` (substring), joined by `` or ``, optionally ``(…) and 269__a:FROM->TO``.
+  ``field:'phrase'`` (substring), joined by `` or ``.
 - JIU: ``GET /content/reports?page=N`` (0-based) lists JIU reports and notes as an HTML table
   (see ``sources.JiuSource`` for the shape), with links to the PDFs under ``/sites/www.unjiu.org/…``.
 
@@ -25,6 +25,7 @@ import fnmatch
 import hashlib
 import html
 import re
+import sys
 import threading
 import time
 import zlib
@@ -35,11 +36,12 @@ from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 import pytest
 
-CORPUS = Path("/work/shared/corpus")
+from tests.corpus import CORPUS
+
 JIU_FILES = "/sites/www.unjiu.org/files/jiu_document_files/products"
 LANGUAGE_NAMES = {
     "ar": "Arabic",
@@ -147,7 +149,12 @@ def _sources_table(corpus: Path) -> dict[str, tuple[str, str]]:
         for row in csv.DictReader(fh, delimiter="\t"):
             stem = Path(row["file"]).stem
             symbol = re.sub(r"\s*\[[^]]*\]$", "", row.get("symbol") or "").strip()
-            if symbol and not symbol.startswith("none") and "," not in symbol and "per filename" not in symbol:
+            if (
+                symbol
+                and not symbol.startswith("none")
+                and "," not in symbol
+                and "per filename" not in symbol
+            ):
                 table[stem] = (symbol, row.get("kind") or "")
     return table
 
@@ -160,6 +167,23 @@ def _author_for(symbol: str, kind: str) -> tuple[str | None, str]:
     if kind.startswith("SG"):
         return SECRETARY_GENERAL, "110"
     return None, "710"
+
+
+_KIND_OVERRIDES = {"A/77/256/Add.1": "SG note", "WO/PBC/34/6": "agency report on JIU recommendations"}
+
+
+def _title_for(symbol: str, kind: str) -> str:
+    """A plausible catalog title; some have a subtitle (MARC 245 $b) after ": "."""
+    if kind.startswith("JIU"):
+        return f"Review of management and administration ({symbol}): report of the Joint Inspection Unit"
+    if kind.startswith("ACABQ"):
+        return (
+            f"Proposed programme budget ({symbol}): "
+            "report of the Advisory Committee on Administrative and Budgetary Questions"
+        )
+    if kind.startswith("SG"):
+        return f"Oversight matters ({symbol}): report of the Secretary-General"
+    return f"{(kind or 'document')[:1].upper()}{(kind or 'document')[1:]} {symbol}"
 
 
 def _synthetic_date(symbol: str) -> date:
@@ -207,11 +231,11 @@ class StandIn:
                 entry = self._catalog.get(symbol)
                 if entry is None:
                     record_id += 1
+                    kind = kind or _KIND_OVERRIDES.get(symbol, "")
                     author, author_field = _author_for(symbol, kind)
-                    label = kind or "document"
                     entry = CatalogEntry(
                         symbol=symbol,
-                        title=f"{label.capitalize()} {symbol}",
+                        title=_title_for(symbol, kind),
                         date=_synthetic_date(symbol),
                         author=author,
                         languages=[],
@@ -318,7 +342,9 @@ class StandIn:
         return int(self._server.server_address[1])
 
     def ods_path(self, symbol: str, language: str) -> str:
-        return "/api/symbol/access?" + urlencode({"s": symbol, "l": language, "t": "pdf"}, quote_via=quote, safe="/")
+        return "/api/symbol/access?" + urlencode(
+            {"s": symbol, "l": language, "t": "pdf"}, quote_via=quote, safe="/"
+        )
 
     def file_path(self, symbol: str, language: str) -> str:
         return f"/files/{language}/{quote(symbol, safe='')}.pdf"
@@ -435,11 +461,13 @@ class StandIn:
         if (page + 1) * size < len(entries):
             pager = (
                 '<nav class="pager"><ul class="pager__items">'
-                f'<li class="pager__item pager__item--next"><a href="?page={page + 1}" rel="next">Next ›</a></li>'
+                '<li class="pager__item pager__item--next">'
+                f'<a href="?page={page + 1}" rel="next">Next ›</a></li>'
                 "</ul></nav>"
             )
         body = (
-            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Reports | JIU</title></head>\n"
+            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            "<title>Reports | JIU</title></head>\n"
             '<body><main><h1>Reports and notes</h1>\n<table class="views-table jiu-reports">\n'
             "  <thead><tr><th>Symbol</th><th>Title</th><th>Year</th><th>Documents</th></tr></thead>\n"
             "  <tbody>\n" + "\n".join(rows) + "\n  </tbody>\n</table>\n" + pager + "</main></body></html>\n"
@@ -480,11 +508,6 @@ _TERM = re.compile(r"""(\d{3})__([a-z]):(?:"([^"]*)"|'([^']*)')""")
 def _query_matches(query: str, entry: CatalogEntry) -> bool:
     """The subset of Invenio search syntax the undl source sends (see module docstring)."""
     query = query.strip()
-    date_range: tuple[str, str] | None = None
-    if m := re.fullmatch(r"\((.*)\) and 269__a:(\S+)->(\S+)", query):
-        query, date_range = m.group(1), (m.group(2), m.group(3))
-    if date_range and not date_range[0] <= entry.date.isoformat() <= date_range[1]:
-        return False
     if not query:
         return True
     for term in query.split(" or "):
@@ -511,8 +534,6 @@ class _Server(ThreadingHTTPServer):
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Clients hanging up (timeouts, early closes) are expected here; stay quiet about them."""
-        import sys
-
         exc = sys.exc_info()[1]
         if isinstance(exc, ConnectionError | TimeoutError):
             return
@@ -541,7 +562,9 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         if status != 304:
-            self.send_header("Content-Length", str(declared_length if declared_length is not None else len(body)))
+            self.send_header(
+                "Content-Length", str(declared_length if declared_length is not None else len(body))
+            )
         if declared_length is not None:
             self.send_header("Connection", "close")
             self.close_connection = True
@@ -597,10 +620,14 @@ class _Handler(BaseHTTPRequestHandler):
         standin = self.server.standin
         here = path + ("?" + query if query else "")
         if fault.kind == "status":
-            self.reply(fault.status, f"HTTP {fault.status}".encode(), {"Content-Type": "text/plain", **fault.headers})
+            self.reply(
+                fault.status, f"HTTP {fault.status}".encode(), {"Content-Type": "text/plain", **fault.headers}
+            )
         elif fault.kind == "retry_after":
             status = fault.status if fault.status in (429, 503) else 429
-            self.reply(status, b"Too many requests", {"Retry-After": fault.retry_after, "Content-Type": "text/plain"})
+            self.reply(
+                status, b"Too many requests", {"Retry-After": fault.retry_after, "Content-Type": "text/plain"}
+            )
         elif fault.kind == "slow":
             standin._stopping.wait(fault.delay)
             return False
@@ -641,8 +668,6 @@ class _Handler(BaseHTTPRequestHandler):
             standin._doc_response(self, doc, fault, head)
         elif path.startswith("/files/"):
             m = re.fullmatch(r"/files/([a-z]{2})/(.+)\.pdf", path)
-            from urllib.parse import unquote
-
             doc = standin._docs.get((unquote(m.group(2)), m.group(1))) if m else None
             if doc is None:
                 self.reply(404, b"Not found", {"Content-Type": "text/plain"})
@@ -659,7 +684,9 @@ class _Handler(BaseHTTPRequestHandler):
             status, body, ctype = standin._marcxml(params)
             self.reply(status, body, {"Content-Type": ctype}, head=head)
         elif path == "/content/reports":
-            self.reply(200, standin._jiu_page(params), {"Content-Type": "text/html; charset=utf-8"}, head=head)
+            self.reply(
+                200, standin._jiu_page(params), {"Content-Type": "text/html; charset=utf-8"}, head=head
+            )
         else:
             self.reply(404, b"Not found", {"Content-Type": "text/plain"})
 

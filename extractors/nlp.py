@@ -1,0 +1,217 @@
+"""Language tools for the recommendation extractors: blank spaCy pipelines and cue-phrase matchers.
+
+Why blank pipelines: no trained model can be downloaded here, and the cues that mark a recommendation
+("The Advisory Committee recommends", "行预咨委会建议", "reiterates its recommendation") are fixed
+phrases of UN drafting, which token patterns catch reliably. Chinese is segmented with jieba; a few
+UN organ names are added to jieba's dictionary so that "行预咨委会" stays one token wherever it stands.
+Symbols, numbers and dates are not matched on tokens (jieba splits ``A/76/7/Add.29``): the callers
+find them with regular expressions on the text.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+
+# Organ names jieba would otherwise split or merge with their neighbours ("行预/咨/委会", "委会建议").
+ZH_WORDS = (
+    "行预咨委会", "咨询委员会", "行政和预算问题咨询委员会", "委员会", "秘书长", "大会", "联检组", "检查专员",
+    "审计委员会", "行政首长", "立法机关", "理事机构", "会员国", "第五委员会", "方案协调委员会", "独立审计咨询委员会",
+)
+
+# Adverbs that may stand between the Committee and its verb ("The Committee therefore recommends").
+EN_ADVERBS = ("also", "further", "therefore", "accordingly", "thus", "again", "once", "hence", "nevertheless",
+              "however", "consequently", "furthermore", "moreover", "strongly", "once again")
+ZH_ADVERBS = ("还", "也", "亦", "因此", "因而", "故", "进一步", "再次", "再度", "则", "谨", "仍", "仍然", "遂",
+              "同时", "据此", "为此", "所以", "此外", "另外", "不")
+
+ACTOR_LABELS = ("COMMITTEE", "OTHER_ACTOR")
+
+
+@lru_cache(maxsize=None)
+def pipeline(lang: str) -> Language:
+    """A blank pipeline with a sentencizer, loaded once per language (``zh`` uses jieba, others ``en``)."""
+    import spacy
+
+    if lang == "zh":
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        jieba.dt.tmp_dir = tempfile.gettempdir()
+        for word in ZH_WORDS:
+            jieba.add_word(word, freq=200000)
+        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    else:
+        nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def language_key(lang: str | None) -> str:
+    """The pipeline to use for a document language: Chinese has its own, everything else reads as English."""
+    return "zh" if lang == "zh" else "en"
+
+
+def _en_patterns() -> dict[str, list[list[dict[str, Any]]]]:
+    recommend = {"LOWER": {"IN": ["recommends", "recommend"]}}
+    return {
+        # The verb of a recommendation; its subject is checked separately (the Board also "recommends").
+        "RECOMMENDS": [
+            [{"LOWER": "recommends"}],
+            [{"LOWER": {"IN": ["does", "would", "cannot", "could"]}}, {"LOWER": "not", "OP": "?"}, recommend],
+            [{"LOWER": {"IN": ["continues", "continue"]}}, {"LOWER": "to"}, recommend],
+            [{"LOWER": {"IN": ["reiterates", "reaffirms", "maintains"]}}, {"LOWER": "its"},
+             {"LOWER": {"IN": ["previous", "earlier", "prior", "past"]}, "OP": "?"},
+             {"LOWER": {"IN": ["recommendation", "recommendations"]}}],
+        ],
+        "COMMITTEE": [
+            [{"LOWER": "advisory", "OP": "?"}, {"LOWER": "committee"}],
+            [{"LOWER": "acabq"}],
+        ],
+        # Bodies that make recommendations of their own, and other committees than the Advisory Committee.
+        "OTHER_ACTOR": [
+            [{"LOWER": "board"}],
+            [{"LOWER": "secretary"}, {"ORTH": "-"}, {"LOWER": "general"}],
+            [{"LOWER": "secretary-general"}],
+            [{"LOWER": {"IN": ["inspector", "inspectors", "oios", "auditors", "jiu", "iaac", "ombudsman"]}}],
+            [{"LOWER": {"IN": ["fifth", "audit", "oversight", "programme"]}}, {"LOWER": "advisory", "OP": "?"},
+             {"LOWER": "committee"}],
+            [{"LOWER": "committee"}, {"LOWER": {"IN": ["for", "of", "on"]}},
+             {"LOWER": {"IN": ["programme", "permanent", "contributions", "conferences", "information"]}}],
+        ],
+    }
+
+
+def _zh_patterns() -> dict[str, list[list[dict[str, Any]]]]:
+    return {
+        "RECOMMENDS": [
+            [{"ORTH": "建议"}],
+            [{"ORTH": {"IN": ["重申", "坚持", "维持"]}}, {"ORTH": "其"},
+             {"ORTH": {"IN": ["先前", "以往", "之前", "此前", "过去", "早先"]}, "OP": "?"},
+             {"ORTH": "的", "OP": "?"}, {"ORTH": "建议"}],
+        ],
+        "COMMITTEE": [
+            [{"ORTH": {"IN": ["行预咨委会", "咨询委员会", "行政和预算问题咨询委员会", "委员会"]}}],
+        ],
+        "OTHER_ACTOR": [
+            [{"ORTH": {"IN": ["审计委员会", "秘书长", "检查专员", "联检组", "监督厅", "第五委员会", "方案协调委员会",
+                              "独立审计咨询委员会"]}}],
+        ],
+    }
+
+
+@lru_cache(maxsize=None)
+def cue_matcher(lang: str) -> Matcher:
+    """Token patterns for recommendation verbs and for the actors that can be their subject."""
+    nlp = pipeline(lang)
+    matcher = Matcher(nlp.vocab)
+    for label, patterns in (_zh_patterns() if lang == "zh" else _en_patterns()).items():
+        matcher.add(label, patterns, greedy="LONGEST")
+    return matcher
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A recommendation verb found in a sentence whose subject is the Advisory Committee."""
+
+    sentence: str
+    start: int
+    """Character offset of the sentence in the analysed text."""
+    end: int
+    verb: str
+
+
+def analyse(text: str, lang: str) -> Doc:
+    return pipeline(lang)(text)
+
+
+def committee_recommendations(text: str, lang: str) -> list[Cue]:
+    """Sentences in which the Advisory Committee recommends (or reiterates a recommendation).
+
+    A sentence counts when a recommendation verb has the Committee as the nearest actor before it
+    that is not the object of a preposition ("the proposal of the Secretary-General" is no subject);
+    "The Board recommends" is a quotation, not the Committee's recommendation.
+    """
+    lang = language_key(lang)
+    doc = analyse(text, lang)
+    matches = cue_matcher(lang)(doc)
+    vocab = doc.vocab.strings
+    verbs = [doc[s:e] for m, s, e in matches if vocab[m] == "RECOMMENDS"]
+    actors = _actors([(vocab[m], doc[s:e]) for m, s, e in matches if vocab[m] in ACTOR_LABELS])
+    found: list[Cue] = []
+    seen: set[int] = set()
+    for verb in verbs:
+        sentence = verb.sent
+        if sentence.start in seen or not _is_verb(verb, lang):
+            continue
+        before = [(label, span) for label, span in actors
+                  if span.sent.start == sentence.start and span.end <= verb.start and _is_subject(span, lang)]
+        if before and before[-1][0] == "COMMITTEE":
+            seen.add(sentence.start)
+            found.append(Cue(sentence.text, sentence.start_char, sentence.end_char, verb.text))
+    return found
+
+
+_ZH_NOUN_MARKERS = {"的", "所载", "项", "条", "这项", "该项", "各项", "上述", "此项", "这些", "该", "其", "提出",
+                    "落实", "执行", "关于", "与", "和", "及", "有关", "上文", "下文", "些", "一项", "多项", "采纳",
+                    "接受", "支持", "载于", "根据", "按照", "依照", "遵守", "本"}
+
+
+def _is_verb(verb: Span, lang: str) -> bool:
+    """In Chinese "建议" is a noun as often as a verb; after a determiner or "的" it is the noun."""
+    if lang != "zh" or len(verb) > 1:
+        return True
+    doc = verb.doc
+    if verb.start == 0:
+        return False
+    previous = doc[verb.start - 1].text
+    following = doc[verb.end].text if verb.end < len(doc) else ""
+    if previous in _ZH_NOUN_MARKERS or following in {"的", "中", "和", "及", "是", "已", "，", "。", "；"}:
+        return False
+    return True
+
+
+def _actors(found: list[tuple[str, Span]]) -> list[tuple[str, Span]]:
+    """Actor mentions in text order; "Committee" inside "Fifth Committee" is that other committee."""
+    others = [span for label, span in found if label == "OTHER_ACTOR"]
+    kept = [(label, span) for label, span in found
+            if label == "OTHER_ACTOR" or not any(o.start <= span.start and span.end <= o.end for o in others)]
+    return sorted(kept, key=lambda item: item[1].start)
+
+
+# Words after which an English actor stands as the subject of a new clause.
+_EN_CLAUSE_OPENERS = {"that", "and", "but", "while", "whereas", "although", "though", "which", "therefore",
+                      "accordingly", "however", "thus", "also", "where", "when", "if", "since", "as"}
+_ZH_OBJECT_BEFORE = {"向", "由", "对", "请", "与", "就", "供", "将", "和", "及", "同"}
+
+
+def _is_subject(actor: Span, lang: str) -> bool:
+    """Whether an actor mention can be the subject of the verb after it.
+
+    English: the actor opens a clause (sentence start, a comma, "that", "and" …), so "commends the
+    Mission and recommends" keeps the Committee as subject while "notes that the Board recommends"
+    does not. Chinese has no "that": any actor not governed by a preposition or followed by "的" counts.
+    """
+    doc = actor.doc
+    if lang == "zh":
+        following = doc[actor.end].text if actor.end < len(doc) else ""
+        previous = doc[actor.start - 1].text if actor.start else ""
+        return following not in {"的", "关于", "所"} and previous not in _ZH_OBJECT_BEFORE
+    i = actor.start - 1
+    while i >= actor.sent.start and doc[i].lower_ in {"the", "its", "advisory", "this"}:
+        i -= 1
+    if i < actor.sent.start:
+        return True
+    if doc[actor.end].lower_ in {"'s", "’s"} if actor.end < len(doc) else False:
+        return False
+    return doc[i].is_punct or doc[i].lower_ in _EN_CLAUSE_OPENERS
+
+
+__all__ = ["Cue", "committee_recommendations", "cue_matcher", "language_key", "pipeline"]
