@@ -49,8 +49,8 @@ __all__ = [
 # Numbers
 # --------------------------------------------------------------------------------------------
 
-_ZH_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-              "八": 8, "九": 9}
+_ZH_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+              "七": 7, "八": 8, "九": 9}
 _ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 
@@ -77,7 +77,8 @@ def chinese_number(text: str) -> int:
         raise ValueError(f"unsupported Chinese numeral: {text!r}")
     if "万" in s:
         high, _, low = s.partition("万")
-        return (_small_chinese_number(high) if high else 1) * 10000 + (_small_chinese_number(low) if low else 0)
+        low_value = _small_chinese_number(low) if low else 0
+        return (_small_chinese_number(high) if high else 1) * 10000 + low_value
     return _small_chinese_number(s)
 
 
@@ -236,15 +237,16 @@ _MONTHS = {name: n for n, names in enumerate(
 _MONTH = rf"(?P<month>(?:{_alt(_MONTHS)})\b\.?)"
 _YEAR = r"(?<!\d)(?<!\d/)(?<!\d-)(?P<year>(?:19|20)\d{2})(?!\d|\s*/\s*\d|-\d)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
-_STRONG = r"by(?:\s+no\s+later\s+than)?|before|no\s+later\s+than|not\s+later\s+than|prior\s+to|on\s+or\s+before"
+_STRONG = (r"by(?:\s+no\s+later\s+than)?|before|no\s+later\s+than|not\s+later\s+than|prior\s+to"
+           r"|on\s+or\s+before")
 _WEAK = r"in|during|within|in\s+the\s+course\s+of|throughout"
 _AT = r"at|towards?|around"
 _ALL = f"{_STRONG}|{_WEAK}|{_AT}"
 _QUARTERS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
              "final": 4, "last": 4}
 
-_ZH_YEAR = (r"(?P<year>(?<![\d/-])(?:19|20)\d{2}(?!\d)|(?<![〇零一二三四五六七八九])[〇零一二三四五六七八九○]{4})"
-            r"\s*年")
+_ZH_YEAR = (r"(?P<year>(?<![\d/-])(?:19|20)\d{2}(?!\d)"
+            r"|(?<![〇零一二三四五六七八九])[〇零一二三四五六七八九○]{4})\s*年")
 _ZH_PRE = r"至迟于|至迟在|最迟于|最迟在|最晚于|最晚在|不迟于|不晚于|迟至|在|于|到"
 _ZH_SUF = r"之前|以前|前|为止"
 _ZH_MONTH = r"(?P<month>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月"
@@ -371,7 +373,7 @@ _ZSUF = rf"(?:\s*(?P<suf>{_ZH_SUF}))?"
 _EN_PATTERNS: list[_Pattern] = [
     _en(rf"\b{_PRE}(?:or\s+before\s+)?(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}", _b_day),
     _en(rf"\b{_PRE}{_MONTH}\s+{_DAY},?\s+{_YEAR}", _b_day),
-    _en(rf"(?<![\d/-])(?P<year>(?:19|20)\d{{2}})-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-3]\d)(?![\d-])", _b_iso),
+    _en(r"(?<![\d/-])(?P<year>(?:19|20)\d{2})-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-3]\d)(?![\d-])", _b_iso),
     _en(rf"\b{_PRE}(?:the\s+)?end(?:\s+of\s+|-)\s*{_MONTH}\s+(?:of\s+)?{_YEAR}", _b_month),
     _en(rf"\b{_PRE}{_MONTH}\s+(?:of\s+)?{_YEAR}", _b_month),
     _en(rf"\b{_PRE}(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?(?P<q>{_alt(_QUARTERS)})\s+quarter\s+(?:of\s+)?{_YEAR}",
@@ -405,7 +407,8 @@ _EN_PATTERNS: list[_Pattern] = [
         _b_asap, always_strong=True),
 ]
 
-_ZH_AFTER_YEAR = r"(?!\s*(?:年|月|底|末|终|初|中期|度|起|以来|以后|之后|后|上半年|下半年|的?\s*第|\d|[一二三四五六七八九十]+\s*月))"
+_ZH_AFTER_YEAR = (r"(?!\s*(?:年|月|底|末|终|初|中期|度|起|以来|以后|之后|后|上半年|下半年|的?\s*第|\d"
+                  r"|[一二三四五六七八九十]+\s*月))")
 
 _ZH_PATTERNS: list[_Pattern] = [
     _zh(rf"{_ZPRE}{_ZH_YEAR}\s*{_ZH_MONTH}\s*{_ZH_DAY}{_ZSUF}", _b_day),
@@ -415,6 +418,7 @@ _ZH_PATTERNS: list[_Pattern] = [
     _zh(rf"{_ZPRE}{_ZH_YEAR}\s*(?:年中|中期){_ZSUF}", _b_mid),
     _zh(rf"{_ZPRE}{_ZH_YEAR}\s*年?初{_ZSUF}", _b_begin),
     _zh(rf"{_ZPRE}{_ZH_YEAR}\s*(?:年\s*)?[底末终]{_ZSUF}", _b_year_end),
+    _zh(rf"{_ZPRE}{_ZH_YEAR}\s*(?:年度会议|第[一二]届常会){_ZSUF}", _b_year),  # Executive Board sessions
     _zh(rf"{_ZPRE}{_ZH_YEAR}{_ZH_AFTER_YEAR}(?:\s*(?P<suf>{_ZH_SUF}|内|期间))?", _b_year),
     _zh(r"(?:(?P<pre>至迟于|至迟在|最迟于|最迟在|不迟于|不晚于|在|于)\s*)?(?:(?:大会|其|执行局|理事会|环境大会|卫生大会)\s*)?"
         r"第\s*(?P<n>[\d一二三四五六七八九十百零〇两]+)\s*届\s*(?:常会|会议|特别会议)(?:\s*续会)?(?:\s*(?:上|期间))?"
@@ -448,7 +452,8 @@ def _candidates(norm: _Norm, lang: str) -> list[_Candidate]:
             if pat.always_strong or suf:
                 strength = "strong"
             elif pre:
-                strength = "weak" if _WEAK_PRE.match(pre.strip()) and found.kind in ("year", "day", "month") else "strong"
+                weak = _WEAK_PRE.match(pre.strip()) and found.kind in ("year", "day", "month")
+                strength = "weak" if weak else "strong"
             else:
                 strength = "bare"
             raw.append((start, -(end - start), rank, _Candidate(start, end, found, strength)))
@@ -482,8 +487,10 @@ _HISTORY_EN = re.compile(
     r"|had|ended|ending|since|from|as(?:\s+(?:of|at))?|starting|beginning|effective)\b(?:\s+[\w/().,-]+){0,3}\s*$",
     re.IGNORECASE,
 )
-_HISTORY_PREFIX_EN = re.compile(r"\b(?:recall(?:s|ed)?|not(?:es|ed)|was\s+informed|were\s+informed|decided|adopted"
-                                r"|in\s+its\s+resolution)\b", re.IGNORECASE)
+_HISTORY_PREFIX_EN = re.compile(
+    r"\b(?:recall(?:s|ed)?|not(?:es|ed)|was\s+informed|were\s+informed|decided|adopted|in\s+its\s+resolution)\b",
+    re.IGNORECASE,
+)
 _HISTORY_ZH = re.compile(r"(?:截至|截止|自从|自|从|始于|开始于)\s*$")
 _HISTORY_PREFIX_ZH = re.compile(r"回顾|注意到|决定|通过了|曾")
 _HISTORY_AFTER_ZH = re.compile(r"^\s*(?:通过|发布|印发|设立|成立|提出|核可|作出|商定|启动|开始)的")
@@ -493,10 +500,17 @@ _LEADING = re.compile(
     r"[\"“‘'(（]*\s*$",
     re.IGNORECASE,
 )
-_ABBREV = re.compile(r"\b(?:paras?|Nos?|e\.g|i\.e|Sect|Vol|Add|Corr|Rev|art|arts|Mr|Ms|Mrs|Dr|St|cf|vs|approx|"
-                     r"incl|ibid|op|cit|[A-Z])\.$", re.IGNORECASE)
+_ABBREV = re.compile(
+    r"\b(?:paras?|Nos?|e\.g|i\.e|Sect|Vol|Add|Corr|Rev|art|arts|Mr|Ms|Mrs|Dr|St|cf|vs|approx|incl|ibid|op|cit|[A-Z])\.$",
+    re.IGNORECASE,
+)
 _SENT_END_EN = re.compile(r"[.!?][\"”’')]*\s+(?=[A-Z\"“‘(\u4e00-\u9fff])")
 _SENT_END_ZH = re.compile(r"[。！？](?:[”’」』)]*)\s*")
+
+_COMMA = re.compile(r"\s*[,，、]")
+_PERIOD_EN = re.compile(
+    r"\b(?:period|ended|ending|as(?:\s+(?:of|at))?)\b(?:\s+[\w/().,-]+){0,3}\s*$", re.IGNORECASE
+)
 
 
 def _sentences(text: str, lang: str) -> list[tuple[int, int]]:
@@ -524,13 +538,10 @@ def _is_history(text: str, sent_start: int, cand: _Candidate, lang: str) -> bool
     before = text[sent_start : cand.start]
     if lang == "zh":
         return bool(_HISTORY_ZH.search(before) or _HISTORY_AFTER_ZH.match(text[cand.end :]))
-    if cand.strength == "strong" and cand.found.kind in ("year_end", "month", "day") and not _PERIOD_EN.search(before):
+    explicit = cand.strength == "strong" and cand.found.kind in ("year_end", "month", "day")
+    if explicit and not _PERIOD_EN.search(before):
         return False
     return bool(_HISTORY_EN.search(before))
-
-
-_COMMA = re.compile(r"\s*[,，、]")
-_PERIOD_EN = re.compile(r"\b(?:period|ended|ending|as(?:\s+(?:of|at))?)\b(?:\s+[\w/().,-]+){0,3}\s*$", re.IGNORECASE)
 
 
 def _acceptable(text: str, sent: tuple[int, int], modal: int | None, cand: _Candidate, lang: str) -> bool:
@@ -614,7 +625,9 @@ def find_deadline(text: str, language: str | None = None) -> Deadline | None:
         return None
     spans = _sentences(norm.text, lang)
     modals = [_first_modal(norm.text, s, e, lang) for s, e in spans]
-    directive = [(span, modal) for span, modal in zip(spans, modals, strict=True) if modal is not None]
+    directive: list[tuple[tuple[int, int], int | None]] = [
+        (span, modal) for span, modal in zip(spans, modals, strict=True) if modal is not None
+    ]
     searched = directive or [(span, None) for span in spans]
     for sent, modal in searched:
         for cand in cands:

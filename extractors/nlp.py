@@ -76,6 +76,28 @@ def _en_patterns() -> dict[str, list[list[dict[str, Any]]]]:
             [{"LOWER": "acabq"}],
         ],
         # Bodies that make recommendations of their own, and other committees than the Advisory Committee.
+        # "should", "is requested to": a sentence that asks someone to act.
+        "DIRECTIVE": [
+            [{"LOWER": {"IN": ["should", "shall", "must"]}}],
+            [{"LOWER": {"IN": ["is", "are"]}}, {"LOWER": {"IN": ["requested", "invited", "encouraged", "urged"]}}],
+            [{"LOWER": {"IN": ["recommends", "recommend", "requests", "invites", "urges"]}}],
+        ],
+        # Section titles, matched against a whole heading.
+        "GA_ACTIONS": [
+            [{"LOWER": {"IN": ["recommended", "proposed", "suggested"]}, "OP": "?"},
+             {"LOWER": {"IN": ["action", "actions", "decisions"]}},
+             {"LOWER": {"IN": ["to", "required", "requested", "proposed", "for"]}},
+             {"LOWER": {"IN": ["be", "of", "by", "from"]}, "OP": "?"}, {"LOWER": "taken", "OP": "?"},
+             {"LOWER": {"IN": ["by", "of", "from"]}, "OP": "?"}, {"LOWER": "the"}, {"LOWER": "general"},
+             {"LOWER": "assembly"}],
+        ],
+        "COMMENTS": [
+            [{"LOWER": {"IN": ["comments", "observations", "views"]}}, {"LOWER": {"IN": ["on", "concerning"]}},
+             {"LOWER": "the", "OP": "?"}, {"LOWER": "specific", "OP": "?"},
+             {"LOWER": {"IN": ["recommendations", "recommendation"]}}],
+            [{"LOWER": "specific"}, {"LOWER": "comments"}, {"LOWER": {"IN": ["on", "concerning"]}, "OP": "?"},
+             {"LOWER": "the", "OP": "?"}, {"LOWER": "recommendations", "OP": "?"}],
+        ],
         "OTHER_ACTOR": [
             [{"LOWER": "board"}],
             [{"LOWER": "secretary"}, {"ORTH": "-"}, {"LOWER": "general"}],
@@ -99,6 +121,21 @@ def _zh_patterns() -> dict[str, list[list[dict[str, Any]]]]:
         ],
         "COMMITTEE": [
             [{"ORTH": {"IN": ["行预咨委会", "咨询委员会", "行政和预算问题咨询委员会", "委员会"]}}],
+        ],
+        "DIRECTIVE": [
+            [{"TEXT": {"REGEX": "^(应|应当|应该|须|必须|务必)"}}],
+            [{"TEXT": {"REGEX": "^(请|建议|促请|敦促|鼓励)$"}}],
+        ],
+        "GA_ACTIONS": [
+            [{"ORTH": {"IN": ["有待", "需由", "须由", "请", "建议", "要求", "提请"]}, "OP": "?"}, {"ORTH": "大会"},
+             {"ORTH": {"IN": ["采取", "须", "需", "需要", "应", "应当", "要"]}, "OP": "+"}, {"ORTH": "采取", "OP": "?"},
+             {"ORTH": "的", "OP": "?"}, {"ORTH": "行动"}],
+            [{"ORTH": "建议"}, {"ORTH": "大会"}, {"ORTH": "采取"}, {"ORTH": "的", "OP": "?"}, {"ORTH": "行动"}],
+        ],
+        "COMMENTS": [
+            [{"ORTH": "对", "OP": "?"}, {"ORTH": "具体"}, {"ORTH": "建议"}, {"ORTH": "的", "OP": "?"},
+             {"ORTH": {"IN": ["意见", "评论", "看法"]}}],
+            [{"ORTH": "具体"}, {"ORTH": {"IN": ["意见", "评论"]}}],
         ],
         "OTHER_ACTOR": [
             [{"ORTH": {"IN": ["审计委员会", "秘书长", "检查专员", "联检组", "监督厅", "第五委员会", "方案协调委员会",
@@ -130,6 +167,33 @@ class Cue:
 
 def analyse(text: str, lang: str) -> Doc:
     return pipeline(lang)(text)
+
+
+def is_directive(text: str, lang: str) -> bool:
+    """Whether the text asks someone to act ("should", "应", "is requested to"): a recommendation's mark."""
+    lang = language_key(lang)
+    doc = pipeline(lang).make_doc(text)
+    vocab = doc.vocab.strings
+    return any(vocab[m] == "DIRECTIVE" for m, _, _ in cue_matcher(lang)(doc))
+
+
+def heading_kind(text: str, lang: str) -> str | None:
+    """``GA_ACTIONS`` or ``COMMENTS`` when a heading is one of those section titles, else ``None``.
+
+    The title must be the whole heading (bar punctuation), so a table-of-contents line with dot
+    leaders or a sentence that mentions the section ("are set out in section IV") does not count.
+    """
+    lang = language_key(lang)
+    doc = pipeline(lang).make_doc(text.strip())
+    words = [t.i for t in doc if not (t.is_punct or t.is_space)]
+    if not words:
+        return None
+    vocab = doc.vocab.strings
+    for match_id, start, end in cue_matcher(lang)(doc):
+        label = vocab[match_id]
+        if label in ("GA_ACTIONS", "COMMENTS") and start <= words[0] and end > words[-1]:
+            return label
+    return None
 
 
 def committee_recommendations(text: str, lang: str) -> list[Cue]:

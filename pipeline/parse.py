@@ -54,7 +54,7 @@ _RUNNING = re.compile(
 )
 _FOOTNOTE_MARK = re.compile(r"^(\d{1,3}|[*†‡§]+|[a-z])(\s|[A-Z\u4e00-\u9fff(（])")
 PARAGRAPH_NUMBER = re.compile(
-    r"^(?P<num>\d{1,3}(?:\.\d{1,3})*\.|\([a-z]{1,3}\)|\([ivx]{1,5}\)|[㈠-㈩]|[一二三四五六七八九十]{1,3}[.、．]"
+    r"^(?P<num>\d{1,3}(?:\.\d{1,3})*\.|\d{1,3}\.\d{1,3}(?=\s)|\([a-z]{1,3}\)|\([ivx]{1,5}\)|[㈠-㈩]|[一二三四五六七八九十]{1,3}[.、．]"
     r"|[IVX]{1,5}\.|[A-H]\.)\s*(?=\S)"
 )
 _TERMINAL = tuple(".。;；:：!?！？")
@@ -118,6 +118,7 @@ def parse_pdf(path: str | Path) -> ParsedDocument:
             page_objects = pdf.pages
         except Exception as exc:  # pdfminer raises many unrelated types on a broken page tree
             raise CorruptPdfError(f"the page tree cannot be read ({exc})", document=path.name) from None
+        ocr_producer = _ocr_producer(pdf.metadata)
         for number, page in enumerate(page_objects, start=1):
             try:
                 raw_pages.append(_read_page(page, number))
@@ -125,6 +126,9 @@ def parse_pdf(path: str | Path) -> ParsedDocument:
                 raw_pages.append(_unreadable_page(page, number, exc))
             finally:
                 page.close()
+            quality = raw_pages[-1][0].quality
+            if ocr_producer and quality.chars and "scanned" not in quality.flags:
+                quality.flags.append("scanned")
     if not raw_pages:
         raise CorruptPdfError("the PDF has no pages", document=path.name)
     if all("image_only" in p.quality.flags or "empty" in p.quality.flags for p, _ in raw_pages):
@@ -140,6 +144,15 @@ def parse_pdf(path: str | Path) -> ParsedDocument:
         parser_version=PARSER_VERSION,
         language_hint=guess_language(body),
     )
+
+
+_OCR_TOOLS = re.compile(r"capture|abbyy|finereader|omnipage|tesseract|ocrmypdf|readiris|clearscan", re.IGNORECASE)
+
+
+def _ocr_producer(metadata: dict[str, Any]) -> bool:
+    """True when the PDF says an OCR tool made it: its text layer is recognised, not typeset."""
+    names = " ".join(str(metadata.get(key, "")) for key in ("Producer", "Creator"))
+    return bool(_OCR_TOOLS.search(names))
 
 
 def _classify_open_error(exc: PdfminerException, path: Path) -> Exception:
@@ -335,7 +348,7 @@ def build_paragraphs(pages: list[Page]) -> list[Paragraph]:
         previous: Line | None = None
         for role in ("masthead", "footnote"):
             paragraphs.extend(_simple_paragraphs(page, role, gap, vocabulary))
-        body_lines = sorted((ln for ln in page.lines if ln.role == "body"), key=lambda ln: (ln.bbox[1], ln.bbox[0]))
+        body_lines = reading_order([ln for ln in page.lines if ln.role == "body"], page.width)
         for line in body_lines:
             if previous is None:
                 if open_body is not None and _continues_across_pages(open_body, line):
@@ -388,6 +401,28 @@ class _Builder:
         p.size = round(statistics.median(self.sizes), 2)
         p.bold = round(sum(self.bolds) / len(self.bolds), 2)
         self.last = line
+
+
+def reading_order(lines: list[Line], page_width: float) -> list[Line]:
+    """Top to bottom; on a two-column page (verbatim records), the left column before the right one."""
+    middle = page_width / 2
+    left = [ln for ln in lines if ln.bbox[2] <= middle + 6]
+    right = [ln for ln in lines if ln.bbox[0] >= middle - 6]
+    two_columns = (
+        len(lines) >= 10
+        and len(left) >= 0.3 * len(lines)
+        and len(right) >= 0.3 * len(lines)
+        and len(left) + len(right) >= 0.8 * len(lines)
+    )
+    if not two_columns:
+        return sorted(lines, key=lambda ln: (ln.bbox[1], ln.bbox[0]))
+    right_ids = {id(ln) for ln in right}
+    left_ids = {id(ln) for ln in left}
+
+    def column(line: Line) -> int:
+        return 1 if id(line) in left_ids else 2 if id(line) in right_ids else 0
+
+    return sorted(lines, key=lambda ln: (column(ln), ln.bbox[1], ln.bbox[0]))
 
 
 def split_number(text: str) -> tuple[str | None, str]:

@@ -226,6 +226,10 @@ def parse_marcxml(data: bytes) -> tuple[list[MarcRecord], int | None]:
         raise PermanentFetchError(
             f"Digital Library answer is not MARCXML: {exc}", reason="bad_response"
         ) from exc
+    if root.tag != f"{_M}collection":
+        raise PermanentFetchError(
+            f"Digital Library answer is not MARCXML: root element {root.tag!r}", reason="bad_response"
+        )
     records = []
     for rec in root.iter(f"{_M}record"):
         fields: dict[str, list[dict[str, list[str]]]] = {}

@@ -106,7 +106,7 @@ class RecordedRequest:
     headers: dict[str, str]
     status: int = 0
     body_bytes: int = 0
-    """Bytes of response body actually written."""
+    """Bytes of response body sent (recorded just before writing them)."""
     fault: str | None = None
     at: float = field(default_factory=time.monotonic)
 
@@ -568,24 +568,26 @@ class _Handler(BaseHTTPRequestHandler):
         if declared_length is not None:
             self.send_header("Connection", "close")
             self.close_connection = True
+        # Recorded before writing: once the client has the bytes, a test may already be looking.
+        self._current.status = status
+        if not head and status != 304:
+            self._current.body_bytes = len(body)
         self.end_headers()
         if not head and status != 304:
             self.wfile.write(body)
-            self._current.body_bytes = len(body)
         self.wfile.flush()
-        self._current.status = status
 
     def reply_chunked(self, status: int, body: bytes, headers: dict[str, str]) -> None:
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
         self.send_header("Transfer-Encoding", "chunked")
-        self.end_headers()
         self._current.status = status
+        self._current.body_bytes = len(body)
+        self.end_headers()
         for i in range(0, len(body), 16384):
             chunk = body[i : i + 16384]
             self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
-            self._current.body_bytes += len(chunk)
         self.wfile.write(b"0\r\n\r\n")
         self.wfile.flush()
 

@@ -117,7 +117,14 @@ def test_module_functions_use_the_settings_store(tmp_path: Path) -> None:
 # --- safe_filename ------------------------------------------------------------------------------
 
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*-(ar|en|es|fr|ru|zh)\.pdf")
-RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(1, 10)),
+    *(f"LPT{i}" for i in range(1, 10)),
+}
 
 
 @pytest.mark.parametrize(
@@ -172,7 +179,15 @@ def test_plain_symbols_map_one_to_one(symbols: list[str]) -> None:
 
 
 def test_names_can_be_created_on_disk(tmp_path: Path) -> None:
-    for symbol in ["A/81/6 (Sect. 29A)/Part A", "联合国/2025/1", "a\x00b", "...", "-x", "\\\\server\\share", "é/É"]:
+    for symbol in [
+        "A/81/6 (Sect. 29A)/Part A",
+        "联合国/2025/1",
+        "a\x00b",
+        "...",
+        "-x",
+        "\\\\server\\share",
+        "é/É",
+    ]:
         path = tmp_path / safe_filename(symbol, "en")
         path.write_bytes(b"x")
         assert path.parent == tmp_path
