@@ -1,3 +1,4 @@
 """The built-in extractors, in run order. Importing this module registers them."""
 
 from extractors import metadata  # noqa: F401  # first: the others read the document's kind and symbol
+from extractors import acabq, jiu, sg  # noqa: F401  # recommendations (spec: recommendations)

@@ -81,6 +81,7 @@ def _en_patterns() -> dict[str, list[list[dict[str, Any]]]]:
             [{"LOWER": {"IN": ["should", "shall", "must"]}}],
             [{"LOWER": {"IN": ["is", "are"]}}, {"LOWER": {"IN": ["requested", "invited", "encouraged", "urged"]}}],
             [{"LOWER": {"IN": ["recommends", "recommend", "requests", "invites", "urges"]}}],
+            [{"LOWER": "may"}, {"LOWER": "wish"}],
         ],
         # Section titles, matched against a whole heading.
         "GA_ACTIONS": [
@@ -124,7 +125,7 @@ def _zh_patterns() -> dict[str, list[list[dict[str, Any]]]]:
         ],
         "DIRECTIVE": [
             [{"TEXT": {"REGEX": "^(应|应当|应该|须|必须|务必)"}}],
-            [{"TEXT": {"REGEX": "^(请|建议|促请|敦促|鼓励)$"}}],
+            [{"TEXT": {"REGEX": "^(请|建议|促请|敦促|鼓励|似宜|不妨)$"}}],
         ],
         "GA_ACTIONS": [
             [{"ORTH": {"IN": ["有待", "需由", "须由", "请", "建议", "要求", "提请"]}, "OP": "?"}, {"ORTH": "大会"},

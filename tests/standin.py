@@ -356,7 +356,9 @@ class StandIn:
         server = _Server(("127.0.0.1", 0), _Handler)
         server.standin = self
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, name="standin", daemon=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="standin", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -412,8 +414,8 @@ class StandIn:
 
     def _marcxml(self, params: dict[str, str]) -> tuple[int, bytes, str]:
         if params.get("of") != "xm":
-            page = "<html><body><h1>Digital Library</h1><p>Search results</p></body></html>"
-            return 200, page.encode(), "text/html; charset=utf-8"
+            html_page = "<html><body><h1>Digital Library</h1><p>Search results</p></body></html>"
+            return 200, html_page.encode(), "text/html; charset=utf-8"
         try:
             matches = [e for e in self.catalog if _query_matches(params.get("p", ""), e)]
         except ValueError as exc:
