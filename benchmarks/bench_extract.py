@@ -9,6 +9,7 @@ pages/s, the time ratio (unpipe / plain) and each side's peak RSS in MB.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import resource
 import subprocess
@@ -40,10 +41,8 @@ def unpipe_extract(files: list[str]) -> int:
     from pipeline.cli import app
 
     with tempfile.TemporaryDirectory() as out:
-        try:
+        with contextlib.suppress(SystemExit):
             app(["extract", *files, "--out", out], prog_name="unpipe", standalone_mode=False)
-        except SystemExit:
-            pass
         pages = 0
         for record in Path(out).glob("*.json"):
             pages += json.loads(record.read_text(encoding="utf-8"))["source"]["pages"]
@@ -55,11 +54,17 @@ def child(side: str, files: list[str]) -> None:
     pages = plain_extract_text(files) if side == "plain" else unpipe_extract(files)
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"side": side, "pages": pages, "seconds": round(seconds, 2), "peak_rss_mb": round(peak_mb, 1)}))
+    print(
+        json.dumps(
+            {"side": side, "pages": pages, "seconds": round(seconds, 2), "peak_rss_mb": round(peak_mb, 1)}
+        )
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--bench", type=Path, default=ROOT.parent / "shared" / "bench")
     parser.add_argument("--limit", type=int, default=0, help="only the first N files")
     parser.add_argument("--child", choices=["plain", "unpipe"], help=argparse.SUPPRESS)
@@ -73,15 +78,22 @@ def main() -> None:
         files = files[: args.limit]
     results = {}
     for side in ("plain", "unpipe"):
-        done = subprocess.run([sys.executable, __file__, "--child", side, *files], capture_output=True, text=True,
-                              check=True, cwd=ROOT)
+        done = subprocess.run(
+            [sys.executable, __file__, "--child", side, *files],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
         results[side] = json.loads(done.stdout.strip().splitlines()[-1])
     plain, ours = results["plain"], results["unpipe"]
     print(f"files: {len(files)}")
     for row in (plain, ours):
         rate = row["pages"] / row["seconds"] if row["seconds"] else 0.0
-        print(f"{row['side']:7s} pages={row['pages']} seconds={row['seconds']} pages/s={rate:.1f} "
-              f"peak_rss_mb={row['peak_rss_mb']}")
+        print(
+            f"{row['side']:7s} pages={row['pages']} seconds={row['seconds']} pages/s={rate:.1f} "
+            f"peak_rss_mb={row['peak_rss_mb']}"
+        )
     print(f"ratio unpipe/plain: {ours['seconds'] / plain['seconds']:.3f}")
 
 

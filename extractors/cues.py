@@ -47,22 +47,48 @@ _ADDRESSEES: dict[str, Addressee] = {
     "acabq": "general_assembly",  # the Advisory Committee recommends to the General Assembly
 }
 _ADDRESSEE_CUES: list[tuple[str, re.Pattern[str]]] = [
-    ("acabq", re.compile(r"(?<!Audit )(?<!Oversight )\bAdvisory\s+Committee\b|\bACABQ\b|行预咨委会"
-                         r"|行政和预算问题咨询委员会|^(?:the\s+)?Committee\b(?=.*\brecommends?\b)", _I)),
-    ("executive_heads", re.compile(
-        r"\bexecutive\s+heads?\b|\bexecutive\s+directors?\b|\bdirectors?-?\s*general\b|\badministrator\b"
-        r"|\bhigh\s+commissioner\b|\bSecretary-?\s*General\s+of\s+(?!the\s+United\s+Nations\b)(?=[A-Z])"
-        r"|行政首长(?!协调理事会)|执行主任|总干事|署长|高级专员|各组织(?:的)?负责人", _I)),
-    ("legislative_bodies", re.compile(
-        r"\blegislative\s*(?:organs?|bodies|body|and\s+governing|/\s*governing)|\bgoverning\s+(?:bodies|body|organs?"
-        r"|boards?|councils?)\b|\bexecutive\s+boards?\b|\bboards?\s+of\s+governors\b|\bconference\s+of\s+the\s+parties\b"
-        r"|立法|理事机构|执行局|治理机构|(?:环境|卫生)大会|缔约方大会", _I)),
+    (
+        "acabq",
+        re.compile(
+            r"(?<!Audit )(?<!Oversight )\bAdvisory\s+Committee\b|\bACABQ\b|行预咨委会"
+            r"|行政和预算问题咨询委员会|^(?:the\s+)?Committee\b(?=.*\brecommends?\b)",
+            _I,
+        ),
+    ),
+    (
+        "executive_heads",
+        re.compile(
+            r"\bexecutive\s+heads?\b|\bexecutive\s+directors?\b|\bdirectors?-?\s*general\b|\badministrator\b"
+            r"|\bhigh\s+commissioner\b|\bSecretary-?\s*General\s+of\s+(?!the\s+United\s+Nations\b)(?=[A-Z])"
+            r"|行政首长(?!协调理事会)|执行主任|总干事|署长|高级专员|各组织(?:的)?负责人",
+            _I,
+        ),
+    ),
+    (
+        "legislative_bodies",
+        re.compile(
+            r"\blegislative\s*(?:organs?|bodies|body|and\s+governing|/\s*governing)|\bgoverning\s+(?:bodies|body|organs?"
+            r"|boards?|councils?)\b|\bexecutive\s+boards?\b|\bboards?\s+of\s+governors\b|\bconference\s+of\s+the\s+parties\b"
+            r"|立法|理事机构|执行局|治理机构|(?:环境|卫生)大会|缔约方大会",
+            _I,
+        ),
+    ),
     # "World Health Assembly", "United Nations Environment Assembly": an organization's governing assembly.
     ("legislative_bodies", re.compile(r"\b(?!General\b)[A-Z][a-z]+\s+Assembly\b")),
-    ("general_assembly", re.compile(
-        r"\bGeneral\s+Assembly\b|\bthe\s+Assembly\b|(?<!环境)(?<!卫生)(?<!缔约方)大会(?!主席)", _I)),
-    ("secretary_general", re.compile(r"(?<![-\w])(?<!Deputy )(?<!Assistant )\bSecretary-?\s*General\b"
-                                     r"|(?<![副理])秘书长", _I)),
+    (
+        "general_assembly",
+        re.compile(
+            r"\bGeneral\s+Assembly\b|\bthe\s+Assembly\b|(?<!环境)(?<!卫生)(?<!缔约方)大会(?!主席)", _I
+        ),
+    ),
+    (
+        "secretary_general",
+        re.compile(
+            r"(?<![-\w])(?<!Deputy )(?<!Assistant )\bSecretary-?\s*General\b"
+            r"|(?<![副理])秘书长",
+            _I,
+        ),
+    ),
     ("member_states", re.compile(r"\bMember\s+States\b|会员国|成员国", _I)),
 ]
 
@@ -155,30 +181,50 @@ def classify_addressee(text: str) -> Addressee | None:
 _REC = r"(?:(?:this|the|that|these)\s+)?recommendations?(?:\s+\d+)?"
 _POSITION_CUES: list[tuple[Position, re.Pattern[str]]] = [
     # Partial and negated forms first: on a tie at the same start they win.
-    ("partially_supported", re.compile(
-        rf"\b(?:partially|partly|in\s+part)\s+(?:support|accept|agree|endorse)\w*"
-        rf"|\bpartial\s+(?:support|acceptance)\b"
-        rf"|\b(?:support|accept|agree\s+with|endorse)\w*\s+(?:{_REC}|it)\s+(?:only\s+)?(?:in\s+part|partially|partly)\b"
-        rf"|\b(?:do|does|did|can|could)\s*(?:not|n't)\s+fully\s+(?:support|accept|agree)\w*"
-        r"|部分(?:地)?(?:支持|接受|同意|赞同|赞成)|不完全(?:支持|接受|同意|赞同)|有保留地(?:支持|接受)", _I)),
-    ("not_supported", re.compile(
-        r"\b(?:do|does|did|could|would|will)\s*(?:not|n't)\s+(?:support|accept|agree\s+with|endorse)\w*"
-        r"|\b(?:cannot|can\s+not|can't|unable\s+to)\s+(?:support|accept|agree\s+with|endorse)\w*"
-        r"|\bnot\s+(?:supported|accepted|endorsed)\b|\breject(?:s|ed)?\b|\bdisagree(?:s|d)?\s+with\b"
-        r"|(?:不|未|无法|不能|不予|未予|没有)(?:予以)?(?:支持|接受|同意|赞同|赞成)|反对|拒绝", _I)),
-    ("noted", re.compile(
-        rf"\btak(?:e|es|ing|en)\s+note\b|\btook\s+note\b"
-        rf"|\bnot(?:e|es|ed|ing)\s+that\s+{_REC}\s+(?:is|was|are|were)\s+(?:addressed|directed)\b"
-        r"|\b(?:is|are|was|were)\s+(?:addressed|directed)\s+to\s+(?:the\s+)?(?:\w+\s+){0,3}"
-        r"(?:legislative|governing|executive\s+boards?|General\s+Assembly|Member\s+States)"
-        r"|^\s*noted\.?\s*$"
-        r"|注意到|表示注意|予以注意"
-        r"|(?:这项|该项|此项|本项|该|此)建议(?:是|系)?(?:针对|面向|提给|提交给|写给|向)", _I)),
-    ("supported", re.compile(
-        r"(?<!\bthe )(?<!\bwith )(?<!\bfor )(?<!\bof )(?<!\bits )(?<!\btheir )"
-        r"\b(?:support|supports|supported|accept|accepts|accepted|agree\s+with|agrees\s+with|endorse|endorses"
-        r"|welcome|welcomes)\b(?!\s+(?:of|for|services?|staff|functions?|costs?)\b)"
-        r"|(?<!的)(?:支持|接受|赞同|赞成|同意|欢迎)(?!下)", _I)),
+    (
+        "partially_supported",
+        re.compile(
+            rf"\b(?:partially|partly|in\s+part)\s+(?:support|accept|agree|endorse)\w*"
+            rf"|\bpartial\s+(?:support|acceptance)\b"
+            rf"|\b(?:support|accept|agree\s+with|endorse)\w*\s+(?:{_REC}|it)\s+(?:only\s+)?(?:in\s+part|partially|partly)\b"
+            rf"|\b(?:do|does|did|can|could)\s*(?:not|n't)\s+fully\s+(?:support|accept|agree)\w*"
+            r"|部分(?:地)?(?:支持|接受|同意|赞同|赞成)|不完全(?:支持|接受|同意|赞同)|有保留地(?:支持|接受)",
+            _I,
+        ),
+    ),
+    (
+        "not_supported",
+        re.compile(
+            r"\b(?:do|does|did|could|would|will)\s*(?:not|n't)\s+(?:support|accept|agree\s+with|endorse)\w*"
+            r"|\b(?:cannot|can\s+not|can't|unable\s+to)\s+(?:support|accept|agree\s+with|endorse)\w*"
+            r"|\bnot\s+(?:supported|accepted|endorsed)\b|\breject(?:s|ed)?\b|\bdisagree(?:s|d)?\s+with\b"
+            r"|(?:不|未|无法|不能|不予|未予|没有)(?:予以)?(?:支持|接受|同意|赞同|赞成)|反对|拒绝",
+            _I,
+        ),
+    ),
+    (
+        "noted",
+        re.compile(
+            rf"\btak(?:e|es|ing|en)\s+note\b|\btook\s+note\b"
+            rf"|\bnot(?:e|es|ed|ing)\s+that\s+{_REC}\s+(?:is|was|are|were)\s+(?:addressed|directed)\b"
+            r"|\b(?:is|are|was|were)\s+(?:addressed|directed)\s+to\s+(?:the\s+)?(?:\w+\s+){0,3}"
+            r"(?:legislative|governing|executive\s+boards?|General\s+Assembly|Member\s+States)"
+            r"|^\s*noted\.?\s*$"
+            r"|注意到|表示注意|予以注意"
+            r"|(?:这项|该项|此项|本项|该|此)建议(?:是|系)?(?:针对|面向|提给|提交给|写给|向)",
+            _I,
+        ),
+    ),
+    (
+        "supported",
+        re.compile(
+            r"(?<!\bthe )(?<!\bwith )(?<!\bfor )(?<!\bof )(?<!\bits )(?<!\btheir )"
+            r"\b(?:support|supports|supported|accept|accepts|accepted|agree\s+with|agrees\s+with|endorse|endorses"
+            r"|welcome|welcomes)\b(?!\s+(?:of|for|services?|staff|functions?|costs?)\b)"
+            r"|(?<!的)(?:支持|接受|赞同|赞成|同意|欢迎)(?!下)",
+            _I,
+        ),
+    ),
 ]
 
 

@@ -49,8 +49,21 @@ __all__ = [
 # Numbers
 # --------------------------------------------------------------------------------------------
 
-_ZH_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-              "七": 7, "八": 8, "九": 9}
+_ZH_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "○": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 
@@ -104,14 +117,49 @@ def _small_chinese_number(s: str) -> int:
     return total
 
 
-_UNIT_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-                  "eighth": 8, "ninth": 9}
-_TEEN_ORDINALS = {"tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
-                  "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19}
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-         "ninety": 90}
-_TENS_ORDINALS = {"twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "sixtieth": 60,
-                  "seventieth": 70, "eightieth": 80, "ninetieth": 90}
+_UNIT_ORDINALS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+}
+_TEEN_ORDINALS = {
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+    "thirteenth": 13,
+    "fourteenth": 14,
+    "fifteenth": 15,
+    "sixteenth": 16,
+    "seventeenth": 17,
+    "eighteenth": 18,
+    "nineteenth": 19,
+}
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+_TENS_ORDINALS = {
+    "twentieth": 20,
+    "thirtieth": 30,
+    "fortieth": 40,
+    "fiftieth": 50,
+    "sixtieth": 60,
+    "seventieth": 70,
+    "eightieth": 80,
+    "ninetieth": 90,
+}
 
 
 def _alt(words: dict[str, int]) -> str:
@@ -230,23 +278,54 @@ def detect_language(text: str) -> str:
 # Candidate patterns
 # --------------------------------------------------------------------------------------------
 
-_MONTHS = {name: n for n, names in enumerate(
-    [(), ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
-     ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sept", "sep"),
-     ("october", "oct"), ("november", "nov"), ("december", "dec")]) for name in names}
+_MONTHS = {
+    name: n
+    for n, names in enumerate(
+        [
+            (),
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sept", "sep"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ]
+    )
+    for name in names
+}
 _MONTH = rf"(?P<month>(?:{_alt(_MONTHS)})\b\.?)"
 _YEAR = r"(?<!\d)(?<!\d/)(?<!\d-)(?P<year>(?:19|20)\d{2})(?!\d|\s*/\s*\d|-\d)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
-_STRONG = (r"by(?:\s+no\s+later\s+than)?|before|no\s+later\s+than|not\s+later\s+than|prior\s+to"
-           r"|on\s+or\s+before")
+_STRONG = (
+    r"by(?:\s+no\s+later\s+than)?|before|no\s+later\s+than|not\s+later\s+than|prior\s+to"
+    r"|on\s+or\s+before"
+)
 _WEAK = r"in|during|within|in\s+the\s+course\s+of|throughout"
 _AT = r"at|towards?|around"
 _ALL = f"{_STRONG}|{_WEAK}|{_AT}"
-_QUARTERS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
-             "final": 4, "last": 4}
+_QUARTERS = {
+    "first": 1,
+    "1st": 1,
+    "second": 2,
+    "2nd": 2,
+    "third": 3,
+    "3rd": 3,
+    "fourth": 4,
+    "4th": 4,
+    "final": 4,
+    "last": 4,
+}
 
-_ZH_YEAR = (r"(?P<year>(?<![\d/-])(?:19|20)\d{2}(?!\d)"
-            r"|(?<![〇零一二三四五六七八九])[〇零一二三四五六七八九○]{4})\s*年")
+_ZH_YEAR = (
+    r"(?P<year>(?<![\d/-])(?:19|20)\d{2}(?!\d)"
+    r"|(?<![〇零一二三四五六七八九])[〇零一二三四五六七八九○]{4})\s*年"
+)
 _ZH_PRE = r"至迟于|至迟在|最迟于|最迟在|最晚于|最晚在|不迟于|不晚于|迟至|在|于|到"
 _ZH_SUF = r"之前|以前|前|为止"
 _ZH_MONTH = r"(?P<month>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月"
@@ -376,39 +455,65 @@ _EN_PATTERNS: list[_Pattern] = [
     _en(r"(?<![\d/-])(?P<year>(?:19|20)\d{2})-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-3]\d)(?![\d-])", _b_iso),
     _en(rf"\b{_PRE}(?:the\s+)?end(?:\s+of\s+|-)\s*{_MONTH}\s+(?:of\s+)?{_YEAR}", _b_month),
     _en(rf"\b{_PRE}{_MONTH}\s+(?:of\s+)?{_YEAR}", _b_month),
-    _en(rf"\b{_PRE}(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?(?P<q>{_alt(_QUARTERS)})\s+quarter\s+(?:of\s+)?{_YEAR}",
-        _b_quarter),
+    _en(
+        rf"\b{_PRE}(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?(?P<q>{_alt(_QUARTERS)})\s+quarter\s+(?:of\s+)?{_YEAR}",
+        _b_quarter,
+    ),
     _en(rf"\b{_PRE}(?:the\s+)?(?:end\s+of\s+)?Q(?P<q>[1-4])\s*(?:of\s+)?{_YEAR}", _b_quarter),
-    _en(rf"\b{_PRE}(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?(?P<h>first|second)\s+half\s+of\s+(?:the\s+year\s+)?{_YEAR}",
-        _b_half),
+    _en(
+        rf"\b{_PRE}(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?(?P<h>first|second)\s+half\s+of\s+(?:the\s+year\s+)?{_YEAR}",
+        _b_half,
+    ),
     _en(rf"\b{_PRE}(?:mid\s*-?\s*|the\s+middle\s+of\s+)(?:the\s+year\s+)?{_YEAR}", _b_mid),
-    _en(rf"\b{_PRE}(?:(?:the\s+)?(?:beginning|start|outset)\s+of\s+(?:the\s+year\s+)?|early\s+(?:in\s+)?){_YEAR}",
-        _b_begin),
+    _en(
+        rf"\b{_PRE}(?:(?:the\s+)?(?:beginning|start|outset)\s+of\s+(?:the\s+year\s+)?|early\s+(?:in\s+)?){_YEAR}",
+        _b_begin,
+    ),
     _en(rf"\b{_PRE}late\s+(?:in\s+)?{_YEAR}", _b_year_end),
-    _en(rf"\b{_PRE}(?:the\s+)?(?:end|close)\s+of\s+(?:the\s+)?(?:(?:calendar|financial|fiscal)\s+)?(?:year\s+)?"
-        rf"{_YEAR}", _b_year_end),
+    _en(
+        rf"\b{_PRE}(?:the\s+)?(?:end|close)\s+of\s+(?:the\s+)?(?:(?:calendar|financial|fiscal)\s+)?(?:year\s+)?"
+        rf"{_YEAR}",
+        _b_year_end,
+    ),
     _en(rf"\b{_PRE}(?:the\s+)?(?:year\s*-?\s*end|end)\s*-?\s*{_YEAR}", _b_year_end),
-    _en(rf"\b(?:(?P<pre>at|during|by|before|in)\s+)?(?:its|their|the)\s+(?:(?:first|second)\s+regular|annual)"
-        rf"\s+session(?:\s+of|\s+in|,)?\s+{_YEAR}", _b_year),
-    _en(rf"\b(?:(?P<pre>at|during|by|before|in)\s+)?(?:its|their|the)\s+{_YEAR}\s+(?:(?:first|second)\s+regular"
-        rf"|annual)\s+session", _b_year),
-    _en(rf"\b(?:(?P<pre>{_STRONG}|{_WEAK})\s+)?(?:the\s+(?:calendar\s+)?year\s+)?{_YEAR}"
-        r"(?!\s+(?:budget|dollars|prices|terms|rates|levels?)\b)", _b_year),
-    _en(rf"""\b(?:(?P<pre>at|during|by|before|no\s+later\s+than|not\s+later\s+than|prior\s+to|in\s+time\s+for
+    _en(
+        rf"\b(?:(?P<pre>at|during|by|before|in)\s+)?(?:its|their|the)\s+(?:(?:first|second)\s+regular|annual)"
+        rf"\s+session(?:\s+of|\s+in|,)?\s+{_YEAR}",
+        _b_year,
+    ),
+    _en(
+        rf"\b(?:(?P<pre>at|during|by|before|in)\s+)?(?:its|their|the)\s+{_YEAR}\s+(?:(?:first|second)\s+regular"
+        rf"|annual)\s+session",
+        _b_year,
+    ),
+    _en(
+        rf"\b(?:(?P<pre>{_STRONG}|{_WEAK})\s+)?(?:the\s+(?:calendar\s+)?year\s+)?{_YEAR}"
+        r"(?!\s+(?:budget|dollars|prices|terms|rates|levels?)\b)",
+        _b_year,
+    ),
+    _en(
+        rf"""\b(?:(?P<pre>at|during|by|before|no\s+later\s+than|not\s+later\s+than|prior\s+to|in\s+time\s+for
               |for\s+(?:its\s+)?consideration\s+(?:at|during|by))\s+)?
-            (?:its|the|their)\s+
+            (?:(?:its|the|their)\s+)?
             (?:(?:first|second|third|main)\s+(?:resumed\s+)?part\s+of\s+(?:its|the|their)\s+)?
             (?:resumed\s+)?(?P<n>{_ORDINAL})(?:\s+and\s+(?:{_ORDINAL}))?\s+(?:special\s+)?sessions?\b
-            (?:\s+of\s+the\s+General\s+Assembly)?(?:,?\s+at\s+the\s+latest)?""", _b_session_en),
-    _en(r"""\b(?:as\s+soon\s+as\s+(?:possible|practicable|feasible)
+            (?:\s+of\s+the\s+General\s+Assembly)?(?:,?\s+at\s+the\s+latest)?""",
+        _b_session_en,
+    ),
+    _en(
+        r"""\b(?:as\s+soon\s+as\s+(?:possible|practicable|feasible)
             |at\s+the\s+earliest\s+(?:possible\s+)?(?:opportunity|date|convenience|stage)
             |without\s+(?:further\s+|undue\s+)?delay|with\s+immediate\s+effect|as\s+a\s+matter\s+of\s+urgency
             |urgently|immediately(?!\s+(?:after|following|before|prior|upon|preceding)\b))\b""",
-        _b_asap, always_strong=True),
+        _b_asap,
+        always_strong=True,
+    ),
 ]
 
-_ZH_AFTER_YEAR = (r"(?!\s*(?:年|月|底|末|终|初|中期|度|起|以来|以后|之后|后|上半年|下半年|的?\s*第|\d"
-                  r"|[一二三四五六七八九十]+\s*月))")
+_ZH_AFTER_YEAR = (
+    r"(?!\s*(?:年|月|底|末|终|初|中期|度|起|以来|以后|之后|后|上半年|下半年|的?\s*第|\d"
+    r"|[一二三四五六七八九十]+\s*月))"
+)
 
 _ZH_PATTERNS: list[_Pattern] = [
     _zh(rf"{_ZPRE}{_ZH_YEAR}\s*{_ZH_MONTH}\s*{_ZH_DAY}{_ZSUF}", _b_day),
@@ -420,9 +525,13 @@ _ZH_PATTERNS: list[_Pattern] = [
     _zh(rf"{_ZPRE}{_ZH_YEAR}\s*(?:年\s*)?[底末终]{_ZSUF}", _b_year_end),
     _zh(rf"{_ZPRE}{_ZH_YEAR}\s*(?:年度会议|第[一二]届常会){_ZSUF}", _b_year),  # Executive Board sessions
     _zh(rf"{_ZPRE}{_ZH_YEAR}{_ZH_AFTER_YEAR}(?:\s*(?P<suf>{_ZH_SUF}|内|期间))?", _b_year),
-    _zh(r"(?:(?P<pre>至迟于|至迟在|最迟于|最迟在|不迟于|不晚于|在|于)\s*)?(?:(?:大会|其|执行局|理事会|环境大会|卫生大会)\s*)?"
+    _zh(
+        r"(?:(?P<pre>至迟于|至迟在|最迟于|最迟在|不迟于|不晚于|在|于)\s*)?(?:(?:大会|其|执行局|理事会|环境大会|卫生大会)\s*)?"
         r"第\s*(?P<n>[\d一二三四五六七八九十百零〇两]+)\s*届\s*(?:常会|会议|特别会议)(?:\s*续会)?(?:\s*(?:上|期间))?"
-        rf"(?:\s*(?P<suf>{_ZH_SUF}))?", _b_session_zh, always_strong=True),
+        rf"(?:\s*(?P<suf>{_ZH_SUF}))?",
+        _b_session_zh,
+        always_strong=True,
+    ),
     _zh(r"尽早|尽快|及早|尽速|从速|立即|立刻|毫不拖延地?|刻不容缓地?", _b_asap, always_strong=True),
 ]
 
@@ -507,6 +616,7 @@ _ABBREV = re.compile(
 _SENT_END_EN = re.compile(r"[.!?][\"”’')]*\s+(?=[A-Z\"“‘(\u4e00-\u9fff])")
 _SENT_END_ZH = re.compile(r"[。！？](?:[”’」』)]*)\s*")
 
+_ZH_MODAL_JUST_BEFORE = re.compile(r"(?:应当|应该|应|必须|须)\s*$")
 _COMMA = re.compile(r"\s*[,，、]")
 _PERIOD_EN = re.compile(
     r"\b(?:period|ended|ending|as(?:\s+(?:of|at))?)\b(?:\s+[\w/().,-]+){0,3}\s*$", re.IGNORECASE
@@ -549,7 +659,10 @@ def _acceptable(text: str, sent: tuple[int, int], modal: int | None, cand: _Cand
         return False
     leading = bool(_LEADING.match(text[sent[0] : cand.start]))
     if cand.strength == "bare":
-        # A date with no governing word counts only as a sentence opener ("2023 年，…应…").
+        # A date with no governing word counts only as a sentence opener ("2023 年，…应…"), or in
+        # Chinese right after the modal ("应 2024 年 12 月提交"), where no preposition is needed.
+        if lang == "zh" and _ZH_MODAL_JUST_BEFORE.search(text, sent[0], cand.start):
+            return True
         return leading and bool(_COMMA.match(text, cand.end))
     if leading or (modal is not None and cand.start >= modal):
         return True

@@ -97,7 +97,11 @@ def _text_after(paragraphs: list[Paragraph], start: int) -> tuple[list[Paragraph
         paragraph = paragraphs[j]
         if _LABEL.match(paragraph.text) or paragraph_number(paragraph) or is_section_heading(paragraph):
             break
-        if parts and (parts[0].bold >= 0.5 > paragraph.bold or paragraph.number is None and parts[0].bold < 0.5):
+        if parts and (
+            parts[0].bold >= 0.5 > paragraph.bold
+            or (paragraph.number is None and parts[0].bold < 0.5)
+            or abs(paragraph.size - parts[0].size) > 0.5  # an annex title after the last box
+        ):
             break
         parts.append(paragraph)
         j += 1

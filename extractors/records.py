@@ -8,7 +8,14 @@ from typing import Literal
 from pipeline.document import BBox
 
 DocumentKind = Literal[
-    "jiu_report", "jiu_note", "sg_report", "sg_note", "acabq_report", "status_report", "budget_fascicle", "other"
+    "jiu_report",
+    "jiu_note",
+    "sg_report",
+    "sg_note",
+    "acabq_report",
+    "status_report",
+    "budget_fascicle",
+    "other",
 ]
 Addressee = Literal[
     "executive_heads", "legislative_bodies", "general_assembly", "secretary_general", "member_states", "other"

@@ -11,7 +11,7 @@ from pipeline.document import ParsedDocument
 from pipeline.errors import DuplicateExtractorError, UnknownExtractorError
 
 
-class SkipDocument(Exception):  # noqa: N818 - a control-flow signal, like Scrapy's DropItem
+class SkipDocument(Exception):
     """Raised by an extractor that does not apply to a document; not an error."""
 
 

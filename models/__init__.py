@@ -40,7 +40,7 @@ def utcnow() -> datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON, list[float]: JSON}
+    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON, list[float]: JSON}  # noqa: RUF012
 
 
 class StoredFile(Base):
@@ -89,8 +89,9 @@ class Document(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     file: Mapped[StoredFile | None] = relationship()
-    pages: Mapped[list[PageRow]] = relationship(back_populates="document", cascade="all, delete-orphan",
-                                                order_by="PageRow.number")
+    pages: Mapped[list[PageRow]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", order_by="PageRow.number"
+    )
 
 
 class ParsedLayout(Base):
@@ -198,8 +199,9 @@ class RecommendationRow(Base):
     extractor: Mapped[str] = mapped_column(String(60))
     extractor_version: Mapped[str] = mapped_column(String(20))
 
-    sources: Mapped[list[RecommendationSource]] = relationship(back_populates="recommendation",
-                                                               cascade="all, delete-orphan")
+    sources: Mapped[list[RecommendationSource]] = relationship(
+        back_populates="recommendation", cascade="all, delete-orphan"
+    )
 
 
 class RecommendationSource(Base):
@@ -272,7 +274,9 @@ class TableRow(Base):
     extractor: Mapped[str] = mapped_column(String(60))
     extractor_version: Mapped[str] = mapped_column(String(20))
 
-    cells: Mapped[list[TableCell]] = relationship(cascade="all, delete-orphan", order_by="(TableCell.row, TableCell.col)")
+    cells: Mapped[list[TableCell]] = relationship(
+        cascade="all, delete-orphan", order_by="(TableCell.row, TableCell.col)"
+    )
 
 
 class TableCell(Base):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -161,15 +160,27 @@ def _print_documents(ids: list[int] | None = None) -> None:
     table = Table("symbol", "lang", "kind", "date", "pages", "recs", "status rows", "tables", "refs", "state")
     for d in rows:
         state = d.status if d.status != "failed" else f"failed: {d.reason}"
-        table.add_row(d.symbol or "—", d.language or "—", d.kind or "—", d.date or "—", str(d.pages or "—"),
-                      str(d.recommendations), str(d.status_entries), str(d.tables), str(d.references), state)
+        table.add_row(
+            d.symbol or "—",
+            d.language or "—",
+            d.kind or "—",
+            d.date or "—",
+            str(d.pages or "—"),
+            str(d.recommendations),
+            str(d.status_entries),
+            str(d.tables),
+            str(d.references),
+            state,
+        )
     console.print(table)
 
 
 @app.command()
 @clean_errors
 def docs(
-    failed: Annotated[bool, typer.Option("--failed", help="Only documents that failed, with the reason.")] = False,
+    failed: Annotated[
+        bool, typer.Option("--failed", help="Only documents that failed, with the reason.")
+    ] = False,
 ) -> None:
     """List stored documents with what was extracted from each.
 
@@ -201,4 +212,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -52,8 +52,9 @@ def upgrade(engine: Engine) -> None:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     except OperationalError as exc:
-        raise StoreError(f"cannot reach the database at {engine.url.render_as_string(hide_password=True)}: "
-                         f"{exc.orig}") from None
+        raise StoreError(
+            f"cannot reach the database at {engine.url.render_as_string(hide_password=True)}: {exc.orig}"
+        ) from None
 
 
 def is_current(engine: Engine) -> bool:

@@ -63,6 +63,8 @@ class Table:
     rows: list[list[Cell | None]]
     caption: str | None = None
     strategy: str = "lines"
+    header_rows: int = 0
+    """How many leading rows are column headings."""
 
     def text_rows(self) -> list[list[str]]:
         return [[cell.text if cell else "" for cell in row] for row in self.rows]
@@ -178,4 +180,5 @@ def _table_from_dict(data: dict[str, Any]) -> Table:
         rows=rows,
         caption=data.get("caption"),
         strategy=data.get("strategy", "lines"),
+        header_rows=data.get("header_rows", 0),
     )

@@ -62,7 +62,9 @@ class ExtractorError(UnpipeError):
     """An extractor failed on a document; the document is recorded as failed for that extractor."""
 
     def __init__(self, message: str, *, extractor: str, document: str | None = None) -> None:
-        super().__init__(message, document=document, hint="report it with the document; other extractors still ran")
+        super().__init__(
+            message, document=document, hint="report it with the document; other extractors still ran"
+        )
         self.extractor = extractor
 
 

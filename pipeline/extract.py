@@ -53,8 +53,11 @@ def run_extractors(doc: ParsedDocument, extractors: list[Extractor] | None = Non
             run.status = "skipped"
         except Exception as exc:  # an extractor bug must not lose the other extractors' results
             run.status = "failed"
-            run.error = str(ExtractorError(f"{type(exc).__name__}: {exc}", extractor=extractor.name,
-                                           document=doc.file_name))
+            run.error = str(
+                ExtractorError(
+                    f"{type(exc).__name__}: {exc}", extractor=extractor.name, document=doc.file_name
+                )
+            )
             run.records = []
         run.seconds = round(time.perf_counter() - started, 4)
         runs.append(run)
@@ -82,8 +85,10 @@ def build_record(doc: ParsedDocument, extraction: Extraction) -> dict[str, Any]:
         "status_entries": [_status_entry(s) for s in extraction.records(StatusEntry)],
         "tables": [_table(t) for t in extraction.records(TableRecord)],
         "quality": {"flags": doc.quality_flags, "parser_version": doc.parser_version},
-        "extractors": {run.name: {"version": run.version, "status": run.status, "error": run.error}
-                       for run in extraction.runs},
+        "extractors": {
+            run.name: {"version": run.version, "status": run.status, "error": run.error}
+            for run in extraction.runs
+        },
     }
 
 

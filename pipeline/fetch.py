@@ -319,6 +319,14 @@ class Fetcher:
     def ods_url(self, symbol: str, language: str) -> str:
         return ods_url(self.settings.ods_base_url, symbol, language)
 
+    def allows(self, url: str) -> bool:
+        """Whether the fetcher would contact this URL (see ``_open`` for the rule)."""
+        try:
+            self._check_origin(url, document=url)
+        except ForeignHostError:
+            return False
+        return True
+
     def fetch(
         self, symbol: str, language: str, *, previous: FetchResult | None = None, url: str | None = None
     ) -> FetchResult:
@@ -348,7 +356,7 @@ class Fetcher:
         language (the JIU site's) used instead of the ODS URL.
         """
         results = []
-        for language in languages or self.settings.languages:
+        for language in self.settings.languages if languages is None else languages:
             prev = (previous or {}).get((symbol, language))
             url = (urls or {}).get(language)
             results.append(self._fetch_safely(symbol, language, prev, url))
@@ -363,7 +371,7 @@ class Fetcher:
         """Fetch every wanted document in the wanted languages it is known to exist in; never raises.
 
         Languages are ``settings.languages`` narrowed to the document's known ``languages`` (when the
-        source knows them).
+        source knows them); a document in none of the wanted languages gives no result.
         """
         results: list[FetchResult] = []
         for doc in wanted:
@@ -522,13 +530,19 @@ class Fetcher:
         self, url: str, *, document: str, redirected_from: str | None = None
     ) -> tuple[str, int]:
         origin = _origin(url)
-        if origin is None or origin not in self.allowed_origins:
+        upgrade = origin is not None and origin[1] == 443 and (origin[0], 80) in self.allowed_origins
+        if origin is None or (origin not in self.allowed_origins and not upgrade):
             via = f" (redirected from {redirected_from})" if redirected_from else ""
             raise ForeignHostError(f"refused to contact {url}{via}: not a configured host", document=document)
         return origin
 
     def _open(self, url: str, headers: Mapping[str, str], *, document: str) -> tuple[httpx.Response, str]:
-        """Send GET, following redirects by hand so that each hop is host-checked and rate-limited."""
+        """Send GET, following redirects by hand so that each hop is host-checked and rate-limited.
+
+        Allowed: the (host, port) of each configured base URL, plus https on 443 for a configured
+        http host (an upgrade redirect). Everything else — other hosts, other ports, a downgrade to
+        http, non-http schemes — is refused before any connection is made.
+        """
         seen = {url}
         current, previous_url = url, None
         for _hop in range(self.settings.http_max_redirects + 1):

@@ -12,6 +12,7 @@ What this stage guarantees to the extractors:
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import statistics
 from collections import Counter
@@ -109,7 +110,9 @@ def parse_pdf(path: str | Path) -> ParsedDocument:
     except PdfminerException as exc:
         raise _classify_open_error(exc, path) from None
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise EncryptedPdfError(f"the PDF is encrypted ({exc.__class__.__name__})", document=path.name) from None
+        raise EncryptedPdfError(
+            f"the PDF is encrypted ({exc.__class__.__name__})", document=path.name
+        ) from None
     except (PSException, ValueError, KeyError, TypeError) as exc:
         raise CorruptPdfError(f"the PDF cannot be opened ({exc})", document=path.name) from None
     raw_pages: list[tuple[Page, list[_RawLine]]] = []
@@ -146,7 +149,9 @@ def parse_pdf(path: str | Path) -> ParsedDocument:
     )
 
 
-_OCR_TOOLS = re.compile(r"capture|abbyy|finereader|omnipage|tesseract|ocrmypdf|readiris|clearscan", re.IGNORECASE)
+_OCR_TOOLS = re.compile(
+    r"capture|abbyy|finereader|omnipage|tesseract|ocrmypdf|readiris|clearscan", re.IGNORECASE
+)
 
 
 def _ocr_producer(metadata: dict[str, Any]) -> bool:
@@ -159,7 +164,9 @@ def _classify_open_error(exc: PdfminerException, path: Path) -> Exception:
     cause = exc.args[0] if exc.args else exc
     if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
         return EncryptedPdfError("the PDF is password-protected", document=path.name)
-    return CorruptPdfError(f"the PDF cannot be opened ({cause.__class__.__name__}: {cause})", document=path.name)
+    return CorruptPdfError(
+        f"the PDF cannot be opened ({cause.__class__.__name__}: {cause})", document=path.name
+    )
 
 
 def _read_page(page: Any, number: int) -> tuple[Page, list[_RawLine]]:
@@ -270,8 +277,13 @@ def _assign_roles(raw_pages: list[tuple[Page, list[_RawLine]]]) -> list[Page]:
             _mark_masthead(raw_lines, roles, page)
         _mark_footnotes(raw_lines, roles, page, body_size)
         page.lines = [
-            Line(text=line.text, bbox=(line.x0, line.top, line.x1, line.bottom), size=line.size,
-                 bold=line.bold, role=role)  # type: ignore[arg-type]
+            Line(
+                text=line.text,
+                bbox=(line.x0, line.top, line.x1, line.bottom),
+                size=line.size,
+                bold=line.bold,
+                role=role,
+            )  # type: ignore[arg-type]
             for line, role in zip(raw_lines, roles, strict=True)
         ]
         pages.append(page)
@@ -286,7 +298,9 @@ def _looks_running(text: str) -> bool:
     """Running header/footer text: symbol, page number, job number, stamp, or a combination of them."""
     parts = re.split(r"\s{1,}(?=\d{1,4}\s*/\s*\d|\d{2,4}-\d{5}|\(\w\)\s*\d{6})", text)
     return all(_RUNNING.match(part.strip()) for part in parts if part.strip()) or bool(
-        re.fullmatch(r"(\d{1,4}/\d{1,4}\s+)?\d{2,4}-\d{5}\s*(\([A-Z]\))?(\s*\d{6})?(\s+\d{1,4}/\d{1,4})?", text)
+        re.fullmatch(
+            r"(\d{1,4}/\d{1,4}\s+)?\d{2,4}-\d{5}\s*(\([A-Z]\))?(\s*\d{6})?(\s+\d{1,4}/\d{1,4})?", text
+        )
     )
 
 
@@ -384,8 +398,14 @@ class _Builder:
     def start(cls, line: Line, page: int, role: str = "body") -> _Builder:
         number, text = split_number(line.text)
         paragraph = Paragraph(
-            text=text, page=page, bbox=line.bbox, role=role, number=number,  # type: ignore[arg-type]
-            size=line.size, bold=line.bold, end_page=page,
+            text=text,
+            page=page,
+            bbox=line.bbox,
+            role=role,
+            number=number,  # type: ignore[arg-type]
+            size=line.size,
+            bold=line.bold,
+            end_page=page,
         )
         return cls(paragraph, line, [line.size], [line.bold])
 
@@ -430,7 +450,7 @@ def split_number(text: str) -> tuple[str | None, str]:
     match = PARAGRAPH_NUMBER.match(text)
     if not match:
         return None, text
-    return match.group("num"), text[match.end():]
+    return match.group("num"), text[match.end() :]
 
 
 def _starts_new_paragraph(previous: Line, line: Line, gap: float) -> bool:
@@ -439,9 +459,7 @@ def _starts_new_paragraph(previous: Line, line: Line, gap: float) -> bool:
         return True
     if abs(line.size - previous.size) > 0.9:
         return True
-    if PARAGRAPH_NUMBER.match(line.text) and (
-        previous.text.endswith(_TERMINAL) or space > gap + 1.5
-    ):
+    if PARAGRAPH_NUMBER.match(line.text) and (previous.text.endswith(_TERMINAL) or space > gap + 1.5):
         return True
     return bool(previous.bold >= 0.9 > line.bold + 0.5 and len(previous.text) < 120 and space > gap + 1)
 
@@ -491,7 +509,7 @@ def _typical_line_gap(pages: list[Page]) -> float:
     gaps: Counter[float] = Counter()
     for page in pages:
         body = sorted((ln for ln in page.lines if ln.role == "body"), key=lambda ln: ln.bbox[1])
-        for a, b in zip(body, body[1:], strict=False):
+        for a, b in itertools.pairwise(body):
             space = b.bbox[1] - a.bbox[3]
             if 0 <= space < 20 and abs(a.size - b.size) < 0.5:
                 gaps[round(space * 2) / 2] += 1

@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Date,
+    Engine,
+    Integer,
+    Select,
+    String,
+    Text,
+    case,
+    column,
+    func,
+    literal,
+    or_,
+    select,
+    table,
+)
+from sqlalchemy import text as sql_text
 
-from models import Document, RecommendationSource, Reference, StatusObservation, TableRow
+from models import Document, RecommendationSource, Reference, StatusObservation, TableCell, TableRow
 from pipeline.db import session_scope
-from pipeline.errors import NotFoundError
+from pipeline.errors import ConfigError, NotFoundError
 
 
 @dataclass
@@ -49,9 +67,18 @@ def list_documents(engine: Engine, *, status: str | None = None) -> list[Documen
     with session_scope(engine) as session:
         return [
             DocumentSummary(
-                id=doc.id, symbol=doc.symbol, language=doc.language, kind=doc.kind, title=doc.title,
-                date=doc.date.isoformat() if doc.date else None, pages=doc.page_count, status=doc.status,
-                reason=doc.failure_reason, recommendations=recs, status_entries=statuses, tables=tables,
+                id=doc.id,
+                symbol=doc.symbol,
+                language=doc.language,
+                kind=doc.kind,
+                title=doc.title,
+                date=doc.date.isoformat() if doc.date else None,
+                pages=doc.page_count,
+                status=doc.status,
+                reason=doc.failure_reason,
+                recommendations=recs,
+                status_entries=statuses,
+                tables=tables,
                 references=refs,
             )
             for doc, recs, statuses, tables, refs in session.execute(query)
@@ -61,9 +88,353 @@ def list_documents(engine: Engine, *, status: str | None = None) -> list[Documen
 def get_document(engine: Engine, symbol: str, language: str | None = None) -> list[DocumentSummary]:
     """The stored language versions of one symbol."""
     found = [
-        d for d in list_documents(engine)
-        if d.symbol and d.symbol.casefold() == symbol.casefold() and (language is None or d.language == language)
+        d
+        for d in list_documents(engine)
+        if d.symbol
+        and d.symbol.casefold() == symbol.casefold()
+        and (language is None or d.language == language)
     ]
     if not found:
         raise NotFoundError(f"no stored document has the symbol {symbol!r}")
     return found
+
+
+# --- Analyst queries over the views of migration 0002 (see docs/schema.md) ---------------------------
+# The views are described here as lightweight Core tables, so filters are built with bound parameters
+# (dates bind correctly on SQLite and PostgreSQL alike) and no SQL is pasted together from user input.
+
+IMPLEMENTED = ("implemented", "not_relevant")
+"""Implementation states that close a recommendation (it is no longer overdue)."""
+OUTSTANDING = ("in_progress", "not_started", "not_implemented")
+"""Implementation states reported for recommendations still open (these age)."""
+
+recommendations_v = table(
+    "recommendations_v",
+    column("recommendation_id", Integer), column("report", String), column("number", String),
+    column("language", String), column("kind", String), column("addressee", String), column("text", Text),
+    column("deadline_text", Text), column("deadline_kind", String), column("deadline_date", Date),
+    column("deadline_session", Integer), column("issued_date", Date), column("issued_year", Integer),
+    column("source_symbol", String), column("source_document_id", Integer), column("page", Integer),
+    column("response_position", String), column("response_text", Text), column("status_organization", String),
+    column("status_as_of", Date), column("acceptance", String), column("implementation", String),
+    column("implementation_raw", Text), column("sources", Integer),
+)
+_STATUS_COLUMNS = (
+    column("status_id", Integer), column("report", String), column("number", String),
+    column("organization", String), column("as_of", Date), column("language", String), column("text", Text),
+    column("addressee", String), column("acceptance", String), column("implementation", String),
+    column("acceptance_raw", Text), column("implementation_raw", Text), column("responsible", Text),
+    column("due_text", Text), column("due_kind", String), column("due_date", Date),
+    column("report_year", Integer), column("document_symbol", String), column("document_id", Integer),
+    column("page", Integer),
+)
+status_v = table("status_v", *[c._copy() for c in _STATUS_COLUMNS])
+status_latest_v = table("status_latest_v", *[c._copy() for c in _STATUS_COLUMNS],
+                        column("observations", Integer))
+references_v = table(
+    "references_v",
+    column("reference_id", Integer), column("document_id", Integer), column("document_symbol", String),
+    column("document_language", String), column("document_kind", String), column("document_date", Date),
+    column("cited_symbol", String), column("cited_stored", Integer),
+)
+recommendations_bilingual_v = table(
+    "recommendations_bilingual_v",
+    column("report", String), column("number", String), column("kind", String), column("addressee", String),
+    column("deadline_date", Date), column("text_zh", Text), column("text_en", Text),
+    column("recommendation_id_zh", Integer), column("recommendation_id_en", Integer),
+    column("source_symbol_zh", String), column("source_symbol_en", String),
+)
+
+
+@dataclass
+class Rows:
+    """A result: column names in a fixed order (so CSV and JSON are stable for scripts) and the rows."""
+
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    title: str | None = None
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def column(self, name: str) -> list[Any]:
+        return [row[name] for row in self.rows]
+
+
+def _rows(conn: Connection, query: Select[Any], title: str | None = None) -> Rows:
+    result = conn.execute(query)
+    columns = list(result.keys())
+    return Rows(columns, [dict(zip(columns, row, strict=True)) for row in result], title)
+
+
+@dataclass
+class RecommendationFilter:
+    """Filters of ``unpipe recs``; every one given must hold."""
+
+    report: str | None = None
+    kind: str | None = None
+    addressee: str | None = None
+    language: str | None = None
+    deadline_before: dt.date | None = None
+    deadline_after: dt.date | None = None
+    overdue: bool = False
+    as_of: dt.date | None = None
+    """The day ``overdue`` is judged on (today if not given)."""
+    text: str | None = None
+    limit: int | None = None
+
+
+REC_COLUMNS = ("report", "number", "language", "kind", "addressee", "deadline_date", "deadline_text",
+               "acceptance", "implementation", "status_as_of", "status_organization", "issued_year",
+               "source_symbol", "page", "text", "recommendation_id")
+
+
+def _rec_conditions(conn: Connection, f: RecommendationFilter, v: Any) -> list[ColumnElement[bool]]:
+    from pipeline.search import match_subquery, parse_query
+
+    where: list[ColumnElement[bool]] = []
+    if f.report:
+        where.append(v.c.report == f.report.strip())
+    for name in ("kind", "addressee", "language"):
+        value = getattr(f, name)
+        if value and name in v.c:
+            where.append(v.c[name] == value)
+    if f.deadline_before:
+        where.append(v.c.deadline_date < f.deadline_before)
+    if f.deadline_after:
+        where.append(v.c.deadline_date > f.deadline_after)
+    if f.overdue:
+        where.append(v.c.deadline_date < (f.as_of or dt.date.today()))
+        where.append(or_(v.c.implementation.is_(None), v.c.implementation.not_in(IMPLEMENTED)))
+    if f.text:
+        if not parse_query(f.text):
+            raise ConfigError(f"--text {f.text!r} has no words to search for")
+        where.append(v.c.recommendation_id.in_(match_subquery(conn.dialect.name, f.text, "recommendation")))
+    return where
+
+
+def find_recommendations(engine: Engine, f: RecommendationFilter) -> Rows:
+    """Recommendations matching the filter, each with its latest reported status; ordered by report."""
+    v = recommendations_v
+    with engine.connect() as conn:
+        query = (select(*[v.c[name] for name in REC_COLUMNS]).where(*_rec_conditions(conn, f, v))
+                 .order_by(v.c.report, v.c.language, v.c.recommendation_id).limit(f.limit))
+        found = _rows(conn, query, "recommendations")
+    if f.overdue:  # how late, counted in Python: date arithmetic is spelled differently on each backend
+        as_of = f.as_of or dt.date.today()
+        found.columns.insert(REC_COLUMNS.index("deadline_text") + 1, "days_overdue")
+        for row in found.rows:
+            row["days_overdue"] = (as_of - row["deadline_date"]).days
+        found.rows = [{name: row[name] for name in found.columns} for row in found.rows]
+    return found
+
+
+def find_recommendations_bilingual(engine: Engine, f: RecommendationFilter) -> Rows:
+    """Recommendations side by side in Chinese and English (same report and number)."""
+    if f.overdue or f.language:
+        raise ConfigError("--both-languages cannot be combined with --overdue or --language")
+    b = recommendations_bilingual_v
+    with engine.connect() as conn:
+        where = _rec_conditions(conn, RecommendationFilter(
+            report=f.report, kind=f.kind, addressee=f.addressee, deadline_before=f.deadline_before,
+            deadline_after=f.deadline_after), b)
+        if f.text:
+            from pipeline.search import match_subquery, parse_query
+
+            if not parse_query(f.text):
+                raise ConfigError(f"--text {f.text!r} has no words to search for")
+            ids = match_subquery(conn.dialect.name, f.text, "recommendation")
+            where.append(or_(b.c.recommendation_id_zh.in_(ids), b.c.recommendation_id_en.in_(ids)))
+        query = (select(b.c.report, b.c.number, b.c.kind, b.c.addressee, b.c.deadline_date, b.c.text_zh,
+                        b.c.text_en, b.c.source_symbol_zh, b.c.source_symbol_en)
+                 .where(*where).order_by(b.c.report, b.c.recommendation_id_zh, b.c.recommendation_id_en)
+                 .limit(f.limit))
+        return _rows(conn, query, "recommendations in both languages")
+
+
+@dataclass
+class StatusFilter:
+    """Filters of ``unpipe status``."""
+
+    report: str | None = None
+    number: str | None = None
+    organization: str | None = None
+    acceptance: str | None = None
+    implementation: str | None = None
+    language: str | None = None
+    document: str | None = None
+    history: bool = False
+    """Every observation (oldest first) instead of the latest per recommendation and organization."""
+    limit: int | None = None
+
+
+STATUS_COLUMNS = ("report", "number", "organization", "as_of", "acceptance", "implementation",
+                  "implementation_raw", "addressee", "responsible", "due_date", "document_symbol", "page",
+                  "text", "status_id")
+
+
+def find_status(engine: Engine, f: StatusFilter) -> Rows:
+    """Status observations: the latest per recommendation and organization, or (``history``) all of them."""
+    v = status_v if f.history else status_latest_v
+    where: list[ColumnElement[bool]] = []
+    if f.report:
+        where.append(v.c.report == f.report.strip())
+    if f.number:
+        where.append(v.c.number == f.number.strip())
+    if f.organization:
+        where.append(func.lower(v.c.organization) == f.organization.strip().lower())
+    for name in ("acceptance", "implementation", "language"):
+        value = getattr(f, name)
+        if value:
+            where.append(v.c[name] == value)
+    if f.document:
+        where.append(func.lower(v.c.document_symbol) == f.document.strip().lower())
+    columns = [v.c[name] for name in STATUS_COLUMNS]
+    if not f.history:
+        columns.insert(4, v.c.observations)
+    order = ([v.c.report, v.c.number, v.c.organization, v.c.as_of, v.c.status_id] if f.history
+             else [v.c.document_id, v.c.status_id])
+    with engine.connect() as conn:
+        query = select(*columns).where(*where).order_by(*order).limit(f.limit)
+        return _rows(conn, query, "status history" if f.history else "latest status")
+
+
+def unmapped_labels(engine: Engine, f: StatusFilter) -> Rows:
+    """Printed status labels the vocabulary (``status_vocabulary``) does not map, with how often they occur."""
+    parts = []
+    params: dict[str, Any] = {}
+    extra = ""
+    if f.organization:
+        extra += " AND lower(s.organization) = :organization"
+        params["organization"] = f.organization.strip().lower()
+    if f.report:
+        extra += " AND s.report = :report"
+        params["report"] = f.report.strip()
+    if f.language:
+        extra += " AND s.language = :language"
+        params["language"] = f.language
+    for field in ("implementation", "acceptance"):
+        raw = f"s.{field}_raw"
+        parts.append(
+            f"SELECT s.organization AS organization, s.language AS language, '{field}' AS field,"
+            f" {raw} AS label, COUNT(*) AS rows_, MIN(s.report) AS example_report FROM status_entries s"
+            f" WHERE {raw} IS NOT NULL AND TRIM({raw}) <> ''{extra} AND NOT EXISTS (SELECT 1 FROM"
+            " status_vocabulary v WHERE v.organization IN (s.organization, '*')"
+            f" AND v.language IN (s.language, '*') AND lower(trim(v.label)) = lower(trim({raw})))"
+            f" GROUP BY s.organization, s.language, {raw}"
+        )
+    sql = " UNION ALL ".join(parts) + " ORDER BY organization, language, field, label"
+    with engine.connect() as conn:
+        result = conn.execute(sql_text(sql), params)
+        columns = ["organization", "language", "field", "label", "rows", "example_report"]
+        return Rows(columns, [dict(zip(columns, row, strict=True)) for row in result], "unmapped labels")
+
+
+def show_document(engine: Engine, symbol: str) -> list[Rows]:
+    """Everything about one symbol: its language versions, recommendations, status rows, tables,
+    the symbols it cites and the stored documents that cite it."""
+    symbol = " ".join(symbol.split())
+    key = symbol.lower()
+    with engine.connect() as conn:
+        docs = _rows(conn, select(
+            Document.id.label("document_id"), Document.symbol, Document.language, Document.kind, Document.title,
+            Document.date, Document.session, Document.page_count.label("pages"), Document.file_name,
+            Document.status,
+        ).where(func.lower(Document.symbol) == key).order_by(Document.language), "documents")
+        ids = docs.column("document_id")
+        symbol = docs.rows[0]["symbol"] if docs.rows else symbol
+        v = recommendations_v
+        quoted = select(RecommendationSource.recommendation_id).where(RecommendationSource.document_id.in_(ids))
+        recs = _rows(conn, select(
+            v.c.report, v.c.number, v.c.language, v.c.kind, v.c.addressee, v.c.deadline_date,
+            v.c.response_position, v.c.acceptance, v.c.implementation, v.c.source_symbol, v.c.page, v.c.text,
+        ).where(or_(v.c.report == symbol, v.c.recommendation_id.in_(quoted)))
+            .order_by(v.c.report, v.c.language, v.c.recommendation_id), "recommendations")
+        s = status_v
+        status = _rows(conn, select(
+            s.c.report, s.c.number, s.c.organization, s.c.as_of, s.c.acceptance, s.c.implementation,
+            s.c.implementation_raw, s.c.document_symbol, s.c.page, s.c.text,
+        ).where(or_(s.c.document_id.in_(ids), s.c.report == symbol))
+            .order_by(s.c.report, s.c.number, s.c.as_of, s.c.status_id), "status")
+        size = (select(TableCell.table_id, func.max(TableCell.row).label("last_row"),
+                       func.max(TableCell.col).label("last_col"))
+                .group_by(TableCell.table_id).subquery())
+        tables = _rows(conn, select(
+            Document.language, TableRow.page, TableRow.caption,
+            (func.coalesce(size.c.last_row, -1) + 1).label("rows"),
+            (func.coalesce(size.c.last_col, -1) + 1).label("columns"), TableRow.id.label("table_id"),
+        ).join(Document, Document.id == TableRow.document_id).outerjoin(size, size.c.table_id == TableRow.id)
+            .where(TableRow.document_id.in_(ids)).order_by(Document.language, TableRow.seq), "tables")
+        r = references_v
+        cites = _rows(conn, select(r.c.document_language.label("language"), r.c.cited_symbol, r.c.cited_stored)
+                      .where(r.c.document_id.in_(ids)).order_by(r.c.cited_symbol, r.c.document_language),
+                      "references")
+        cited_by = _rows(conn, select(r.c.document_symbol, r.c.document_language, r.c.document_kind,
+                                      r.c.document_date)
+                         .where(func.lower(r.c.cited_symbol) == key)
+                         .order_by(r.c.document_date, r.c.document_symbol, r.c.document_language), "cited by")
+    sections = [docs, recs, status, tables, cites, cited_by]
+    if not any(len(section) for section in sections):
+        raise NotFoundError(f"nothing in the store has or cites the symbol {symbol!r}")
+    return sections
+
+
+STATS_DIMENSIONS = {"addressee": "addressee", "year": "report_year", "organization": "organization"}
+
+
+def status_stats(engine: Engine, by: list[str], as_of: dt.date | None = None,
+                 organization: str | None = None) -> Rows:
+    """Acceptance and implementation rates, and how long open recommendations have been outstanding.
+
+    Counted over the latest observation per recommendation and organization (``status_latest_v``); the
+    year is the year of the recommendation's report; age is the as-of year minus that year.
+    """
+    unknown = [name for name in by if name not in STATS_DIMENSIONS]
+    if unknown or not by:
+        raise ConfigError(f"cannot group by {', '.join(unknown) or 'nothing'}; "
+                          f"valid: {', '.join(STATS_DIMENSIONS)}")
+    v = status_latest_v
+    year = (as_of or dt.date.today()).year
+    age = literal(year) - v.c.report_year
+    outstanding = v.c.implementation.in_(OUTSTANDING)
+
+    def count(condition: ColumnElement[bool]) -> Any:
+        return func.sum(case((condition, 1), else_=0))
+
+    keys = [v.c[STATS_DIMENSIONS[name]].label(name) for name in by]
+    query = select(
+        *keys,
+        func.count().label("tracked"),
+        count(v.c.acceptance.is_not(None) & (v.c.acceptance != "not_relevant")).label("with_acceptance"),
+        count(v.c.acceptance == "accepted").label("accepted"),
+        count(v.c.acceptance == "partially_accepted").label("partially_accepted"),
+        count(v.c.acceptance == "not_accepted").label("not_accepted"),
+        count(v.c.implementation.is_not(None) & (v.c.implementation != "not_relevant")).label("with_implementation"),
+        count(v.c.implementation == "implemented").label("implemented"),
+        count(v.c.implementation == "in_progress").label("in_progress"),
+        count(v.c.implementation.in_(("not_started", "not_implemented"))).label("not_started"),
+        count(outstanding).label("outstanding"),
+        count(outstanding & (age < 1)).label("outstanding_under_1y"),
+        count(outstanding & (age >= 1) & (age < 3)).label("outstanding_1_3y"),
+        count(outstanding & (age >= 3) & (age < 5)).label("outstanding_3_5y"),
+        count(outstanding & (age >= 5)).label("outstanding_5y_plus"),
+    ).group_by(*[v.c[STATS_DIMENSIONS[name]] for name in by])
+    if organization:
+        query = query.where(func.lower(v.c.organization) == organization.strip().lower())
+    with engine.connect() as conn:
+        found = _rows(conn, query, "status statistics")
+    columns = [*by, "tracked", "accepted", "partially_accepted", "not_accepted", "acceptance_rate",
+               "implemented", "in_progress", "not_started", "implementation_rate", "outstanding",
+               "outstanding_under_1y", "outstanding_1_3y", "outstanding_3_5y", "outstanding_5y_plus"]
+    rows = []
+    for row in found.rows:
+        row = {k: (int(val) if k not in by and val is not None else val) for k, val in row.items()}
+        row["acceptance_rate"] = _rate(row["accepted"] + row["partially_accepted"], row["with_acceptance"])
+        row["implementation_rate"] = _rate(row["implemented"], row["with_implementation"])
+        rows.append({name: row[name] for name in columns})
+    rows.sort(key=lambda r: tuple((r[k] is None, r[k] if r[k] is not None else 0) for k in by))
+    return Rows(columns, rows, "status statistics")
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 3) if whole else None

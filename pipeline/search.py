@@ -18,11 +18,23 @@ import logging
 import re
 import tempfile
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, Integer, String, Text, bindparam, column, table, text
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Integer,
+    String,
+    Text,
+    TextualSelect,
+    bindparam,
+    column,
+    table,
+    text,
+)
 
 if TYPE_CHECKING:
     import jieba
@@ -236,7 +248,8 @@ def search(
     terms = parse_query(query)
     if not terms:
         raise ConfigError(f"the query {query!r} has no words to search for")
-    filters, params = [], {"limit": limit}
+    filters: list[str] = []
+    params: dict[str, Any] = {"limit": limit}
     if language:
         filters.append("s.language = :language")
         params["language"] = language
@@ -260,7 +273,7 @@ def search(
             params["q"] = tsquery(terms)
             sql = (
                 "SELECT s.id, s.kind, s.ref_id, s.document_id, s.language, s.page,"
-                " ts_rank(s.tsv, to_tsquery('simple', :q)) AS score FROM search_docs s"
+                " ts_rank(s.tsv, to_tsquery('simple', :q), 1) AS score FROM search_docs s"
                 " LEFT JOIN documents d ON d.id = s.document_id"
                 f" WHERE s.tsv @@ to_tsquery('simple', :q){where} ORDER BY score DESC, s.id LIMIT :limit"
             )
@@ -268,22 +281,20 @@ def search(
         return _hits(conn, found, terms)
 
 
-def match_ids(conn: Connection, query: str, kind: str) -> list[int]:
-    """Ids (paragraph or recommendation) whose text matches a query, for ``--text`` filters."""
+def match_subquery(dialect: str, query: str, kind: str) -> TextualSelect:
+    """A sub-select of the ids (paragraph or recommendation) whose text matches, for ``--text`` filters."""
     terms = parse_query(query)
-    if not terms:
-        return []
-    if conn.dialect.name == "sqlite":
+    if dialect == "sqlite":
         sql = ("SELECT s.ref_id FROM search_fts JOIN search_docs s ON s.id = search_fts.rowid"
-               " WHERE search_fts MATCH :q AND s.kind = :kind")
-        q = fts5_query(terms)
+               " WHERE search_fts MATCH :fts_q AND s.kind = :fts_kind")
+        q = fts5_query(terms) if terms else '""'
     else:
-        sql = "SELECT ref_id FROM search_docs WHERE tsv @@ to_tsquery('simple', :q) AND kind = :kind"
-        q = tsquery(terms)
-    return [row[0] for row in conn.execute(text(sql), {"q": q, "kind": kind})]
+        sql = "SELECT ref_id FROM search_docs WHERE tsv @@ to_tsquery('simple', :fts_q) AND kind = :fts_kind"
+        q = tsquery(terms) if terms else "''"
+    return text(sql).bindparams(fts_q=q, fts_kind=kind).columns(column("ref_id", Integer))
 
 
-def _hits(conn: Connection, found: list[Any], terms: list[Term]) -> list[Hit]:
+def _hits(conn: Connection, found: Sequence[Any], terms: list[Term]) -> list[Hit]:
     para_ids = [r.ref_id for r in found if r.kind == "paragraph"]
     rec_ids = [r.ref_id for r in found if r.kind == "recommendation"]
     paragraphs = {
@@ -342,13 +353,12 @@ def _match_spans(body: str, terms: list[Term]) -> list[tuple[int, int]]:
         folded = body.lower()
     spans: list[tuple[int, int]] = []
     for term in terms:
-        for word in term.words:
-            if _HAN_RUN.fullmatch(word):
-                pattern = re.escape(word)
-            else:
-                tail = r"\w*" if term.prefix and word == term.words[-1] else r"(?![^\W_])"
-                pattern = r"(?<![^\W_])" + re.escape(word) + tail
-            spans.extend(m.span() for m in re.finditer(pattern, folded))
+        if len(term.words) == 1 and _HAN_RUN.fullmatch(term.words[0]):
+            pattern = re.escape(term.words[0])
+        else:  # Latin words, and phrases such as A/80/596: whole words, any separators between them
+            tail = r"\w*" if term.prefix else r"(?![^\W_])"
+            pattern = r"(?<![^\W_])" + r"[\W_]+".join(re.escape(w) for w in term.words) + tail
+        spans.extend(m.span() for m in re.finditer(pattern, folded))
     spans.sort()
     merged: list[tuple[int, int]] = []
     for a, b in spans:

@@ -45,9 +45,7 @@ class Settings(BaseSettings):
     )
     http_timeout_seconds: float = Field(30.0, gt=0, description="Timeout for one HTTP request.")
     http_retries: int = Field(3, ge=0, description="Retries of a failed download (with backoff).")
-    http_backoff_seconds: float = Field(
-        2.0, ge=0, description="First retry delay; doubles at every retry."
-    )
+    http_backoff_seconds: float = Field(2.0, ge=0, description="First retry delay; doubles at every retry.")
     http_max_retry_after_seconds: float = Field(
         120.0, ge=0, description="Longest Retry-After (HTTP 429/503) that is honoured before giving up."
     )

@@ -20,7 +20,7 @@ import re
 import tomllib
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -113,15 +113,29 @@ def all_sources() -> list[Source]:
 
 
 def discover_all(
-    since: date | None, settings: Settings | None = None, names: Iterable[str] | None = None
+    since: date | None,
+    settings: Settings | None = None,
+    names: Iterable[str] | None = None,
+    *,
+    on_error: Callable[[str, FetchError], None] | None = None,
 ) -> Iterator[Discovered]:
-    """Run sources in registry order (or the named ones); unconfigured sources are skipped with a log line."""
+    """Run sources in registry order (or the named ones) and yield what each finds.
+
+    An unconfigured source is skipped with a log line. A source whose site fails (``FetchError``)
+    stops there — what it yielded before stands — and the others still run; ``on_error(name, error)``
+    hears about it (default: a warning in the log), so a flow can record the failure.
+    """
     settings = settings or get_settings()
     for source in [get_source(n) for n in names] if names is not None else all_sources():
         try:
             yield from source.discover(since, settings)
         except SourceNotConfiguredError as exc:
             log.info("source %s skipped: %s", source.name, exc)
+        except FetchError as exc:
+            if on_error is not None:
+                on_error(source.name, exc)
+            else:
+                log.warning("source %s failed: %s", source.name, exc)
 
 
 def merge_discovered(items: Iterable[Discovered]) -> list[Discovered]:
@@ -131,7 +145,7 @@ def merge_discovered(items: Iterable[Discovered]) -> list[Discovered]:
         key = (item.symbol, item.path)
         first = merged.get(key)
         if first is None:
-            merged[key] = Discovered(**{**item.__dict__, "urls": dict(item.urls)})
+            merged[key] = replace(item, urls=dict(item.urls))
             continue
         first.title = first.title or item.title
         first.date = first.date or item.date

@@ -35,6 +35,7 @@ from pipeline.db import session_scope
 from pipeline.document import ParsedDocument
 from pipeline.errors import BadInputError
 from pipeline.extract import Extraction, ExtractorRun
+from pipeline.search import reindex_document
 
 # Symbol prefixes of organizations' own document series, most specific first.
 ORGANIZATION_BY_PREFIX = (
@@ -141,8 +142,9 @@ def record_failure(
         document.failure_reason = error.reason
         document.error = str(error)
         session.flush()
-        return LoadResult(document.id, None, None, status if status == "inserted" else "failed",
-                          reason=error.reason)
+        return LoadResult(
+            document.id, None, None, status if status == "inserted" else "failed", reason=error.reason
+        )
 
 
 def _find_document(session: Session, info: DocumentInfo, sha256: str) -> Document | None:
@@ -172,7 +174,9 @@ def current_versions(session: Session, document_id: int) -> dict[str, str]:
         .subquery()
     )
     rows = session.execute(
-        select(ExtractionRunRow.extractor, ExtractionRunRow.version).join(latest, ExtractionRunRow.id == latest.c.id)
+        select(ExtractionRunRow.extractor, ExtractionRunRow.version).join(
+            latest, ExtractionRunRow.id == latest.c.id
+        )
     )
     return {name: version for name, version in rows}
 
@@ -220,8 +224,14 @@ def _replace_layout(session: Session, document: Document, doc: ParsedDocument) -
     session.execute(delete(PageRow).where(PageRow.document_id == document.id))
     session.execute(delete(ParagraphRow).where(ParagraphRow.document_id == document.id))
     session.execute(delete(ParsedLayout).where(ParsedLayout.document_id == document.id))
-    session.add(ParsedLayout(document_id=document.id, parser_version=doc.parser_version, sha256=doc.sha256,
-                             layout=doc.to_bytes()))
+    session.add(
+        ParsedLayout(
+            document_id=document.id,
+            parser_version=doc.parser_version,
+            sha256=doc.sha256,
+            layout=doc.to_bytes(),
+        )
+    )
     session.add_all(
         PageRow(
             document_id=document.id,
@@ -239,8 +249,15 @@ def _replace_layout(session: Session, document: Document, doc: ParsedDocument) -
         for page in doc.pages
     )
     session.add_all(
-        ParagraphRow(document_id=document.id, seq=seq, page=p.page, role=p.role, number=p.number, text=p.text,
-                     bbox=list(p.bbox))
+        ParagraphRow(
+            document_id=document.id,
+            seq=seq,
+            page=p.page,
+            role=p.role,
+            number=p.number,
+            text=p.text,
+            bbox=list(p.bbox),
+        )
         for seq, p in enumerate(doc.paragraphs)
         if p.role != "masthead"
     )
@@ -250,22 +267,29 @@ def _apply_runs(session: Session, document: Document, runs: list[ExtractorRun]) 
     counts: dict[str, int] = {}
     for run in runs:
         _delete_output(session, document.id, run.name)
-        session.add(ExtractionRunRow(document_id=document.id, extractor=run.name, version=run.version,
-                                     status=run.status, error=run.error, records=len(run.records),
-                                     seconds=run.seconds))
+        session.add(
+            ExtractionRunRow(
+                document_id=document.id,
+                extractor=run.name,
+                version=run.version,
+                status=run.status,
+                error=run.error,
+                records=len(run.records),
+                seconds=run.seconds,
+            )
+        )
         for seq, record in enumerate(run.records):
             kind = _add_record(session, document, run, record, seq)
             counts[kind] = counts.get(kind, 0) + 1
     session.flush()
     _drop_orphan_recommendations(session)
+    reindex_document(session, document.id)
     return counts
 
 
 def _delete_output(session: Session, document_id: int, extractor: str) -> None:
     for model in (Reference, RecommendationSource, StatusObservation, TableRow):
-        session.execute(
-            delete(model).where(model.document_id == document_id, model.extractor == extractor)  # type: ignore[attr-defined]
-        )
+        session.execute(delete(model).where(model.document_id == document_id, model.extractor == extractor))
 
 
 def _add_record(session: Session, document: Document, run: ExtractorRun, record: Any, seq: int) -> str:
@@ -332,7 +356,9 @@ def _drop_orphan_recommendations(session: Session) -> None:
     session.execute(delete(RecommendationRow).where(RecommendationRow.id.not_in(quoted)))
 
 
-def _status_row(document: Document, entry: StatusEntry, seq: int, provenance: dict[str, str]) -> StatusObservation:
+def _status_row(
+    document: Document, entry: StatusEntry, seq: int, provenance: dict[str, str]
+) -> StatusObservation:
     row = StatusObservation(
         document_id=document.id,
         organization=organization_for(document.symbol),
@@ -359,9 +385,16 @@ def _status_row(document: Document, entry: StatusEntry, seq: int, provenance: di
 def _table_row(document: Document, table: TableRecord, seq: int, provenance: dict[str, str]) -> TableRow:
     from pipeline.numbers import parse_number
 
-    row = TableRow(document_id=document.id, seq=seq, page=table.page, caption=table.caption,
-                   header=list(table.header), unit=table.unit, bbox=list(table.bbox) if table.bbox else None,
-                   **provenance)
+    row = TableRow(
+        document_id=document.id,
+        seq=seq,
+        page=table.page,
+        caption=table.caption,
+        header=list(table.header),
+        unit=table.unit,
+        bbox=list(table.bbox) if table.bbox else None,
+        **provenance,
+    )
     for r, cells in enumerate(table.rows):
         for c, text in enumerate(cells):
             bbox = None

@@ -1,38 +1,670 @@
-"""Table finding on one page. Returns plain ``Table`` objects with cell boxes."""
+"""Table finding on one page. Returns plain ``Table`` objects with cell boxes.
+
+Two layouts cover the UN documents we read:
+
+* **ruled** tables (every cell boxed, as WIPO's key/value blocks or the JIU annex matrix): pdfplumber's
+  "lines" strategy gives the cells; their text is rebuilt here from the page's words so that wrapped
+  lines join as the spec wants (Chinese without spaces, Latin with one) and footnote markers drop out.
+* **rule-delimited** tables (UN house style: a rule above the column headings, one below them, maybe
+  rules between groups and one at the end, no vertical lines): the header between the first two
+  rules names the columns, the whitespace gutters of the body place their boundaries, and rows are
+  cut where a blank band crosses every column and a new cell starts in the first column or in
+  several columns at once. A line that runs across a gutter is a spanning row (a group heading).
+
+Pages without at least two long horizontal rules, or a drawn grid, are not examined at all, which
+keeps parsing cheap: the text strategy on a whole Chinese page turns prose into a two-column "table".
+"""
 
 from __future__ import annotations
 
+import re
+import statistics
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.document import Cell, Table
-from pipeline.text import normalize_text
+from pipeline.document import BBox, Cell, Table
+from pipeline.numbers import parse_number
+from pipeline.text import join_lines, normalize_text
+
+__all__ = ["Word", "find_tables", "page_words"]
 
 _LINES_SETTINGS: dict[str, Any] = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
+HEADER_BAND = 0.085  # running headers sit above this share of the page height (as in pipeline.parse)
+FOOTER_BAND = 0.925
+RULE_THICKNESS = 2.6  # a filled rectangle thinner than this is drawn as a rule
+MIN_RULE_SHARE = 0.3  # a table rule spans at least this share of the page width
+MAX_HEADER_HEIGHT = 90.0  # column headings between the top rule and the one below them
+CAPTION = re.compile(r"^(?:Table|Annex table|Schedule|表)\s*[\dA-Z.IVX]+(?:\.\d+)*\b|^表\s*\d", re.IGNORECASE)
+
+
+@dataclass
+class Word:
+    """A run of characters without a word gap, on one printed line."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool = False
+
+    @property
+    def center(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def middle(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass
+class _Rule:
+    x0: float
+    x1: float
+    y: float
+
+
+@dataclass
+class _Unit:
+    """Words of one printed line inside a table region, split by column."""
+
+    top: float
+    bottom: float
+    cells: dict[int, list[Word]]
+    spanning: bool = False
+    bold: bool = False
+
+
+@dataclass
+class _Row:
+    cells: dict[int, list[list[Word]]] = field(default_factory=dict)
+    spanning: bool = False
+    top: float = 0.0
+    bottom: float = 0.0
+
+    def add(self, unit: _Unit) -> None:
+        if not self.cells and not self.spanning:
+            self.top = unit.top
+        for col, words in unit.cells.items():
+            self.cells.setdefault(col, []).append(words)
+        self.bottom = max(self.bottom, unit.bottom)
+
 
 def find_tables(page: Any, page_number: int) -> list[Table]:
-    """Ruled tables on a pdfplumber page (cheap: skipped when the page draws no lines or boxes)."""
-    if not (page.rects or page.lines):
+    """Tables on a pdfplumber page: ruled grids first, then rule-delimited ones outside them."""
+    width, height = float(page.width), float(page.height)
+    rules = _horizontal_rules(page, width)
+    has_grid = _has_vertical_edges(page)
+    body_rules = [r for r in rules if height * HEADER_BAND < r.y < height * FOOTER_BAND
+                  and r.x1 - r.x0 >= width * MIN_RULE_SHARE]
+    if not has_grid and len(body_rules) < 2:
         return []
+    chars = page.chars
+    words = page_words(chars)
+    words.sort(key=lambda w: (w.top, w.x0))
     tables: list[Table] = []
-    for found in page.find_tables(table_settings=_LINES_SETTINGS):
-        texts = found.extract(x_tolerance=3, y_tolerance=3)
-        rows: list[list[Cell | None]] = []
-        for row, row_texts in zip(found.rows, texts, strict=False):
-            cells: list[Cell | None] = []
-            for bbox, text in zip(row.cells, row_texts, strict=False):
-                if bbox is None:
-                    cells.append(None)
-                else:
-                    cells.append(Cell(text=normalize_text((text or "").replace("\n", " ")), bbox=tuple(bbox)))
-            rows.append(cells)
-        if _is_real_table(rows):
-            tables.append(Table(page=page_number, bbox=tuple(found.bbox), rows=rows, strategy="lines"))
+    if has_grid:
+        vertical = [c for c in chars if not _is_horizontal(c)]
+        for found in page.find_tables(table_settings=_LINES_SETTINGS):
+            table = _ruled_table(found, words, vertical, page_number)
+            if table is not None:
+                tables.append(table)
+    free_rules = [r for r in body_rules if not any(_inside(r, t.bbox) for t in tables)]
+    if len(free_rules) >= 2:
+        limit = _body_limit(words, rules, width, height)
+        body_words = [w for w in words if height * HEADER_BAND < w.top and w.bottom <= limit]
+        tables.extend(_rule_tables(free_rules, body_words, limit, page_number))
+    lines_above = _Lines(words)
+    for table in tables:
+        table.caption = _caption(table.bbox, lines_above)
+    tables.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
     return tables
 
 
+# ---------------------------------------------------------------------------------------------
+# Characters → words
+# ---------------------------------------------------------------------------------------------
+
+
+def _is_horizontal(char: dict[str, Any]) -> bool:
+    matrix = char.get("matrix") or (1, 0, 0, 1, 0, 0)
+    return abs(matrix[1]) < 0.01 and abs(matrix[2]) < 0.01 and matrix[0] > 0
+
+
+def _is_bold(fontname: str) -> bool:
+    name = fontname.lower()
+    return any(mark in name for mark in ("bold", "black", "heavy", ",b", "-b", "semibold"))
+
+
+def page_words(chars: Iterable[dict[str, Any]], gap_ratio: float = 0.15) -> list[Word]:
+    """Horizontal characters grouped into words (split at gaps wider than ``gap_ratio`` × size).
+
+    Superscript footnote marks (smaller and raised above the line) are dropped: in a cell,
+    "JIU/REP/2021/4¹" is the symbol JIU/REP/2021/4.
+    """
+    glyphs = sorted((c for c in chars if _is_horizontal(c) and not c["text"].isspace()), key=lambda c: c["top"])
+    lines: list[list[dict[str, Any]]] = []
+    line_top = line_bottom = 0.0
+    for char in glyphs:
+        height = char["bottom"] - char["top"]
+        if lines and char["top"] < line_bottom - 0.3 * min(height, line_bottom - line_top):
+            lines[-1].append(char)
+            line_bottom = max(line_bottom, char["bottom"])
+        else:
+            lines.append([char])
+            line_top, line_bottom = char["top"], char["bottom"]
+    words: list[Word] = []
+    for line in lines:
+        words.extend(_line_words(line, gap_ratio))
+    return words
+
+
+def _line_words(line: list[dict[str, Any]], gap_ratio: float) -> list[Word]:
+    size = statistics.median(c["size"] for c in line)
+    baseline = statistics.median(c["bottom"] for c in line if c["size"] >= 0.85 * size)
+    kept = [c for c in line if not (c["size"] < 0.8 * size and c["bottom"] < baseline - 0.15 * size)]
+    kept.sort(key=lambda c: c["x0"])
+    words: list[Word] = []
+    current: list[dict[str, Any]] = []
+    for char in kept:
+        if current and char["x0"] - current[-1]["x1"] > gap_ratio * max(char["size"], current[-1]["size"]):
+            words.append(_word(current))
+            current = []
+        current.append(char)
+    if current:
+        words.append(_word(current))
+    return words
+
+
+def _word(chars: list[dict[str, Any]]) -> Word:
+    bold = sum(1 for c in chars if _is_bold(c.get("fontname", ""))) * 2 > len(chars)
+    return Word(
+        text="".join(c["text"] for c in chars),
+        x0=min(c["x0"] for c in chars),
+        x1=max(c["x1"] for c in chars),
+        top=min(c["top"] for c in chars),
+        bottom=max(c["bottom"] for c in chars),
+        size=statistics.median(c["size"] for c in chars),
+        bold=bold,
+    )
+
+
+def _lines_of(words: Sequence[Word]) -> list[list[Word]]:
+    """Words grouped into printed lines (vertical overlap), each sorted left to right."""
+    lines: list[list[Word]] = []
+    bottom = top = 0.0
+    for word in sorted(words, key=lambda w: w.top):
+        if lines and word.top < bottom - 0.3 * min(word.bottom - word.top, bottom - top):
+            lines[-1].append(word)
+            bottom = max(bottom, word.bottom)
+        else:
+            lines.append([word])
+            top, bottom = word.top, word.bottom
+    for line in lines:
+        line.sort(key=lambda w: w.x0)
+    return lines
+
+
+def _cell_text(lines: Iterable[Sequence[Word]]) -> str:
+    """Lines of one cell joined the spec's way: no space between CJK, hyphens of compounds kept."""
+    text = ""
+    for line in lines:
+        text = join_lines(text, normalize_text(" ".join(w.text for w in line)))
+    return normalize_text(text)
+
+
+def _vertical_text(chars: list[dict[str, Any]]) -> str:
+    """Text set vertically (rotated column headings): columns of glyphs, read along their direction."""
+    if not chars:
+        return ""
+    upward = (chars[0].get("matrix") or (0, 1))[1] > 0
+    columns: list[list[dict[str, Any]]] = []
+    for char in sorted(chars, key=lambda c: c["x0"]):
+        if columns and char["x0"] < columns[-1][-1]["x1"] - 0.3 * (char["x1"] - char["x0"]):
+            columns[-1].append(char)
+        else:
+            columns.append([char])
+    if not upward:
+        columns.reverse()
+    parts = []
+    for column in columns:
+        column.sort(key=lambda c: c["top"], reverse=upward)
+        pieces: list[str] = []
+        previous: dict[str, Any] | None = None
+        for char in column:
+            if previous is not None:
+                gap = (previous["top"] - char["bottom"]) if upward else (char["top"] - previous["bottom"])
+                if gap > 0.15 * char["size"]:
+                    pieces.append(" ")
+            pieces.append(char["text"])
+            previous = char
+        parts.append("".join(pieces))
+    return normalize_text(" ".join(parts))
+
+
+# ---------------------------------------------------------------------------------------------
+# Ruled tables
+# ---------------------------------------------------------------------------------------------
+
+
+def _has_vertical_edges(page: Any) -> bool:
+    """A drawn grid has vertical strokes: lines, or rectangles taller than a rule."""
+    for line in page.lines:
+        if abs(line["x0"] - line["x1"]) < 1 and line["bottom"] - line["top"] > 8:
+            return True
+    for rect in page.rects:
+        if rect["bottom"] - rect["top"] > RULE_THICKNESS and rect["x1"] - rect["x0"] > 0:
+            if rect["x1"] - rect["x0"] < RULE_THICKNESS or rect.get("stroke"):
+                return True
+    return False
+
+
+def _ruled_table(found: Any, words: list[Word], vertical: list[dict[str, Any]], page_number: int) -> Table | None:
+    tops = [w.top for w in words]
+    rows: list[list[Cell | None]] = []
+    for row in found.rows:
+        boxes = [tuple(b) if b is not None else None for b in row.cells]
+        present = [b for b in boxes if b is not None]
+        if not present:
+            continue
+        top, bottom = min(b[1] for b in present), max(b[3] for b in present)
+        band = words[bisect_left(tops, top - 20): bisect_right(tops, bottom)]
+        cells: list[Cell | None] = []
+        for box in boxes:
+            if box is None:
+                cells.append(None)
+                continue
+            x0, y0, x1, y1 = box
+            inside = [w for w in band if x0 <= w.center <= x1 and y0 <= w.middle <= y1]
+            text = _cell_text(_lines_of(inside))
+            if not text and vertical:
+                text = _vertical_text([c for c in vertical if x0 <= (c["x0"] + c["x1"]) / 2 <= x1
+                                       and y0 <= (c["top"] + c["bottom"]) / 2 <= y1])
+            cells.append(Cell(text=text, bbox=(round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2))))
+        if any(c is not None and c.text for c in cells):
+            rows.append(cells)
+    if not _is_real_table(rows):
+        return None
+    return Table(page=page_number, bbox=_round_box(found.bbox), rows=rows, strategy="lines",
+                 header_rows=_ruled_header_rows(rows))
+
+
 def _is_real_table(rows: list[list[Cell | None]]) -> bool:
-    """A box around a paragraph is not a table: ask for two rows or two columns with text."""
+    """A box around a paragraph is not a table, nor is a chart's grid of bars with a few labels."""
     filled = [[c for c in row if c is not None and c.text] for row in rows]
-    non_empty_rows = [r for r in filled if r]
-    return len(non_empty_rows) >= 2 and max((len(r) for r in non_empty_rows), default=0) >= 2
+    non_empty = [r for r in filled if r]
+    if not non_empty or max(len(r) for r in non_empty) < 2:
+        return False
+    cells = sum(1 for row in rows for c in row if c is not None)
+    return sum(len(r) for r in non_empty) >= 0.25 * cells
+
+
+def _ruled_header_rows(rows: list[list[Cell | None]]) -> int:
+    """Leading rows that name columns: every drawn cell filled with a short label, or (below a first
+    header row) a blank first cell over labels, as in two-level headings."""
+    count = 0
+    for row in rows:
+        cells = [c for c in row if c is not None]
+        texts = [c.text for c in cells]
+        labels = [t for t in texts if t]
+        if not labels or any(len(t) > 60 or parse_number(t) is not None for t in labels):
+            break
+        if all(texts) and count == 0 and len(texts) >= 2:
+            count += 1
+            continue
+        if count > 0 and not texts[0]:
+            count += 1
+            continue
+        if count == 0 and not texts[0] and len(labels) >= 2:
+            count += 1
+            continue
+        break
+    return count if count < len(rows) else 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Rule-delimited tables
+# ---------------------------------------------------------------------------------------------
+
+
+def _horizontal_rules(page: Any, width: float) -> list[_Rule]:
+    """Horizontal strokes merged into rules (Word draws a table rule as one thin box per cell)."""
+    pieces: list[tuple[float, float, float]] = []
+    for line in page.lines:
+        if abs(line["top"] - line["bottom"]) < 1 and line["x1"] - line["x0"] > 3:
+            pieces.append((line["x0"], line["x1"], (line["top"] + line["bottom"]) / 2))
+    for rect in page.rects:
+        if rect["bottom"] - rect["top"] < RULE_THICKNESS and rect["x1"] - rect["x0"] > 0.5:
+            pieces.append((rect["x0"], rect["x1"], (rect["top"] + rect["bottom"]) / 2))
+    pieces.sort(key=lambda p: (round(p[2]), p[0]))
+    rules: list[_Rule] = []
+    for x0, x1, y in pieces:
+        last = rules[-1] if rules else None
+        if last is not None and abs(last.y - y) < 1.5 and x0 <= last.x1 + 3:
+            last.x1 = max(last.x1, x1)
+        else:
+            rules.append(_Rule(x0, x1, y))
+    return [r for r in rules if r.x1 - r.x0 > 0.05 * width]
+
+
+def _inside(rule: _Rule, box: BBox) -> bool:
+    return box[1] - 3 <= rule.y <= box[3] + 3 and rule.x0 < box[2] and rule.x1 > box[0]
+
+
+def _body_limit(words: list[Word], rules: list[_Rule], width: float, height: float) -> float:
+    """Where the body ends: the footnote separator (a short rule or a line of underscores), else the footer."""
+    limit = height * FOOTER_BAND
+    for rule in rules:
+        if rule.y > height * 0.45 and rule.x1 - rule.x0 < width * 0.3:
+            limit = min(limit, rule.y)
+    for word in words:
+        if word.top > height * 0.45 and len(word.text) >= 5 and set(word.text) == {"_"}:
+            limit = min(limit, word.top)
+    return limit
+
+
+def _rule_tables(rules: list[_Rule], words: list[Word], limit: float, page_number: int) -> list[Table]:
+    groups: list[list[_Rule]] = []
+    for rule in sorted(rules, key=lambda r: r.y):
+        for group in groups:
+            if abs(group[0].x0 - rule.x0) < 8 and abs(group[0].x1 - rule.x1) < 8:
+                group.append(rule)
+                break
+        else:
+            groups.append([rule])
+    tables: list[Table] = []
+    for group in groups:
+        i = 0
+        while i < len(group) - 1:
+            top, below = group[i], group[i + 1]
+            region = [w for w in words if w.x0 >= top.x0 - 4 and w.x1 <= top.x1 + 4]
+            head = [w for w in region if top.y < w.middle < below.y]
+            if not head or below.y - top.y > MAX_HEADER_HEIGHT:
+                i += 1
+                continue
+            end_index, end_y = _table_end(group, i + 1, region, limit)
+            body = [w for w in region if below.y < w.middle < end_y]
+            table = _build_rule_table(top, below.y, end_y, head, body, group[i + 2: end_index + 1], page_number)
+            if table is not None:
+                tables.append(table)
+            i = max(end_index, i + 1)
+    return tables
+
+
+def _table_end(group: list[_Rule], header_index: int, region: list[Word], limit: float) -> tuple[int, float]:
+    """The rule that closes the table (index, y), or the last body line above ``limit`` when it runs on."""
+    size = statistics.median(w.size for w in region) if region else 10.0
+    for k in range(header_index + 1, len(group)):
+        rule = group[k]
+        below = [w for w in region if w.top > rule.y and w.bottom <= limit]
+        if not below:
+            return k, rule.y
+        first = min(w.top for w in below)
+        if first - rule.y > 2.2 * size:
+            return k, rule.y
+        if k + 1 < len(group):
+            nxt = group[k + 1]
+            between = [w for w in region if rule.y < w.middle < nxt.y]
+            if nxt.y - rule.y <= MAX_HEADER_HEIGHT and between and all(w.size < size - 0.5 for w in between):
+                return k, rule.y  # small-print headings between two rules: the next table's header
+    start = group[header_index].y
+    rest = [w for w in region if w.top > start and w.bottom <= limit]
+    if not rest:
+        return header_index, start
+    # Runs on to the page end, unless a wide blank band separates it from what follows.
+    lines = _lines_of(rest)
+    end = lines[0][0].bottom if lines else start
+    for previous, line in zip(lines, lines[1:], strict=False):
+        previous_bottom = max(w.bottom for w in previous)
+        if min(w.top for w in line) - previous_bottom > 3.5 * size:
+            end = previous_bottom
+            break
+        end = max(w.bottom for w in line)
+    return len(group) - 1, end + 1
+
+
+def _header_columns(head: list[Word]) -> list[tuple[float, float]]:
+    """Column extents from the headings: narrow labels first; a label over two columns spans them."""
+    phrases: list[tuple[float, float]] = []
+    for line in _lines_of(head):
+        start = line[0]
+        end = line[0]
+        for word in line[1:]:
+            if word.x0 - end.x1 > 0.9 * word.size:
+                phrases.append((start.x0, end.x1))
+                start = word
+            end = word
+        phrases.append((start.x0, end.x1))
+    columns: list[list[float]] = []
+    for x0, x1 in sorted(phrases, key=lambda p: p[1] - p[0]):
+        hits = [c for c in columns if x0 < c[1] - 1 and x1 > c[0] + 1]
+        if not hits:
+            columns.append([x0, x1])
+        elif len(hits) == 1:
+            hits[0][0], hits[0][1] = min(hits[0][0], x0), max(hits[0][1], x1)
+    return sorted((c[0], c[1]) for c in columns)
+
+
+def _coverage(body: list[Word], x0: float, x1: float) -> list[int]:
+    """How many body words cover each point (1 pt steps) between x0 and x1."""
+    span = max(1, int(x1 - x0) + 1)
+    counts = [0] * span
+    for word in body:
+        a, b = max(0, int(word.x0 - x0)), min(span, int(word.x1 - x0) + 1)
+        for i in range(a, b):
+            counts[i] += 1
+    return counts
+
+
+def _boundaries(columns: list[tuple[float, float]], body: list[Word], x0: float, x1: float) -> list[float]:
+    """Boundaries between columns: inside each gap between headings, the middle of the emptiest run of the
+    body's coverage; plus any wide gutter of the body that no heading sits over."""
+    counts = _coverage(body, x0, x1)
+    bounds: list[float] = []
+    for (_, right), (left, _) in zip(columns, columns[1:], strict=False):
+        a, b = int(right - x0) + 1, int(left - x0)
+        if b <= a:
+            bounds.append((right + left) / 2)
+            continue
+        window = counts[a:b]
+        low = min(window)
+        best, best_len, i = a, 0, 0
+        while i < len(window):
+            if window[i] == low:
+                j = i
+                while j < len(window) and window[j] == low:
+                    j += 1
+                if j - i > best_len:
+                    best, best_len = a + i, j - i
+                i = j
+            else:
+                i += 1
+        bounds.append(x0 + best + best_len / 2)
+    # Body gutters (no word at all) wider than 8 pt, bounded by text, not under a heading.
+    i = 0
+    first = next((k for k, v in enumerate(counts) if v), len(counts))
+    last = max((k for k, v in enumerate(counts) if v), default=-1)
+    i = first
+    while i <= last:
+        if counts[i] == 0:
+            j = i
+            while j <= last and counts[j] == 0:
+                j += 1
+            gx0, gx1 = x0 + i, x0 + j
+            if j - i >= 8 and not any(c[0] - 2 < gx1 and c[1] + 2 > gx0 for c in columns):
+                bounds.append((gx0 + gx1) / 2)
+            i = j
+        else:
+            i += 1
+    return sorted(bounds)
+
+
+def _build_rule_table(
+    top: _Rule, header_bottom: float, end_y: float, head: list[Word], body: list[Word],
+    inner_rules: list[_Rule], page_number: int,
+) -> Table | None:
+    columns = _header_columns(head)
+    bounds = _boundaries(columns, [w for w in body if w.size <= max(w.size for w in body) + 1] if body else [],
+                         top.x0, top.x1) if body else [
+        (a[1] + b[0]) / 2 for a, b in zip(columns, columns[1:], strict=False)]
+    ncols = len(bounds) + 1
+    if ncols < 2 or not body:
+        return None
+    edges = [top.x0, *bounds, top.x1]
+
+    def column_of(word: Word) -> int:
+        return bisect_right(bounds, word.center)
+
+    units = _units(body, bounds, column_of)
+    rows = _rows(units, [r.y for r in inner_rules])
+    if len([r for r in rows if not r.spanning]) < 1:
+        return None
+    header_cells: list[Cell | None] = []
+    for col in range(ncols):
+        words = [w for w in head if column_of(w) == col and not _crosses(w, bounds)]
+        text = _cell_text(_lines_of(words))
+        header_cells.append(Cell(text=text, bbox=(round(edges[col], 2), round(top.y, 2),
+                                                  round(edges[col + 1], 2), round(header_bottom, 2))))
+    table_rows: list[list[Cell | None]] = [header_cells]
+    for row in rows:
+        cells: list[Cell | None] = []
+        if row.spanning:
+            lines = row.cells.get(0, [])
+            cells.append(Cell(text=_cell_text(lines), bbox=_box(lines, edges[0], edges[-1], row)))
+            cells.extend([None] * (ncols - 1))
+        else:
+            for col in range(ncols):
+                lines = row.cells.get(col, [])
+                cells.append(Cell(text=_cell_text(lines), bbox=_box(lines, edges[col], edges[col + 1], row)))
+        table_rows.append(cells)
+    bbox = (round(top.x0, 2), round(top.y, 2), round(top.x1, 2), round(end_y, 2))
+    return Table(page=page_number, bbox=bbox, rows=table_rows, strategy="rules", header_rows=1)
+
+
+def _box(lines: list[list[Word]], x0: float, x1: float, row: _Row) -> BBox:
+    return (round(x0, 2), round(row.top, 2), round(x1, 2), round(row.bottom, 2))
+
+
+def _crosses(word: Word, bounds: list[float]) -> bool:
+    return any(word.x0 + 2 < b < word.x1 - 2 for b in bounds)
+
+
+def _units(body: list[Word], bounds: list[float], column_of: Any) -> list[_Unit]:
+    """Printed lines of the body, split into columns; a line running across a gutter is spanning."""
+    units: list[_Unit] = []
+    for line in _lines_of(body):
+        spanning = any(_crosses(w, bounds) for w in line)
+        if not spanning:
+            for left, right in zip(line, line[1:], strict=False):
+                if column_of(left) != column_of(right) and right.x0 - left.x1 < 0.6 * right.size:
+                    spanning = True  # an ordinary word space straddles the boundary
+                    break
+        cells: dict[int, list[Word]] = {}
+        if spanning:
+            cells[0] = line
+        else:
+            for word in line:
+                cells.setdefault(column_of(word), []).append(word)
+        units.append(_Unit(
+            top=min(w.top for w in line), bottom=max(w.bottom for w in line), cells=cells, spanning=spanning,
+            bold=sum(1 for w in line if w.bold) * 2 > len(line),
+        ))
+    return units
+
+
+def _rows(units: list[_Unit], rule_ys: list[float]) -> list[_Row]:
+    """Cut the body into rows: at inner rules, at blank bands where the first column or several columns
+    start, and wherever a number would land in a cell that already holds one."""
+    gaps = []
+    last_bottom: dict[int, float] = {}
+    for unit in units:
+        for col in unit.cells:
+            if col in last_bottom:
+                gap = unit.top - last_bottom[col]
+                if 0 <= gap < 12:
+                    gaps.append(gap)
+            last_bottom[col] = unit.bottom
+    line_gap = statistics.median(gaps) if gaps else 2.0
+    rows: list[_Row] = []
+    current: _Row | None = None
+    col_bottom: dict[int, float] = {}
+    for unit in units:
+        size = statistics.median(w.size for ws in unit.cells.values() for w in ws)
+        threshold = line_gap + 0.35 * size
+        new = current is None
+        if current is not None:
+            row_bottom = current.bottom
+            band = unit.top - row_bottom > threshold
+            ruled = any(row_bottom - 1 < y < unit.top + 1 for y in rule_ys)
+            if unit.spanning != current.spanning:
+                new = True
+            elif unit.spanning:
+                new = band or ruled
+            elif ruled:
+                new = True
+            else:
+                starting = [c for c in unit.cells if c not in current.cells
+                            or unit.top - col_bottom.get(c, row_bottom) > threshold]
+                if band and (0 in unit.cells or len(starting) >= 2):
+                    new = True
+                elif not band and any(
+                    c in current.cells and _numeric(unit.cells[c]) and _numeric(current.cells[c][-1])
+                    for c in unit.cells
+                ):
+                    new = True
+        if new:
+            current = _Row(spanning=unit.spanning, top=unit.top, bottom=unit.bottom)
+            rows.append(current)
+            col_bottom = {}
+        assert current is not None
+        current.add(unit)
+        for col in unit.cells:
+            col_bottom[col] = unit.bottom
+    return rows
+
+
+def _numeric(words: list[Word]) -> bool:
+    return bool(words) and parse_number(" ".join(w.text for w in words)) is not None
+
+
+def _round_box(box: Sequence[float]) -> BBox:
+    return (round(box[0], 2), round(box[1], 2), round(box[2], 2), round(box[3], 2))
+
+
+# ---------------------------------------------------------------------------------------------
+# Captions
+# ---------------------------------------------------------------------------------------------
+
+
+class _Lines:
+    """The page's printed lines, for looking up what stands just above a table."""
+
+    def __init__(self, words: list[Word]) -> None:
+        self.lines = [(min(w.top for w in ln), max(w.bottom for w in ln), ln) for ln in _lines_of(words)]
+
+    def above(self, box: BBox) -> list[tuple[float, float, list[Word]]]:
+        x0, top, x1, _ = box
+        return [ln for ln in self.lines if ln[1] <= top + 1 and ln[2][0].x0 < x1 and ln[2][-1].x1 > x0]
+
+
+def _caption(box: BBox, lines: _Lines) -> str | None:
+    """The "Table N"/"表 N" line above a table, with the title and unit lines under it."""
+    above = lines.above(box)
+    block: list[list[Word]] = []
+    edge = box[1]
+    for top, bottom, words in reversed(above):
+        size = statistics.median(w.size for w in words)
+        if edge - bottom > (2.5 if not block else 1.2) * size:
+            break
+        block.insert(0, words)
+        edge = top
+        text = normalize_text(" ".join(w.text for w in words))
+        if CAPTION.match(text):
+            return _cell_text(block)
+        if len(block) >= 4:
+            break
+    return None

@@ -35,13 +35,17 @@ def test_parser_names_the_reason(bad_files: dict[str, Path], reason: str) -> Non
     assert bad_files[reason].name in str(raised.value)
 
 
-def test_extract_writes_good_records_and_reports_each_failure(bad_files: dict[str, Path], tmp_path: Path) -> None:
+def test_extract_writes_good_records_and_reports_each_failure(
+    bad_files: dict[str, Path], tmp_path: Path
+) -> None:
     out = tmp_path / "out"
     good = corpus_pdf(GOOD)
     args = [str(p) for p in bad_files.values()] + [str(good)]
     result = subprocess.run(
         [sys.executable, "-m", "pipeline.cli", "extract", *args, "--out", str(out)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
@@ -54,7 +58,9 @@ def test_extract_writes_good_records_and_reports_each_failure(bad_files: dict[st
     assert sorted(p.name for p in out.iterdir()) == [good.stem + ".json"]
 
 
-def test_ingest_records_failures_and_keeps_earlier_documents(bad_files: dict[str, Path], tmp_path: Path) -> None:
+def test_ingest_records_failures_and_keeps_earlier_documents(
+    bad_files: dict[str, Path], tmp_path: Path
+) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'store.db'}")
     upgrade(engine)
     files = FileStore(tmp_path / "files")

@@ -124,6 +124,17 @@ def test_a_second_batch_run_downloads_nothing(fetcher: Fetcher, standin: StandIn
     assert [r.status for r in second if r.ok] == ["not_modified"] * 3
 
 
+def test_documents_only_in_unwanted_languages_are_not_fetched(fetcher: Fetcher, standin: StandIn) -> None:
+    @dataclass
+    class Wanted:
+        symbol: str
+        languages: tuple[str, ...] = ("fr",)
+        urls: dict[str, str] = field(default_factory=dict)
+
+    assert fetcher.fetch_many([Wanted("A/C.4/SR.985")]) == []
+    assert standin.requests == []
+
+
 def test_if_modified_since_is_used_without_an_etag(fetcher: Fetcher, standin: StandIn) -> None:
     standin.etag_enabled = False
     first = fetcher.fetch(SYMBOL, "en")
@@ -280,6 +291,26 @@ def test_urls_off_the_configured_hosts_are_refused(fetcher: Fetcher, standin: St
     [result] = fetcher.fetch_document(SYMBOL, ["en"], urls={"en": url.format(port=standin.port)})
     assert (result.status, result.reason) == ("failed", "foreign_host")
     assert standin.requests == []
+
+
+def test_host_rule_allows_an_https_upgrade_but_not_other_ports_or_downgrades(
+    standin_settings: Settings,
+) -> None:
+    settings = _settings(
+        standin_settings,
+        ods_base_url="http://documents.example",
+        undl_base_url="https://library.example",
+        jiu_base_url="https://jiu.example",
+    )
+    with Fetcher(settings) as fetcher:
+        assert fetcher.allows("http://documents.example/api/symbol/access?s=A/1")
+        assert fetcher.allows("https://documents.example/doc.pdf")  # upgrade redirect
+        assert fetcher.allows("https://LIBRARY.example:443/search")
+        assert not fetcher.allows("http://library.example/search")  # downgrade
+        assert not fetcher.allows("https://documents.example:8443/doc.pdf")
+        assert not fetcher.allows("https://documents.example.evil.example/doc.pdf")
+        assert not fetcher.allows("ftp://documents.example/doc.pdf")
+        assert not fetcher.allows("https://user@/nohost")
 
 
 def test_content_length_over_the_cap_fails_before_reading(

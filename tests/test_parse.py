@@ -18,7 +18,9 @@ ZH = "A_77_256_Add.1.pdf"
 
 
 def body_numbers(doc: ParsedDocument) -> list[str]:
-    return [p.number for p in doc.paragraphs if p.role == "body" and p.number and re.fullmatch(r"\d+\.", p.number)]
+    return [
+        p.number for p in doc.paragraphs if p.role == "body" and p.number and re.fullmatch(r"\d+\.", p.number)
+    ]
 
 
 def test_chinese_text_has_no_spaces_between_cjk_characters() -> None:
@@ -26,7 +28,9 @@ def test_chinese_text_has_no_spaces_between_cjk_characters() -> None:
     assert doc.language_hint == "zh"
     first = next(p for p in doc.paragraphs if p.number == "1.")
     # pdfplumber gives "1. 联合 检查 组在 题为 “联 合国 系统…" for this line.
-    assert first.text.startswith("联合检查组在题为“联合国系统各组织的业务连续性管理”的报告中(A/77/256)进行了一次审查")
+    assert first.text.startswith(
+        "联合检查组在题为“联合国系统各组织的业务连续性管理”的报告中(A/77/256)进行了一次审查"
+    )
     for paragraph in doc.paragraphs:
         assert not re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff，。、]", paragraph.text), paragraph.text
 

@@ -106,6 +106,21 @@ def test_a_new_source_registers_like_the_builtins(standin_settings: Settings) ->
         sources._REGISTRY.pop("fixed-test-source")
 
 
+def test_a_failing_source_does_not_stop_the_others(standin_settings: Settings, standin: StandIn) -> None:
+    standin.add_fault("status", path="/search", status=500)
+    errors: list[tuple[str, str]] = []
+    found = list(
+        discover_all(
+            None,
+            standin_settings,
+            names=["undl", "jiu"],
+            on_error=lambda n, e: errors.append((n, getattr(e, "reason", ""))),
+        )
+    )
+    assert errors == [("undl", "http_500")]
+    assert {d.source for d in found} == {"jiu"}
+
+
 def test_unconfigured_sources_are_skipped(standin_settings: Settings) -> None:
     assert list(discover_all(None, standin_settings, names=["watchlist", "inbox"])) == []
     with pytest.raises(SourceNotConfiguredError, match="UNPIPE_WATCHLIST_FILE"):

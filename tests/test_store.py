@@ -38,8 +38,10 @@ def table_counts(engine: Engine) -> dict[str, int]:
     from models import Base
 
     with engine.connect() as conn:
-        return {name: conn.execute(select(func.count()).select_from(table)).scalar_one()
-                for name, table in Base.metadata.tables.items()}
+        return {
+            name: conn.execute(select(func.count()).select_from(table)).scalar_one()
+            for name, table in Base.metadata.tables.items()
+        }
 
 
 def test_ingest_twice_changes_nothing(engine: Engine, tmp_path: Path) -> None:
@@ -68,7 +70,9 @@ def test_stored_layout_round_trips_and_pages_keep_quality(engine: Engine, tmp_pa
         # Body text: no spaces between CJK characters, running header (the symbol) not in it.
         assert "联合检查组在题为" in pages[0].text
         assert "A/77/256/Add.1" not in pages[1].text.splitlines()
-        paragraphs = session.scalars(select(ParagraphRow).where(ParagraphRow.document_id == document.id)).all()
+        paragraphs = session.scalars(
+            select(ParagraphRow).where(ParagraphRow.document_id == document.id)
+        ).all()
         assert any(p.role == "footnote" and "A/76/607" in p.text for p in paragraphs)
 
 

@@ -53,7 +53,7 @@ def _dialect_sql(dialect: str) -> dict[str, str]:
 
 def view_sql(dialect: str) -> dict[str, str]:
     """CREATE VIEW bodies by name, in creation order."""
-    d = _dialect_sql(dialect)
+    sql = _dialect_sql(dialect)
     report_date = "(SELECT MIN(rd.date) FROM documents rd WHERE rd.symbol = {} AND rd.status = 'loaded')"
     issued_date = (
         f"COALESCE({report_date.format('r.report')}, (SELECT MIN(sd.date) FROM recommendation_sources rs"
@@ -82,7 +82,7 @@ SELECT
     r.deadline_date,
     r.deadline_session,
     {issued_date} AS issued_date,
-    COALESCE({d['jiu_year'].format('r.report')}, {d['year_of'].format(issued_date)}) AS issued_year,
+    COALESCE({sql['jiu_year'].format('r.report')}, {sql['year_of'].format(issued_date)}) AS issued_year,
     d.symbol AS source_symbol,
     r.document_id AS source_document_id,
     r.page,
@@ -118,7 +118,7 @@ SELECT
     s.due_text,
     s.due_kind,
     s.due_date,
-    COALESCE({d['jiu_year'].format('s.report')}, {d['year_of'].format(report_date.format('s.report'))})
+    COALESCE({sql['jiu_year'].format('s.report')}, {sql['year_of'].format(report_date.format('s.report'))})
         AS report_year,
     doc.symbol AS document_symbol,
     s.document_id,
@@ -140,7 +140,7 @@ WHERE latest_rank = 1
         "overdue_v": f"""
 SELECT
     v.*,
-    {d['days_since'].format('v.deadline_date')} AS days_overdue
+    {sql['days_since'].format('v.deadline_date')} AS days_overdue
 FROM recommendations_v v
 WHERE v.deadline_date < CURRENT_DATE
   AND (v.implementation IS NULL OR v.implementation NOT IN ('implemented', 'not_relevant'))

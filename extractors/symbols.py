@@ -1,0 +1,473 @@
+"""UN document symbols and resolution citations found in text, normalised per the spec's ``references`` rules.
+
+Matching runs on the text itself (after a same-length clean-up), never on tokens: word segmenters
+such as jieba split ``A/76/7/Add.29`` apart, and Chinese text glues symbols to the characters around
+them (``报告(A/77/256)进行``). Every match keeps its character span, so a caller holding a spaCy
+``Doc`` of the same text can map it back with ``doc.char_span(start, end, alignment_mode="expand")``.
+
+Conventions (spec ``references``):
+- documents as printed: ``A/80/5 (Vol. II)``, ``A/81/6 (Sect. 2)/Part A``, ``DP/FPA-ICEF-UNW/2020/1``;
+  a trailing ``*``, ``[Expanded report]`` or ``(advance version)`` is not part of the symbol, nor is a
+  JIU report's part (``JIU/REP/2024/3 Part I`` → ``JIU/REP/2024/3``);
+- resolutions as their own symbols: General Assembly ``A/RES/73/279 B`` (old style ``A/RES/174 (II)``),
+  Economic and Social Council ``E/RES/2025/25``, Security Council ``S/RES/2811 (2025)``, Human Rights
+  Council ``A/HRC/RES/5/1``; a range ``74/261 A–C`` gives each part; decisions are not citations.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+Organ = Literal["GA", "SC", "ECOSOC", "HRC", "COUNCIL", "OTHER"]
+"""Who adopted a resolution. ``COUNCIL`` is an unnamed "Council" (decided by the number's shape);
+``OTHER`` an organ whose resolutions have no symbol of the forms above (boards, commissions …)."""
+
+CitationKind = Literal["document", "resolution"]
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One symbol found in a text: the normalised symbol and the span of the printed words."""
+
+    symbol: str
+    start: int
+    end: int
+    kind: CitationKind
+
+
+# --------------------------------------------------------------------------------------------------
+# Same-length clean-up: full-width forms, odd hyphens and spaces become ASCII, so offsets stay valid.
+
+_DASHES = {"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2212": "-", "\ufe63": "-", "\uff0d": "-"}
+_SPACES = {"\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u3000": " ", "\u2009": " ", "\u200a": " "}
+
+
+def prepare(text: str) -> str:
+    """Same-length text for matching: full-width ASCII (``Ａ／７７``, ``（``) folded, hyphens and spaces unified."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if 0xFF01 <= code <= 0xFF5E:
+            out.append(chr(code - 0xFEE0))
+        elif char in _DASHES:
+            out.append(_DASHES[char])
+        elif char in _SPACES:
+            out.append(_SPACES[char])
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------------------------------
+# Document symbols.
+
+# Not preceded by a Latin letter, digit or symbol punctuation (CJK is fine: ``中(A/77/256)`` and
+# ``首长JIU/REP/2020/6``); a symbol inside an undocs.org address counts.
+_BEFORE = r"(?:(?<=undocs\.org/)|(?<=undocs\.org/en/)|(?<![A-Za-z0-9/.\-_@]))"
+_SERIES = r"[A-Z]{1,8}"
+_COMPONENT = (
+    r"(?:\d{1,5}[A-Z]?"  # session, year, number: 80, 2025, 604, 29A
+    r"|Part\ [A-Z]{1,4}(?![A-Za-z])"  # /Part A of a budget fascicle
+    r"|[A-Z]{1,8}(?:-[A-Z0-9]{1,8})+"  # FPA-ICEF-UNW, ES-10, S-29
+    r"|[A-Z][A-Za-z]{0,9}(?:\.\d{1,5}[A-Z]?)?)"  # RES, C.5, CN.4, Add.1, Corr.1, Rev.21, PV.25, L.1
+)
+_QUALIFIER = (
+    r"\ ?\(\ ?(?:Vol\.?|Sect\.?|Part|Suppl?\.?|Income\ sect\.?|Introduction|Summary)"
+    r"(?:\ ?[0-9IVXLA-Z]{1,6}[A-Z]?)?\ ?\)"
+)
+_ONE_SYMBOL = rf"{_SERIES}(?:/{_COMPONENT})+(?:{_QUALIFIER}(?:/{_COMPONENT})*)?"
+_DOCUMENT = re.compile(
+    rf"{_BEFORE}(?P<sym>(?>{_ONE_SYMBOL})(?:-(?>{_ONE_SYMBOL}))?)(?P<after>[A-Za-z0-9/]?)"
+)
+_LEADING_ZERO = re.compile(r"(?:^|/)0\d")
+_JIU_PART = re.compile(r"^(JIU/[A-Z]+/\d{4}/\d+)(?:\s*\(?\s*Part\s+[IVX]+\s*\)?)$")
+_TRAILING_JUNK = re.compile(r"\s*(?:\*+|\[[^\]]*\]|\((?:advance|unedited|provisional)[^)]*\))\s*$", re.IGNORECASE)
+_QUALIFIER_NORMAL = re.compile(r"\s*\(\s*(Vol|Sect|Suppl|Supp|Income sect)\.?\s*([0-9IVXLA-Z]{1,6}[A-Z]?)?\s*\)")
+
+
+def normalize_symbol(raw: str) -> str | None:
+    """A printed symbol in its canonical form, or ``None`` if it is no UN document symbol.
+
+    ``A/80/604/Add.1*`` → ``A/80/604/Add.1``; ``JIU/REP/2025/1 [Expanded report]`` → ``JIU/REP/2025/1``;
+    ``A/80/5(Vol.II)`` → ``A/80/5 (Vol. II)``; ``JIU/REP/2024/3 Part I`` → ``JIU/REP/2024/3``.
+    """
+    text = prepare(unicodedata.normalize("NFC", raw)).strip()
+    text = re.sub(r"\s+", " ", text)
+    text = re.sub(r"\s*/\s*", "/", text)
+    text = re.sub(r"\b(Add|Corr|Rev|Amend|PV|SR)\.\s+(\d)", r"\1.\2", text)
+    previous = None
+    while previous != text:
+        previous = text
+        text = _TRAILING_JUNK.sub("", text)
+    jiu = _JIU_PART.match(text)
+    if jiu:
+        return jiu.group(1)
+    match = _DOCUMENT.match(text)
+    if not match or match.group("after") or match.end("sym") != len(text):
+        return None
+    symbol = match.group("sym")
+    if not _valid_document(symbol):
+        return None
+    return _canonical(symbol)
+
+
+def _canonical(symbol: str) -> str:
+    def qualifier(m: re.Match[str]) -> str:
+        word = {"Supp": "Suppl"}.get(m.group(1), m.group(1))
+        number = f" {m.group(2)}" if m.group(2) else ""
+        return f" ({word}.{number})"
+
+    symbol = _QUALIFIER_NORMAL.sub(qualifier, symbol)
+    symbol = re.sub(r"\s*\(\s*Part\s*([IVX]+|[A-Z])\s*\)", r" (Part \1)", symbol)
+    symbol = re.sub(r"\s*\(\s*(Introduction|Summary)\s*\)", r" (\1)", symbol)
+    if symbol.startswith("JIU/"):
+        symbol = re.sub(r"\s*\(Part [IVX]+\)$", "", symbol)
+    return symbol
+
+
+def _valid_document(symbol: str) -> bool:
+    """Structural checks that set UN symbols apart from look-alikes (``PROCEDURE/DHR/2022/003``, ``HIV/AIDS``)."""
+    for part in re.split(r"(?<=[\d)])-(?=[A-Z]{1,8}/)", symbol):
+        core = re.sub(r"\s*\(.*?\)", "", part)
+        components = core.split("/")
+        if len(components) < 2 or not any(ch.isdigit() for ch in core):
+            return False
+        if _LEADING_ZERO.search(core):
+            return False  # UN symbols never zero-pad numbers; internal reference codes do
+        if len(components) == 2 and not re.fullmatch(r"[A-Z]+\.\d+", components[1]):
+            return False  # ``X/12`` is a ratio or a code; two-part symbols are records such as ``S/PV.10100``
+    return True
+
+
+def find_document_symbols(text: str) -> list[Citation]:
+    """Document symbols printed in a text (resolutions printed as symbols, ``A/RES/79/281``, included)."""
+    prepared = prepare(text)
+    found: list[Citation] = []
+    for match in _DOCUMENT.finditer(prepared):
+        if match.group("after"):
+            continue  # ``POLICY/OED/2024//001``: the look-alike runs on; no shorter reading is taken
+        raw = match.group("sym")
+        symbol = raw
+        jiu_part = re.match(r"\s*Part\s+[IVX]+\b", prepared[match.end("sym"):])
+        if _valid_document(symbol):
+            normal = _canonical(symbol)
+            end = match.end("sym")
+            if jiu_part and normal.startswith("JIU/"):
+                end += jiu_part.end()
+            found.append(Citation(normal, match.start("sym"), end, "document"))
+    return found
+
+
+# --------------------------------------------------------------------------------------------------
+# Resolutions.
+
+_RNUM = (
+    r"(?:\d{1,4}\ ?\(\ ?\d{4}\ ?\)"  # Security Council: 2811 (2025)
+    r"|\d{1,4}\ ?\(\ ?(?:ES-|S-)?[IVXL]{1,7}\ ?\)"  # old style: 174 (II), 36 (IV)
+    r"|(?:ES|S)-\d{1,2}/\d{1,3}"  # emergency and special sessions
+    r"|\d{4}/\d{1,3}"  # Economic and Social Council: 2025/25
+    r"|\d{1,3}/\d{1,3})"  # General Assembly, Human Rights Council: 73/279
+    r"(?![\d/]|\.\d)"
+)
+_PART_SEP = r"(?:\ ?(?:–|—|-|to|至|and|和|及|与|,|、)\ ?)"
+_PARTS = rf"(?:\ ?[A-Z](?![A-Za-z0-9/(])(?:{_PART_SEP}[A-Z](?![A-Za-z0-9/(]))*)"
+_ITEM = rf"(?P<num>{_RNUM})(?P<parts>{_PARTS})?"
+_TAIL = r"(?:,?\ (?:sect\.|section|sects\.|part|para\.|paras\.|paragraph|paragraphs|annex)\ ?[\w.–-]{1,12})*"
+_LIST_SEP = r"(?:\ ?,\ ?and\ |\ ?,\ ?|\ and\ |\ as\ well\ as\ |\ ?;\ ?|\ or\ )"
+_EN_LIST = re.compile(
+    rf"(?<![A-Za-z])(?P<kw>[Rr]esolutions?)\ (?:No\.\ ?|Nos\.\ ?)?"
+    rf"(?P<list>{_RNUM}{_PARTS}?{_TAIL}(?:{_LIST_SEP}(?:(?:resolutions?|its)\ )?{_RNUM}{_PARTS}?{_TAIL})*)"
+)
+_ZH_LIST = re.compile(
+    rf"第\ ?(?P<list>{_RNUM}{_PARTS}?\ ?号?(?:\ ?(?:和|、|，|,|及|以及|与)\ ?第?\ ?{_RNUM}{_PARTS}?\ ?号?)*)\ ?(?:各项)?决议"
+)
+_ZH_AFTER_KEYWORD = re.compile(rf"决议\ ?(?P<list>{_RNUM}{_PARTS}?(?:\ ?(?:和|、|，|,|及)\ ?{_RNUM}{_PARTS}?)*)")
+_ITEM_RE = re.compile(rf"(?<![A-Za-z0-9/.-]){_ITEM}")
+_KEYWORD = re.compile(r"(?<![A-Za-z])(?:[Rr]esolutions?)(?![A-Za-z])")
+_GA_SHAPED = re.compile(r"(?<![A-Za-z0-9/.\-])(?:\d{1,3}/\d{1,3}|\d{1,4} ?\(\d{4}\))(?![\d/]|\.\d)")
+_DECISION = re.compile(r"[Dd]ecisions?\b|决定")
+
+_ORGANS_EN: list[tuple[str, Organ]] = [
+    (r"Economic and Social Council|ECOSOC", "ECOSOC"),
+    (r"Security Council", "SC"),
+    (r"Human Rights Council", "HRC"),
+    (r"Trusteeship Council|Governing Council|Council of\b|Council for\b", "OTHER"),
+    (r"(?:World Health|Environment|Health|Parliamentary|Tourism|Meteorological|UNEP) Assembly"
+     r"|Assembly of (?:States|the)", "OTHER"),
+    (r"General Assembly|Assembly", "GA"),
+    (r"Council", "COUNCIL"),
+    (r"Executive Board|Board|Commission|Conference|Committee|Forum|Governing Body|Congress"
+     r"|Organization|Programme|Fund|Agency", "OTHER"),
+]
+_ORGANS_ZH: list[tuple[str, Organ]] = [
+    (r"经济及社会理事会|经社理事会", "ECOSOC"),
+    (r"安全理事会|安理会", "SC"),
+    (r"人权理事会", "HRC"),
+    (r"世界卫生大会|环境大会|缔约方大会|卫生大会", "OTHER"),
+    (r"大会", "GA"),
+    (r"理事会", "COUNCIL"),
+    (r"执行局|委员会|会议|理事机构|论坛", "OTHER"),
+]
+_ORGAN_EN = re.compile("|".join(f"(?P<o{i}>{pattern})" for i, (pattern, _) in enumerate(_ORGANS_EN)))
+_ORGAN_ZH = re.compile("|".join(f"(?P<o{i}>{pattern})" for i, (pattern, _) in enumerate(_ORGANS_ZH)))
+_LISTING_HEADING = re.compile(
+    r"^(?P<organ>General Assembly|Economic and Social Council|Security Council|Human Rights Council"
+    r"|大会|经济及社会理事会|经社理事会|安全理事会|人权理事会)\s*(?:resolutions?(?: and decisions)?|决议(?:和决定)?)\s*:?$"
+)
+
+
+def _organ_of(match: re.Match[str], table: list[tuple[str, Organ]]) -> Organ:
+    for i, (_, organ) in enumerate(table):
+        if match.group(f"o{i}"):
+            return organ
+    return "OTHER"
+
+
+def listing_organ(heading: str) -> Organ | None:
+    """The organ of a list heading such as "General Assembly resolutions" / "大会决议", else ``None``.
+
+    Budget fascicles list their legislative mandates as bare numbers under such headings.
+    """
+    match = _LISTING_HEADING.match(normalize_space(heading))
+    if not match:
+        return None
+    organ = match.group("organ")
+    if organ in ("General Assembly", "大会"):
+        return "GA"
+    if organ in ("Economic and Social Council", "经济及社会理事会", "经社理事会"):
+        return "ECOSOC"
+    if organ in ("Security Council", "安全理事会"):
+        return "SC"
+    return "HRC"
+
+
+def normalize_space(text: str) -> str:
+    return re.sub(r"\s+", " ", prepare(text)).strip()
+
+
+def resolution_symbols(number: str, parts: str = "", organ: Organ | None = None) -> list[str]:
+    """Symbols for one cited resolution number: ``("74/261", "A–C")`` → three GA symbols; ``[]`` when the
+    organ's resolutions have no such symbol or the number's shape does not fit the organ."""
+    number = re.sub(r"\s+", "", prepare(number))
+    number = re.sub(r"\(", " (", number)
+    base: str | None = None
+    if re.fullmatch(r"\d{1,4} \(\d{4}\)", number):
+        if organ in (None, "SC", "COUNCIL"):
+            return [f"S/RES/{number}"]  # Security Council resolutions carry their year, never parts
+        return []
+    if re.fullmatch(r"\d{4}/\d{1,3}", number):
+        if organ in (None, "ECOSOC", "COUNCIL"):
+            base = f"E/RES/{number}"
+    elif re.fullmatch(r"\d{1,4} \((?:ES-|S-)?[IVXL]+\)", number):
+        if organ in (None, "GA"):
+            base = f"A/RES/{number}"
+        elif organ in ("ECOSOC", "COUNCIL"):
+            base = f"E/RES/{number}"
+    elif re.fullmatch(r"(?:(?:ES|S)-)?\d{1,3}/\d{1,3}", number):
+        if organ in (None, "GA"):
+            base = f"A/RES/{number}"
+        elif organ == "HRC":
+            base = f"A/HRC/RES/{number}"
+    if base is None:
+        return []
+    letters = _expand_parts(parts)
+    return [f"{base} {letter}" for letter in letters] if letters else [base]
+
+
+def _expand_parts(parts: str) -> list[str]:
+    """``"A–C"`` → A, B, C; ``"A and B"`` → A, B; ``"A 至 C"`` → A, B, C."""
+    parts = prepare(parts or "").strip()
+    if not parts:
+        return []
+    letters: list[str] = []
+    for chunk in re.split(r"\s*(?:,|、|and|和|及|与)\s*", parts):
+        chunk = chunk.strip()
+        if not chunk:
+            continue
+        span = re.fullmatch(r"([A-Z])\s*(?:–|—|-|to|至)\s*([A-Z])", chunk)
+        if span and span.group(1) <= span.group(2):
+            letters.extend(chr(c) for c in range(ord(span.group(1)), ord(span.group(2)) + 1))
+        elif re.fullmatch(r"[A-Z]", chunk):
+            letters.append(chunk)
+    return letters
+
+
+def _items(listing: str, offset: int, organ: Organ | None) -> list[Citation]:
+    found: list[Citation] = []
+    for item in _ITEM_RE.finditer(listing):
+        for symbol in resolution_symbols(item.group("num"), item.group("parts") or "", organ):
+            found.append(Citation(symbol, offset + item.start(), offset + item.end(), "resolution"))
+    return found
+
+
+def _sentence_bounds(text: str, position: int) -> tuple[int, int]:
+    """Start and end of the sentence around ``position`` (abbreviations such as "para." do not end one)."""
+    ends = list(_sentence_ends(text))
+    start = 0
+    for end in ends:
+        if end < position:
+            start = end + 1
+        else:
+            return start, end
+    return start, len(text)
+
+
+_ABBREVIATIONS = re.compile(
+    r"(?:para|paras|sect|sects|Sect|Vol|vol|No|Nos|no|art|arts|Add|Corr|Rev|ch|Part|e\.g|i\.e|Mr|Ms|Mrs|Dr|St|al|"
+    r"Amend|Suppl|annex|p|pp)$"
+)
+
+
+def _sentence_ends(text: str) -> Iterable[int]:
+    for match in re.finditer(r"[.!?](?=\s|$)|[。；;！？]", text):
+        if match.group() == ".":
+            head = text[max(0, match.start() - 6):match.start()]
+            if _ABBREVIATIONS.search(head):
+                continue
+        yield match.start()
+
+
+def _organ_before(text: str, keyword_start: int, sentence_start: int, chinese: bool) -> Organ | None:
+    """The organ whose resolution this is, from the words just before the keyword.
+
+    "Security Council resolution", "the Assembly, in its resolution", "安全理事会第…号决议". A resolution
+    cited without an organ is the General Assembly's (``None``) unless its number's shape says otherwise.
+    """
+    before = text[sentence_start:keyword_start]
+    if chinese:
+        tail = before[-14:]
+        if re.search(r"(?:^|[^\w])其\s*$|其$", tail) or not tail.strip():
+            matches = list(_ORGAN_ZH.finditer(before))
+            return _organ_of(matches[-1], _ORGANS_ZH) if matches else None
+        attached = list(_ORGAN_ZH.finditer(tail))
+        if attached and tail[attached[-1].end():].strip(" 的关于第") == "":
+            return _organ_of(attached[-1], _ORGANS_ZH)
+        return None
+    attached = re.search(
+        rf"(?:{_ORGAN_EN.pattern})(?:'s|’s)?\s*(?:\([A-Za-z]+\)\s*)?(?:,\s*(?:in|by|through|under|with)\s+its\s*)?"
+        r"(?:draft\s+)?$",
+        before,
+    )
+    if attached and attached.group(0).strip():
+        return _organ_of(attached, _ORGANS_EN)
+    if re.search(r"\b(?:its|their)\s*$", before):
+        matches = list(_ORGAN_EN.finditer(before))
+        return _organ_of(matches[-1], _ORGANS_EN) if matches else None
+    return None
+
+
+def find_resolutions(text: str) -> list[Citation]:
+    """Resolutions cited in running text, English or Chinese, as their symbols."""
+    prepared = prepare(text)
+    found: list[Citation] = []
+    covered: list[tuple[int, int]] = []
+    for match in _EN_LIST.finditer(prepared):
+        if re.search(r"\bdraft\s*$", prepared[max(0, match.start() - 8):match.start()]):
+            continue
+        start, _ = _sentence_bounds(prepared, match.start())
+        organ = _organ_before(prepared, match.start(), start, chinese=False)
+        found.extend(_items(match.group("list"), match.start("list"), organ))
+        covered.append((match.start(), match.end()))
+    for pattern in (_ZH_LIST, _ZH_AFTER_KEYWORD):
+        for match in pattern.finditer(prepared):
+            if any(a <= match.start() < b for a, b in covered):
+                continue
+            start, _ = _sentence_bounds(prepared, match.start())
+            organ = _organ_before(prepared, match.start(), start, chinese=True)
+            found.extend(_items(match.group("list"), match.start("list"), organ))
+            covered.append((match.start(), match.end()))
+    found.extend(_loose_resolutions(prepared, covered))
+    return found
+
+
+def _loose_resolutions(text: str, covered: list[tuple[int, int]]) -> list[Citation]:
+    """Numbers a keyword governs without being next to it.
+
+    "the General Assembly resolutions on the pattern of conferences (43/222, the most recent being
+    80/234)", and table text where a column break separates "its resolution" from "61/276". Only
+    General Assembly and Security Council shapes are taken, within the keyword's sentence, before
+    any "decision".
+    """
+    found: list[Citation] = []
+    for keyword in _KEYWORD.finditer(text):
+        if re.search(r"\bdraft\s*$", text[max(0, keyword.start() - 8):keyword.start()]):
+            continue
+        start, end = _sentence_bounds(text, keyword.start())
+        rest = text[keyword.end():min(end, keyword.end() + 400)]
+        stop = _DECISION.search(rest)
+        if stop:
+            rest = rest[:stop.start()]
+        organ = _organ_before(text, keyword.start(), start, chinese=False)
+        window = re.match(r"(?:\s+[A-Za-z’'-]+){1,6}?\s+\(?(?=\d)", rest)
+        candidates: list[re.Match[str]] = []
+        if window and not re.search(r"[,;:]", window.group(0)):
+            first = _GA_SHAPED.match(rest, window.end())
+            if first:
+                candidates.append(first)
+        for group in re.finditer(r"\(([^()]{0,120})\)", rest):
+            inner_start = group.start(1)
+            if _GA_SHAPED.match(rest, inner_start):
+                candidates.extend(_GA_SHAPED.finditer(rest, inner_start, group.end(1)))
+        for number in candidates:
+            position = keyword.end() + number.start()
+            if any(a <= position < b for a, b in covered):
+                continue
+            parts = re.match(_PARTS, rest[number.end():])
+            for symbol in resolution_symbols(number.group(), parts.group() if parts else "", organ):
+                found.append(Citation(symbol, position, keyword.end() + number.end(), "resolution"))
+    return found
+
+
+def find_listed_resolutions(text: str, organ: Organ) -> list[Citation]:
+    """Bare resolution numbers in a list under an organ's heading ("43/222 A–E; Pattern of conferences 50/11").
+
+    Only the shapes that organ uses are taken, so a budget period ``2025/26`` under a General Assembly
+    heading is not read as a resolution.
+    """
+    prepared = prepare(text)
+    found: list[Citation] = []
+    for item in re.finditer(rf"(?<![A-Za-z0-9/.\-(]){_ITEM}(?=$|[\s;,.)])", prepared):
+        number = item.group("num")
+        shape_ok = {
+            "GA": re.fullmatch(r"(?:(?:ES|S)-)?\d{1,3}/\d{1,3}|\d{1,4} ?\((?:ES-|S-)?[IVXL]+\)", number),
+            "ECOSOC": re.fullmatch(r"\d{4}/\d{1,3}|\d{1,4} ?\([IVXL]+\)", number),
+            "SC": re.fullmatch(r"\d{1,4} ?\(\d{4}\)", number),
+            "HRC": re.fullmatch(r"(?:S-)?\d{1,3}/\d{1,3}", number),
+        }.get(organ)
+        if not shape_ok:
+            continue
+        for symbol in resolution_symbols(number, item.group("parts") or "", organ):
+            found.append(Citation(symbol, item.start(), item.end(), "resolution"))
+    return found
+
+
+def find_citations(text: str) -> list[Citation]:
+    """Every document symbol and resolution cited in a text, in text order."""
+    found = find_document_symbols(text) + find_resolutions(text)
+    return sorted(found, key=lambda c: (c.start, c.end, c.symbol))
+
+
+def find_references(texts: Iterable[str], exclude: Iterable[str] = ()) -> list[str]:
+    """Sorted, de-duplicated symbols cited in the texts, without those in ``exclude`` (the document's own)."""
+    excluded = {normalize_symbol(s) or s for s in exclude}
+    symbols = {c.symbol for text in texts for c in find_citations(text)}
+    return sorted(symbols - excluded)
+
+
+__all__ = [
+    "Citation",
+    "Organ",
+    "find_citations",
+    "find_document_symbols",
+    "find_listed_resolutions",
+    "find_references",
+    "find_resolutions",
+    "listing_organ",
+    "normalize_symbol",
+    "prepare",
+    "resolution_symbols",
+]
