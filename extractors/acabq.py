@@ -15,7 +15,6 @@ from collections.abc import Iterator
 
 from extractors.deadlines import find_deadline
 from extractors.nlp import Cue, committee_recommendations, language_key
-from extractors.records import Addressee, Recommendation, Record
 from extractors.recommendations import (
     Item,
     clean_text,
@@ -23,9 +22,11 @@ from extractors.recommendations import (
     document_symbol,
     footnote_marks,
     join_parts,
+    labelled_text,
     numbered_items,
     paragraph_number,
 )
+from extractors.records import Addressee, Recommendation, Record
 from extractors.registry import ExtractionContext, registered
 from pipeline.document import ParsedDocument
 
@@ -99,17 +100,18 @@ class AcabqRecommendations:
 
     def _record(self, item: Item, symbol: str, lang: str, marks: dict[int, set[str]]) -> Recommendation | None:
         head = clean_text(item.first, marks)
-        cues = committee_recommendations(head, lang)
+        subitems = [labelled_text(part, marks) for part in item.parts[1:]]
+        text = join_parts([head, *subitems], lang)
+        cues = committee_recommendations(text, lang)
         if not cues:
             return None
-        parts = [head]
-        for part in item.parts[1:]:
-            parts.append(f"{part.number} {clean_text(part, marks)}" if part.number else clean_text(part, marks))
         recommending = join_parts([cue.sentence for cue in cues], lang)
+        if recommending.endswith((":", "：")):
+            recommending = join_parts([recommending, *subitems], lang)  # "recommends that the Assembly: (a) …"
         return Recommendation(
             report=symbol,
             number=paragraph_number(item.first) or "",
-            text=join_parts(parts, lang),
+            text=text,
             addressee=addressee_of(cues[0], lang),
             deadline=find_deadline(recommending, lang),
             response=None,

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 from extractors.deadlines import find_deadline
 from extractors.nlp import heading_kind, is_directive, language_key
-from extractors.records import Position, Recommendation, Record, Response
 from extractors.recommendations import (
     JIU_SYMBOL,
     body_paragraphs,
@@ -26,15 +25,20 @@ from extractors.recommendations import (
     footnote_marks,
     is_section_heading,
     join_parts,
+    labelled_text,
     paragraph_number,
 )
+from extractors.records import Position, Recommendation, Record, Response
 from extractors.registry import ExtractionContext, registered
 from pipeline.document import Paragraph, ParsedDocument
 
 _LABEL = re.compile(r"^(?:Recommendation|建议)\s*(?P<n>\d{1,2})(?![\d.,、，和至-])\s*[:：.]?\s*")
 # A second label inside a paragraph, after the end of the recommendation before it.
 _INLINE_LABEL = re.compile(r"(?<=[.。])\s*(?=(?:Recommendation|建议)\s*\d{1,2}\s*[:：.]?\s*[A-Z\u4e00-\u9fff])")
-_JIU_TITLE = re.compile(r"^(?:Report|Note) of the Joint Inspection Unit|联合检查组的(?:报告|说明)")
+_TERMINAL = tuple(".;:。；：")
+_JIU_TITLE = re.compile(r"^(?:Report|Note) of the Joint Inspection Unit|^联合检查组的?(?:报告|说明)")
+_NOTE_TITLE = re.compile(r"^(?:Note by the Secretary-General|秘书长的说明)\s*$")
+_COMMENTS_WORD = re.compile(r"\bcomments\b|评论|意见")
 
 
 @dataclass
@@ -51,8 +55,15 @@ class Block:
     """Index of the first paragraph after the recommendation's text."""
 
 
-def find_blocks(paragraphs: list[Paragraph], lang: str, marks: dict[int, set[str]]) -> list[Block]:
-    """Every labelled recommendation with a text that asks someone to act, in document order."""
+def find_blocks(
+    paragraphs: list[Paragraph], lang: str, marks: dict[int, set[str]], *, quoted: bool = False
+) -> list[Block]:
+    """Every labelled recommendation with a text that asks someone to act, in document order.
+
+    ``quoted``: in a note's comments section a label and its text may share a plain paragraph;
+    elsewhere such a paragraph must be bold (a report's box), since status tables print
+    "Recommendation 4 Accepted …" and running text says "建议 3 和建议 5".
+    """
     blocks: list[Block] = []
     i = 0
     while i < len(paragraphs):
@@ -63,20 +74,22 @@ def find_blocks(paragraphs: list[Paragraph], lang: str, marks: dict[int, set[str
             continue
         rest = paragraph.text[label.end():].strip()
         if rest:
-            blocks.extend(_inline_blocks(paragraph, i, lang, marks))
+            blocks.extend(_inline_blocks(paragraph, i, lang, marks, quoted=quoted))
             i += 1
             continue
         parts, j = _text_after(paragraphs, i + 1)
-        text = join_parts([_with_number(p, marks) for p in parts], lang)
+        text = join_parts([labelled_text(p, marks) for p in parts], lang)
         if parts and is_directive(text, lang):
             blocks.append(Block(label.group("n"), text, parts[0].page, parts[0], i, j))
         i = max(j, i + 1)
     return blocks
 
 
-def _inline_blocks(paragraph: Paragraph, index: int, lang: str, marks: dict[int, set[str]]) -> list[Block]:
+def _inline_blocks(
+    paragraph: Paragraph, index: int, lang: str, marks: dict[int, set[str]], *, quoted: bool
+) -> list[Block]:
     """Label and text in one paragraph, possibly several recommendations run together."""
-    if paragraph.bold < 0.5:
+    if paragraph.bold < 0.5 and not quoted:
         return []  # "建议 3 和建议 5 …" in running text, a status table's cell
     found = []
     for piece in _INLINE_LABEL.split(clean_text(paragraph, marks)):
@@ -101,16 +114,13 @@ def _text_after(paragraphs: list[Paragraph], start: int) -> tuple[list[Paragraph
             parts[0].bold >= 0.5 > paragraph.bold
             or (paragraph.number is None and parts[0].bold < 0.5)
             or abs(paragraph.size - parts[0].size) > 0.5  # an annex title after the last box
+            or (paragraph.number is None and parts[-1].text.endswith(_TERMINAL)
+                and not paragraph.text.endswith(_TERMINAL))  # a subheading after the box
         ):
             break
         parts.append(paragraph)
         j += 1
     return parts, j
-
-
-def _with_number(paragraph: Paragraph, marks: dict[int, set[str]]) -> str:
-    text = clean_text(paragraph, marks)
-    return f"{paragraph.number} {text}" if paragraph.number else text
 
 
 def _record(block: Block, report: str, response: Response | None) -> Recommendation:
@@ -130,10 +140,21 @@ def _record(block: Block, report: str, response: Response | None) -> Recommendat
 
 
 def comments_start(paragraphs: list[Paragraph], lang: str) -> int | None:
-    """Index of the "Comments on specific recommendations" / "对具体建议的意见" heading, if any."""
+    """Where a Secretary-General's note starts commenting on the recommendations, if it is one.
+
+    Either its "Comments on specific recommendations" / "对具体建议的意见" heading, or, for a note
+    with no such heading, its "Note by the Secretary-General" title when the note transmits comments
+    on a JIU report (and is not itself the transmitted report).
+    """
     for i, paragraph in enumerate(paragraphs):
         if len(paragraph.text) < 120 and heading_kind(paragraph.text, lang) == "COMMENTS":
             return i
+    early = [p for p in paragraphs if p.page <= 2]
+    if any(_JIU_TITLE.match(p.text) for p in early if len(p.text) < 100):
+        return None
+    title = next((i for i, p in enumerate(paragraphs) if p.page <= 2 and _NOTE_TITLE.match(p.text)), None)
+    if title is not None and any(JIU_SYMBOL.search(p.text) and _COMMENTS_WORD.search(p.text) for p in early):
+        return title
     return None
 
 
@@ -216,7 +237,7 @@ class JiuComments:
         if not report:
             return
         marks = footnote_marks(doc)
-        blocks = [b for b in find_blocks(paragraphs, lang, marks) if b.start > start]
+        blocks = [b for b in find_blocks(paragraphs, lang, marks, quoted=True) if b.start > start]
         for k, block in enumerate(blocks):
             stop = blocks[k + 1].start if k + 1 < len(blocks) else len(paragraphs)
             yield _record(block, report, self._response(paragraphs[block.end:stop], marks))

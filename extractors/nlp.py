@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import tempfile
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from spacy.language import Language
@@ -35,7 +35,7 @@ ZH_ADVERBS = ("还", "也", "亦", "因此", "因而", "故", "进一步", "再�
 ACTOR_LABELS = ("COMMITTEE", "OTHER_ACTOR")
 
 
-@lru_cache(maxsize=None)
+@cache
 def pipeline(lang: str) -> Language:
     """A blank pipeline with a sentencizer, loaded once per language (``zh`` uses jieba, others ``en``)."""
     import spacy
@@ -79,7 +79,8 @@ def _en_patterns() -> dict[str, list[list[dict[str, Any]]]]:
         # "should", "is requested to": a sentence that asks someone to act.
         "DIRECTIVE": [
             [{"LOWER": {"IN": ["should", "shall", "must"]}}],
-            [{"LOWER": {"IN": ["is", "are"]}}, {"LOWER": {"IN": ["requested", "invited", "encouraged", "urged"]}}],
+            [{"LOWER": {"IN": ["is", "are"]}}, {"LOWER": {"IN": ["also", "further", "hereby"]}, "OP": "?"},
+             {"LOWER": {"IN": ["requested", "invited", "encouraged", "urged"]}}],
             [{"LOWER": {"IN": ["recommends", "recommend", "requests", "invites", "urges"]}}],
             [{"LOWER": "may"}, {"LOWER": "wish"}],
         ],
@@ -116,7 +117,7 @@ def _zh_patterns() -> dict[str, list[list[dict[str, Any]]]]:
     return {
         "RECOMMENDS": [
             [{"ORTH": "建议"}],
-            [{"ORTH": {"IN": ["重申", "坚持", "维持"]}}, {"ORTH": "其"},
+            [{"ORTH": {"IN": ["重申", "坚持", "维持"]}}, {"ORTH": "其", "OP": "?"},
              {"ORTH": {"IN": ["先前", "以往", "之前", "此前", "过去", "早先"]}, "OP": "?"},
              {"ORTH": "的", "OP": "?"}, {"ORTH": "建议"}],
         ],
@@ -137,6 +138,8 @@ def _zh_patterns() -> dict[str, list[list[dict[str, Any]]]]:
             [{"ORTH": "对", "OP": "?"}, {"ORTH": "具体"}, {"ORTH": "建议"}, {"ORTH": "的", "OP": "?"},
              {"ORTH": {"IN": ["意见", "评论", "看法"]}}],
             [{"ORTH": "具体"}, {"ORTH": {"IN": ["意见", "评论"]}}],
+            [{"ORTH": "对", "OP": "?"}, {"ORTH": {"IN": ["建议", "各项建议"]}}, {"ORTH": "的"}, {"ORTH": "具体", "OP": "?"},
+             {"ORTH": {"IN": ["意见", "评论"]}}],
         ],
         "OTHER_ACTOR": [
             [{"ORTH": {"IN": ["审计委员会", "秘书长", "检查专员", "联检组", "监督厅", "第五委员会", "方案协调委员会",
@@ -145,7 +148,7 @@ def _zh_patterns() -> dict[str, list[list[dict[str, Any]]]]:
     }
 
 
-@lru_cache(maxsize=None)
+@cache
 def cue_matcher(lang: str) -> Matcher:
     """Token patterns for recommendation verbs and for the actors that can be their subject."""
     nlp = pipeline(lang)
@@ -200,8 +203,8 @@ def heading_kind(text: str, lang: str) -> str | None:
 def committee_recommendations(text: str, lang: str) -> list[Cue]:
     """Sentences in which the Advisory Committee recommends (or reiterates a recommendation).
 
-    A sentence counts when a recommendation verb has the Committee as the nearest actor before it
-    that is not the object of a preposition ("the proposal of the Secretary-General" is no subject);
+    A sentence counts when the nearest actor before a recommendation verb that can be its subject
+    (see ``_is_subject``) is the Committee: "the proposal of the Secretary-General" is no subject, and
     "The Board recommends" is a quotation, not the Committee's recommendation.
     """
     lang = language_key(lang)
@@ -238,9 +241,7 @@ def _is_verb(verb: Span, lang: str) -> bool:
         return False
     previous = doc[verb.start - 1].text
     following = doc[verb.end].text if verb.end < len(doc) else ""
-    if previous in _ZH_NOUN_MARKERS or following in {"的", "中", "和", "及", "是", "已", "，", "。", "；"}:
-        return False
-    return True
+    return previous not in _ZH_NOUN_MARKERS and following not in {"的", "中", "和", "及", "是", "已", "。", "；"}
 
 
 def _actors(found: list[tuple[str, Span]]) -> list[tuple[str, Span]]:
@@ -254,7 +255,9 @@ def _actors(found: list[tuple[str, Span]]) -> list[tuple[str, Span]]:
 # Words after which an English actor stands as the subject of a new clause.
 _EN_CLAUSE_OPENERS = {"that", "and", "but", "while", "whereas", "although", "though", "which", "therefore",
                       "accordingly", "however", "thus", "also", "where", "when", "if", "since", "as"}
-_ZH_OBJECT_BEFORE = {"向", "由", "对", "请", "与", "就", "供", "将", "和", "及", "同"}
+# Prepositions, and verbs whose object an organ is ("落实委员会建议": the Committee's recommendations).
+_ZH_OBJECT_BEFORE = {"向", "由", "对", "请", "与", "就", "供", "将", "和", "及", "同", "落实", "执行", "实施", "采纳",
+                     "接受", "支持", "赞同", "同意", "根据", "按照", "依照", "遵照", "遵循", "关于", "注意到", "审议"}
 
 
 def _is_subject(actor: Span, lang: str) -> bool:

@@ -20,10 +20,14 @@ from pipeline.text import normalize_text
 _SYMBOL_AT = re.compile(r"(?<![\w/])([A-Z][A-Z.]{0,9}(?:/[A-Za-z0-9.\-]+){2,})")
 JIU_SYMBOL = re.compile(r"JIU/(?:REP|NOTE|ML)/\s?\d{4}/\s?\d{1,3}(?:/Rev\.\s?\d+)?")
 SECTION_NUMBER = re.compile(r"^(?:[IVXL]{1,6}|[A-Z]|[一二三四五六七八九十]{1,3})[.、．]$")
-PARAGRAPH_NUMBER = re.compile(r"^(\d{1,3})\.$")
+PARAGRAPH_NUMBER = re.compile(r"^((?:[IVXL]{1,6}\.)?\d{1,3})\.?$")
+# Chapter-numbered paragraphs of the Advisory Committee's main report ("VIII.81 The Advisory Committee …"):
+# the parser splits off "VIII." and leaves "81 …" (a paragraph, not a title: it runs on past a line).
+_CHAPTER_PARAGRAPH = re.compile(r"^(\d{1,3})\.?\s+(?=\S)(?=.{100})")
 LETTER = re.compile(r"^[(（]([a-z]{1,2})[)）]$|^([㈠-㈩])$")
 _ROMAN_ITEM = re.compile(r"^[(（]([ivxl]{1,5})[)）]$")
 _CJK = "\u4e00-\u9fff"
+_TERMINAL = tuple(".;:。；：!?！？)”’")
 
 
 def document_language(doc: ParsedDocument, context: ExtractionContext) -> str:
@@ -51,19 +55,35 @@ def document_symbol(doc: ParsedDocument, context: ExtractionContext) -> str | No
 
 
 def paragraph_number(paragraph: Paragraph) -> str | None:
-    """The bare number of a numbered paragraph ("23." → "23"), ``None`` for headings and sub-items."""
-    match = PARAGRAPH_NUMBER.match(paragraph.number or "")
+    """The bare number of a numbered paragraph ("23." → "23", "VIII.81"), ``None`` for headings and sub-items."""
+    match = PARAGRAPH_NUMBER.match(item_label(paragraph)[0] or "")
     return match.group(1) if match else None
 
 
 def is_section_heading(paragraph: Paragraph) -> bool:
     """A chapter or section title ("IV. Actions …", "B. Resource requirements", "四. …")."""
-    return bool(SECTION_NUMBER.match(paragraph.number or ""))
+    return bool(SECTION_NUMBER.match(paragraph.number or "")) and _CHAPTER_PARAGRAPH.match(paragraph.text) is None
+
+
+_FULLWIDTH_ITEM = re.compile(r"^（([a-z]{1,2})）\s*")
+
+
+def item_label(paragraph: Paragraph) -> tuple[str | None, str]:
+    """A paragraph's numbering and text; a full-width "（a）" or the "81" of "VIII.81" left in the text too."""
+    if paragraph.number and re.fullmatch(r"[IVXL]{1,6}\.", paragraph.number):
+        match = _CHAPTER_PARAGRAPH.match(paragraph.text)
+        if match:
+            return f"{paragraph.number}{match.group(1)}.", paragraph.text[match.end():]
+    if paragraph.number is None:
+        match = _FULLWIDTH_ITEM.match(paragraph.text)
+        if match:
+            return f"({match.group(1)})", paragraph.text[match.end():]
+    return paragraph.number, paragraph.text
 
 
 def letter_of(paragraph: Paragraph, previous_letter: str | None) -> str | None:
     """The letter of a lettered sub-item, telling "(i)" the letter (after "(h)") from "(i)" the numeral."""
-    number = paragraph.number or ""
+    number = item_label(paragraph)[0] or ""
     match = LETTER.match(number)
     if match:
         if match.group(2):
@@ -76,7 +96,7 @@ def letter_of(paragraph: Paragraph, previous_letter: str | None) -> str | None:
 
 
 def is_roman_item(paragraph: Paragraph) -> bool:
-    return bool(_ROMAN_ITEM.match(paragraph.number or ""))
+    return bool(_ROMAN_ITEM.match(item_label(paragraph)[0] or ""))
 
 
 def _follows(letter: str, previous: str | None) -> bool:
@@ -103,24 +123,54 @@ def drop_footnote_marks(text: str, marks: set[str]) -> str:
     """Remove footnote reference numbers glued to a word ("报告1定期", "represented.2 The").
 
     Only numbers that are footnotes on the paragraph's pages, and only where a number cannot be
-    part of the sentence: right after a CJK character or a word's final letter or punctuation, and
-    not after "第", "Add." or other abbreviations that take a number.
+    part of the sentence: right after a CJK character, or after a word's last letter or its
+    punctuation and before the next word, never after "第", "para." or other words that take a number.
     """
     if not marks:
         return text
     alternatives = "|".join(sorted((re.escape(m) for m in marks), key=len, reverse=True))
     cjk = re.compile(rf"(?<=[{_CJK}”’）)])(?<![第约共逾近])({alternatives})(?=[{_CJK}，。；：、])"
                      r"(?![年月日段项条个名次届号页%％])")
-    latin = re.compile(rf"(?<=[a-z”’)])({alternatives})(?=[\s,.;:]|$)|(?<=[a-z][.,;:])({alternatives})(?=\s|$)")
     text = cjk.sub("", text)
-    return latin.sub("", text)
+    latin = re.compile(rf"(?<=[A-Za-z)”’])([.,;:]?)( ?)({alternatives})(?=[\s,.;:]|$)")
+
+    def drop(match: re.Match[str]) -> str:
+        word = re.search(r"([A-Za-z]+)[)”’]?$", text[: match.start()])
+        if word and word.group(1).lower() in _TAKES_NUMBER:
+            return match.group(0)
+        after = text[match.end():match.end() + 2]
+        if match.group(2) and not (match.group(1) == "." and re.match(r"\s[A-Z]", after)):
+            return match.group(0)  # "posts, 1 National Officer": spaced, it is a mark only after a full stop
+        return match.group(1)
+
+    return latin.sub(drop, text)
+
+
+# Words a number follows as part of the sentence ("paragraph 3", "para. 3", "Add.1", "Article 5").
+_TAKES_NUMBER = {
+    "para", "paras", "paragraph", "paragraphs", "no", "nos", "number", "sect", "section", "sections", "vol",
+    "volume", "art", "article", "articles", "add", "rev", "corr", "fig", "figure", "table", "tables", "annex",
+    "p", "pp", "page", "pages", "chap", "chapter", "item", "items", "recommendation", "recommendations",
+    "resolution", "decision", "rule", "rules", "regulation", "part", "phase", "stage", "group", "level", "grade",
+    "step", "option", "component", "pillar", "goal", "target", "indicator", "objective", "outcome", "output",
+    "subprogramme", "programme", "schedule", "box", "appendix", "principle", "standard", "benchmark", "tier",
+    "category", "class", "type", "model", "version", "year", "years", "session", "round", "wave",
+    "cohort", "track", "q", "window", "un", "sdg", "unit", "team", "zone", "sector", "region", "district", "block",
+}
 
 
 def clean_text(paragraph: Paragraph, marks: dict[int, set[str]]) -> str:
-    """The paragraph's text with the footnote marks of its pages dropped."""
+    """The paragraph's text (numbering left out) with the footnote marks of its pages dropped."""
     pages = range(paragraph.page, max(paragraph.end_page, paragraph.page) + 1)
     found = set().union(*(marks.get(page, set()) for page in pages))
-    return normalize_text(drop_footnote_marks(paragraph.text, found))
+    return normalize_text(drop_footnote_marks(item_label(paragraph)[1], found))
+
+
+def labelled_text(paragraph: Paragraph, marks: dict[int, set[str]]) -> str:
+    """A sub-item's text with its label in front ("(a) …"), as it is printed inside its paragraph."""
+    label = item_label(paragraph)[0]
+    text = clean_text(paragraph, marks)
+    return f"{label} {text}" if label else text
 
 
 def join_parts(parts: list[str], lang: str) -> str:
@@ -170,14 +220,13 @@ def numbered_items(doc: ParsedDocument) -> list[Item]:
             continue
         elif is_section_heading(paragraph) or paragraph.role == "heading":
             current = None
-        elif paragraph.number and (LETTER.match(paragraph.number) or is_roman_item(paragraph)):
-            current.parts.append(paragraph)
-        elif (
+        elif (paragraph.number and (LETTER.match(paragraph.number) or is_roman_item(paragraph))) or (
             paragraph.number is None
             and id(paragraph) in first_on_page
             and abs(paragraph.size - current.parts[-1].size) < 0.3
             and paragraph.bold < 0.5
             and len(paragraph.text) >= 40
+            and paragraph.text.endswith(_TERMINAL)  # an unpunctuated line is a heading
         ):
             current.parts.append(paragraph)
         else:
@@ -195,7 +244,9 @@ __all__ = [
     "drop_footnote_marks",
     "footnote_marks",
     "is_section_heading",
+    "item_label",
     "join_parts",
+    "labelled_text",
     "letter_of",
     "numbered_items",
     "paragraph_number",

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 from extractors.deadlines import find_deadline
 from extractors.nlp import heading_kind, is_directive, language_key
-from extractors.records import Recommendation, Record
 from extractors.recommendations import (
     body_paragraphs,
     clean_text,
@@ -24,10 +23,13 @@ from extractors.recommendations import (
     footnote_marks,
     is_roman_item,
     is_section_heading,
+    item_label,
     join_parts,
+    labelled_text,
     letter_of,
     paragraph_number,
 )
+from extractors.records import Recommendation, Record
 from extractors.registry import ExtractionContext, registered
 from pipeline.document import Paragraph, ParsedDocument
 
@@ -84,7 +86,7 @@ def actions(section: list[Paragraph]) -> list[_Action]:
             lettered, letter = True, new_letter
             current = _Action(f"{paragraph_no}({new_letter})", [paragraph])
             found.append(current)
-        elif current is not None and (is_roman_item(paragraph) or paragraph.number is None):
+        elif current is not None and (is_roman_item(paragraph) or item_label(paragraph)[0] is None):
             current.parts.append(paragraph)
     return found
 
@@ -107,9 +109,7 @@ class GaActions:
         marks = footnote_marks(doc)
         for section in sections:
             for action in actions(section):
-                texts = [clean_text(action.parts[0], marks)]
-                texts += [f"{p.number} {clean_text(p, marks)}" if p.number else clean_text(p, marks)
-                          for p in action.parts[1:]]
+                texts = [clean_text(action.parts[0], marks)] + [labelled_text(p, marks) for p in action.parts[1:]]
                 text = join_parts(texts, lang)
                 if "(" not in action.number and (text.endswith((":", "：")) or not is_directive(text, lang)):
                     continue  # an explanatory paragraph, or a chapeau whose items did not parse

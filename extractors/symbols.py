@@ -70,8 +70,9 @@ def prepare(text: str) -> str:
 _BEFORE = r"(?:(?<=undocs\.org/)|(?<=undocs\.org/en/)|(?<![A-Za-z0-9/.\-_@]))"
 _SERIES = r"[A-Z]{1,8}"
 _COMPONENT = (
-    r"(?:\d{1,5}[A-Z]?"  # session, year, number: 80, 2025, 604, 29A
+    r"(?:\d{1,5}"  # session, year, number: 80, 2025, 604
     r"|Part\ [A-Z]{1,4}(?![A-Za-z])"  # /Part A of a budget fascicle
+    r"|(?:Add|Corr|Rev|Amend)\.\ ?\d{1,3}(?![\d/])"  # "Add. 1" as some texts space it
     r"|[A-Z]{1,8}(?:-[A-Z0-9]{1,8})+"  # FPA-ICEF-UNW, ES-10, S-29
     r"|[A-Z][A-Za-z]{0,9}(?:\.\d{1,5}[A-Z]?)?)"  # RES, C.5, CN.4, Add.1, Corr.1, Rev.21, PV.25, L.1
 )
@@ -116,6 +117,7 @@ def normalize_symbol(raw: str) -> str | None:
 
 
 def _canonical(symbol: str) -> str:
+    symbol = re.sub(r"\b(Add|Corr|Rev|Amend)\. (\d)", r"\1.\2", symbol)
     def qualifier(m: re.Match[str]) -> str:
         word = {"Supp": "Suppl"}.get(m.group(1), m.group(1))
         number = f" {m.group(2)}" if m.group(2) else ""
@@ -129,6 +131,9 @@ def _canonical(symbol: str) -> str:
     return symbol
 
 
+_NEEDS_NUMBER = {"Add", "Corr", "Rev", "Amend", "L", "PV", "SR", "CRP", "WP", "R", "Res", "RES"}
+
+
 def _valid_document(symbol: str) -> bool:
     """Structural checks that set UN symbols apart from look-alikes (``PROCEDURE/DHR/2022/003``, ``HIV/AIDS``)."""
     for part in re.split(r"(?<=[\d)])-(?=[A-Z]{1,8}/)", symbol):
@@ -138,6 +143,10 @@ def _valid_document(symbol: str) -> bool:
             return False
         if _LEADING_ZERO.search(core):
             return False  # UN symbols never zero-pad numbers; internal reference codes do
+        if re.fullmatch(r"[IVXL]{2,}", components[0]):
+            return False  # a Roman session number, as in the IAEA's ``GC(XXXVII)/RES/624``
+        if components[-1] in _NEEDS_NUMBER:
+            return False  # cut short or a placeholder: ``A/80/7/Add.__``, ``JIU/NOTE/2022/1/Rev.`` + line break
         if len(components) == 2 and not re.fullmatch(r"[A-Z]+\.\d+", components[1]):
             return False  # ``X/12`` is a ratio or a code; two-part symbols are records such as ``S/PV.10100``
     return True
@@ -214,6 +223,10 @@ _ORGANS_ZH: list[tuple[str, Organ]] = [
 ]
 _ORGAN_EN = re.compile("|".join(f"(?P<o{i}>{pattern})" for i, (pattern, _) in enumerate(_ORGANS_EN)))
 _ORGAN_ZH = re.compile("|".join(f"(?P<o{i}>{pattern})" for i, (pattern, _) in enumerate(_ORGANS_ZH)))
+_ATTACHED_EN = re.compile(  # "Security Council resolution", "the Assembly, in its resolution"
+    rf"(?:{_ORGAN_EN.pattern})(?:'s|’s)?\s*(?:\([A-Za-z]+\)\s*)?(?:,?\s*(?:in|by|through|under|with)\s+its\s*)?"
+    r"(?:draft\s+)?$"
+)
 _LISTING_HEADING = re.compile(
     r"^(?P<organ>General Assembly|Economic and Social Council|Security Council|Human Rights Council"
     r"|大会|经济及社会理事会|经社理事会|安全理事会|人权理事会)\s*(?:resolutions?(?: and decisions)?|决议(?:和决定)?)\s*:?$"
@@ -340,18 +353,14 @@ def _organ_before(text: str, keyword_start: int, sentence_start: int, chinese: b
     before = text[sentence_start:keyword_start]
     if chinese:
         tail = before[-14:]
-        if re.search(r"(?:^|[^\w])其\s*$|其$", tail) or not tail.strip():
+        if tail.rstrip().endswith("其") or not tail.strip():
             matches = list(_ORGAN_ZH.finditer(before))
             return _organ_of(matches[-1], _ORGANS_ZH) if matches else None
-        attached = list(_ORGAN_ZH.finditer(tail))
-        if attached and tail[attached[-1].end():].strip(" 的关于第") == "":
-            return _organ_of(attached[-1], _ORGANS_ZH)
+        near = list(_ORGAN_ZH.finditer(tail))
+        if near and tail[near[-1].end():].strip(" 的关于第") == "":
+            return _organ_of(near[-1], _ORGANS_ZH)
         return None
-    attached = re.search(
-        rf"(?:{_ORGAN_EN.pattern})(?:'s|’s)?\s*(?:\([A-Za-z]+\)\s*)?(?:,\s*(?:in|by|through|under|with)\s+its\s*)?"
-        r"(?:draft\s+)?$",
-        before,
-    )
+    attached = _ATTACHED_EN.search(before)
     if attached and attached.group(0).strip():
         return _organ_of(attached, _ORGANS_EN)
     if re.search(r"\b(?:its|their)\s*$", before):
@@ -431,6 +440,8 @@ def find_listed_resolutions(text: str, organ: Organ) -> list[Citation]:
     prepared = prepare(text)
     found: list[Citation] = []
     for item in re.finditer(rf"(?<![A-Za-z0-9/.\-(]){_ITEM}(?=$|[\s;,.)])", prepared):
+        if re.search(r"(?:[Dd]ecisions?|决定)\s*(?:No\.\s*)?$", prepared[max(0, item.start() - 14):item.start()]):
+            continue  # "Consideration of decision 14/1 of the Open-ended Working Group", in a title
         number = item.group("num")
         shape_ok = {
             "GA": re.fullmatch(r"(?:(?:ES|S)-)?\d{1,3}/\d{1,3}|\d{1,4} ?\((?:ES-|S-)?[IVXL]+\)", number),
@@ -447,7 +458,7 @@ def find_listed_resolutions(text: str, organ: Organ) -> list[Citation]:
 
 def find_citations(text: str) -> list[Citation]:
     """Every document symbol and resolution cited in a text, in text order."""
-    found = find_document_symbols(text) + find_resolutions(text)
+    found = set(find_document_symbols(text) + find_resolutions(text))
     return sorted(found, key=lambda c: (c.start, c.end, c.symbol))
 
 

@@ -211,5 +211,9 @@ def main() -> None:
     app(prog_name="unpipe")
 
 
+import pipeline.cli_flows  # noqa: E402  # registers run, reextract and serve
+
 if __name__ == "__main__":
     main()
+
+import pipeline.cli_query  # noqa: E402,F401  # registers recs, status, show, stats, search, browse

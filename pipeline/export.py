@@ -12,16 +12,19 @@ import datetime as dt
 import io
 import json
 import re
+import sys
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import ConfigError
-from pipeline.queries import Rows
+
+if TYPE_CHECKING:  # queries imports SQLAlchemy; this module stays light for `unpipe --help`
+    from pipeline.queries import Rows
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     """Values of ``--format``."""
 
     table = "table"
@@ -53,10 +56,9 @@ def write(result: Rows | list[Rows], fmt: OutputFormat | str, output: Path | Non
     elif fmt is OutputFormat.json:
         data = to_json(result)
     else:
-        data = to_text(sections, color=output is None)
+        tty = output is None and sys.stdout.isatty()
+        data = to_text(sections, color=tty, width=None if tty else 180)
     if output is None:
-        import sys
-
         sys.stdout.write(data)
         sys.stdout.flush()
     else:
@@ -101,7 +103,8 @@ def to_xlsx(sections: list[Rows], output: Path) -> None:
     from openpyxl.styles import Font
 
     workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    if workbook.active is not None:
+        workbook.remove(workbook.active)
     used: set[str] = set()
     for i, section in enumerate(sections):
         name = re.sub(r"[\[\]:*?/\\]", "_", section.title or f"sheet {i + 1}")[:31]
@@ -127,18 +130,19 @@ def _xlsx_value(value: Any) -> Any:
 
 
 def to_text(sections: list[Rows], *, color: bool = True, width: int | None = None) -> str:
-    """Rich tables, one per section, with a row count under each."""
+    """Rich tables, one per section (its ``brief`` columns), with a row count under each."""
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=color, color_system="auto" if color else None,
-                      width=width or (None if color else 200), soft_wrap=False)
+                      width=width, soft_wrap=False)
     for section in sections:
-        table = Table(*section.columns, title=section.title, title_justify="left", show_lines=False)
+        columns = section.brief or section.columns
+        table = Table(*columns, title=section.title, title_justify="left", show_lines=False)
         for row in section.rows:
-            table.add_row(*[_cell(row.get(n), escape) for n in section.columns])
+            table.add_row(*[_cell(row.get(n), escape) for n in columns])
         console.print(table)
         console.print(f"{len(section)} row(s)", style="dim", highlight=False)
     return buffer.getvalue()

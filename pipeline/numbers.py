@@ -89,7 +89,7 @@ def detect_unit(caption: str | None) -> str | None:
     if not caption:
         return None
     text = unicodedata.normalize("NFKC", caption)
-    candidates = re.findall(r"\(([^()]{2,80})\)", text) + [text]
+    candidates = [*re.findall(r"\(([^()]{2,80})\)", text), text]
     for candidate in candidates:
         for pattern in _UNITS:
             match = pattern.search(candidate)

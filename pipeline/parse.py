@@ -176,10 +176,11 @@ def _read_page(page: Any, number: int) -> tuple[Page, list[_RawLine]]:
     deduped = page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) in keep)
     raw_lines: list[_RawLine] = []
     for found in deduped.extract_text_lines(x_tolerance_ratio=0.15, y_tolerance=3, return_chars=True):
-        text = normalize_text(_LEADER.sub(" ", found["text"]))  # table-of-contents dot leaders are layout
+        line_chars = found["chars"]
+        text = _space_glued_superscripts(found["text"], line_chars)
+        text = normalize_text(_LEADER.sub(" ", text))  # table-of-contents dot leaders are layout
         if not text:
             continue
-        line_chars = found["chars"]
         sizes = [c["size"] for c in line_chars if not c["text"].isspace()] or [0.0]
         fonts = [c.get("fontname", "") for c in line_chars]
         bold = sum(1 for f in fonts if _is_bold(f)) / max(len(fonts), 1)
@@ -206,6 +207,40 @@ def _read_page(page: Any, number: int) -> tuple[Page, list[_RawLine]]:
         rotation=int(getattr(page, "rotation", 0) or 0),
     )
     return parsed, raw_lines
+
+
+_LIGATURES = {
+    "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "ft", "\ufb06": "st"
+}
+
+
+def _space_glued_superscripts(text: str, chars: list[dict[str, Any]]) -> str:
+    """A space before a superscript number printed right after a digit: a footnote mark "1" after
+    "JIU/REP/2021/4" would otherwise read as the different symbol "JIU/REP/2021/41". The text is left
+    as it is when its characters cannot be matched one by one to the line's characters."""
+    inserts: list[int] = []
+    position = 0
+    previous: dict[str, Any] | None = None
+    for char in chars:
+        glyph = _LIGATURES.get(char["text"], char["text"])
+        while position < len(text) and text[position] == " " and not glyph.isspace():
+            position += 1
+        if not text.startswith(glyph, position):
+            return text
+        if (
+            previous is not None
+            and glyph.isdigit()
+            and previous["text"].isdigit()
+            and char["size"] < 0.8 * previous["size"]
+            and char["bottom"] < previous["bottom"] - 1
+            and text[position - 1:position] != " "
+        ):
+            inserts.append(position)
+        position += len(glyph)
+        previous = char
+    for at in reversed(inserts):
+        text = text[:at] + " " + text[at:]
+    return text
 
 
 def _printed_chars(chars: list[dict[str, Any]]) -> set[int]:

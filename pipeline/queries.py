@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    ColumnClause,
     ColumnElement,
     Connection,
     Date,
@@ -119,18 +120,23 @@ recommendations_v = table(
     column("status_as_of", Date), column("acceptance", String), column("implementation", String),
     column("implementation_raw", Text), column("sources", Integer),
 )
-_STATUS_COLUMNS = (
-    column("status_id", Integer), column("report", String), column("number", String),
-    column("organization", String), column("as_of", Date), column("language", String), column("text", Text),
-    column("addressee", String), column("acceptance", String), column("implementation", String),
-    column("acceptance_raw", Text), column("implementation_raw", Text), column("responsible", Text),
-    column("due_text", Text), column("due_kind", String), column("due_date", Date),
-    column("report_year", Integer), column("document_symbol", String), column("document_id", Integer),
-    column("page", Integer),
-)
-status_v = table("status_v", *[c._copy() for c in _STATUS_COLUMNS])
-status_latest_v = table("status_latest_v", *[c._copy() for c in _STATUS_COLUMNS],
-                        column("observations", Integer))
+
+
+def _status_columns() -> list[ColumnClause[Any]]:
+    """Columns shared by status_v and status_latest_v (a column belongs to one table, so made per view)."""
+    return [
+        column("status_id", Integer), column("report", String), column("number", String),
+        column("organization", String), column("as_of", Date), column("language", String), column("text", Text),
+        column("addressee", String), column("acceptance", String), column("implementation", String),
+        column("acceptance_raw", Text), column("implementation_raw", Text), column("responsible", Text),
+        column("due_text", Text), column("due_kind", String), column("due_date", Date),
+        column("report_year", Integer), column("document_symbol", String), column("document_id", Integer),
+        column("page", Integer),
+    ]
+
+
+status_v = table("status_v", *_status_columns())
+status_latest_v = table("status_latest_v", *_status_columns(), column("observations", Integer))
 references_v = table(
     "references_v",
     column("reference_id", Integer), column("document_id", Integer), column("document_symbol", String),
@@ -153,6 +159,8 @@ class Rows:
     columns: list[str]
     rows: list[dict[str, Any]]
     title: str | None = None
+    brief: list[str] | None = None
+    """The columns the ``table`` format shows (a terminal is narrow); the other formats show all."""
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -226,6 +234,8 @@ def find_recommendations(engine: Engine, f: RecommendationFilter) -> Rows:
         for row in found.rows:
             row["days_overdue"] = (as_of - row["deadline_date"]).days
         found.rows = [{name: row[name] for name in found.columns} for row in found.rows]
+    found.brief = ["report", "number", "language", "kind", "addressee", "deadline_date",
+                   *(["days_overdue"] if f.overdue else []), "implementation", "status_as_of", "text"]
     return found
 
 
@@ -249,7 +259,9 @@ def find_recommendations_bilingual(engine: Engine, f: RecommendationFilter) -> R
                         b.c.text_en, b.c.source_symbol_zh, b.c.source_symbol_en)
                  .where(*where).order_by(b.c.report, b.c.recommendation_id_zh, b.c.recommendation_id_en)
                  .limit(f.limit))
-        return _rows(conn, query, "recommendations in both languages")
+        found = _rows(conn, query, "recommendations in both languages")
+    found.brief = ["report", "number", "addressee", "deadline_date", "text_zh", "text_en"]
+    return found
 
 
 @dataclass
@@ -296,7 +308,10 @@ def find_status(engine: Engine, f: StatusFilter) -> Rows:
              else [v.c.document_id, v.c.status_id])
     with engine.connect() as conn:
         query = select(*columns).where(*where).order_by(*order).limit(f.limit)
-        return _rows(conn, query, "status history" if f.history else "latest status")
+        found = _rows(conn, query, "status history" if f.history else "latest status")
+    found.brief = ["report", "number", "organization", "as_of", *([] if f.history else ["observations"]),
+                   "acceptance", "implementation", "implementation_raw", "document_symbol", "text"]
+    return found
 
 
 def unmapped_labels(engine: Engine, f: StatusFilter) -> Rows:
@@ -348,13 +363,13 @@ def show_document(engine: Engine, symbol: str) -> list[Rows]:
         recs = _rows(conn, select(
             v.c.report, v.c.number, v.c.language, v.c.kind, v.c.addressee, v.c.deadline_date,
             v.c.response_position, v.c.acceptance, v.c.implementation, v.c.source_symbol, v.c.page, v.c.text,
-        ).where(or_(v.c.report == symbol, v.c.recommendation_id.in_(quoted)))
+        ).where(or_(func.lower(v.c.report) == key, v.c.recommendation_id.in_(quoted)))
             .order_by(v.c.report, v.c.language, v.c.recommendation_id), "recommendations")
         s = status_v
         status = _rows(conn, select(
             s.c.report, s.c.number, s.c.organization, s.c.as_of, s.c.acceptance, s.c.implementation,
             s.c.implementation_raw, s.c.document_symbol, s.c.page, s.c.text,
-        ).where(or_(s.c.document_id.in_(ids), s.c.report == symbol))
+        ).where(or_(s.c.document_id.in_(ids), func.lower(s.c.report) == key))
             .order_by(s.c.report, s.c.number, s.c.as_of, s.c.status_id), "status")
         size = (select(TableCell.table_id, func.max(TableCell.row).label("last_row"),
                        func.max(TableCell.col).label("last_col"))
@@ -433,7 +448,9 @@ def status_stats(engine: Engine, by: list[str], as_of: dt.date | None = None,
         row["implementation_rate"] = _rate(row["implemented"], row["with_implementation"])
         rows.append({name: row[name] for name in columns})
     rows.sort(key=lambda r: tuple((r[k] is None, r[k] if r[k] is not None else 0) for k in by))
-    return Rows(columns, rows, "status statistics")
+    brief = [*by, "tracked", "acceptance_rate", "implementation_rate", "outstanding", "outstanding_under_1y",
+             "outstanding_1_3y", "outstanding_3_5y", "outstanding_5y_plus"]
+    return Rows(columns, rows, "status statistics", brief)
 
 
 def _rate(part: int, whole: int) -> float | None:

@@ -335,6 +335,9 @@ def snippet(body: str, terms: list[Term], width: int = 160) -> str:
     start = max(0, best[0] - width // 4)
     end = min(len(body), start + width)
     start = max(0, end - width)
+    if start > 0 and body[start - 1].isalnum() and not _HAN_RUN.match(body[start - 1]):
+        space = body.find(" ", start, best[0])  # start at a word, not in the middle of one
+        start = space + 1 if space != -1 else start
     out, cursor = [], start
     for a, b in spans:
         if b <= start or a >= end or a < cursor:

@@ -17,6 +17,7 @@ keeps parsing cheap: the text strategy on a whole Chinese page turns prose into 
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from bisect import bisect_left, bisect_right
@@ -51,6 +52,7 @@ class Word:
     bottom: float
     size: float
     bold: bool = False
+    italic: bool = False
 
     @property
     def center(self) -> float:
@@ -116,7 +118,7 @@ def find_tables(page: Any, page_number: int) -> list[Table]:
     free_rules = [r for r in body_rules if not any(_inside(r, t.bbox) for t in tables)]
     if len(free_rules) >= 2:
         limit = _body_limit(words, rules, width, height)
-        body_words = [w for w in words if height * HEADER_BAND < w.top and w.bottom <= limit]
+        body_words = [w for w in words if height * HEADER_BAND < w.top < limit]
         tables.extend(_rule_tables(free_rules, body_words, limit, page_number))
     lines_above = _Lines(words)
     for table in tables:
@@ -140,37 +142,51 @@ def _is_bold(fontname: str) -> bool:
     return any(mark in name for mark in ("bold", "black", "heavy", ",b", "-b", "semibold"))
 
 
+def _is_italic(fontname: str) -> bool:
+    name = fontname.lower()
+    return "italic" in name or "oblique" in name or name.endswith(",i")
+
+
 def page_words(chars: Iterable[dict[str, Any]], gap_ratio: float = 0.15) -> list[Word]:
     """Horizontal characters grouped into words (split at gaps wider than ``gap_ratio`` × size).
 
-    Superscript footnote marks (smaller and raised above the line) are dropped: in a cell,
+    Lines are clustered on the baseline, anchored at the first character of each cluster, so that
+    two cells printed side by side with staggered baselines never merge into one line. Superscript
+    footnote marks (smaller, raised, touching a word of the line below) are dropped: in a cell,
     "JIU/REP/2021/4¹" is the symbol JIU/REP/2021/4.
     """
-    glyphs = sorted((c for c in chars if _is_horizontal(c) and not c["text"].isspace()), key=lambda c: c["top"])
+    glyphs = sorted((c for c in chars if _is_horizontal(c) and not c["text"].isspace()), key=lambda c: c["bottom"])
     lines: list[list[dict[str, Any]]] = []
-    line_top = line_bottom = 0.0
+    anchor = -1e9
     for char in glyphs:
-        height = char["bottom"] - char["top"]
-        if lines and char["top"] < line_bottom - 0.3 * min(height, line_bottom - line_top):
+        if lines and char["bottom"] - anchor <= max(1.5, 0.2 * char["size"]):
             lines[-1].append(char)
-            line_bottom = max(line_bottom, char["bottom"])
         else:
             lines.append([char])
-            line_top, line_bottom = char["top"], char["bottom"]
+            anchor = char["bottom"]
+    sizes = [statistics.median(c["size"] for c in line) for line in lines]
     words: list[Word] = []
-    for line in lines:
+    for i, line in enumerate(lines):
+        if i + 1 < len(lines) and sizes[i] < 0.85 * sizes[i + 1]:
+            below = lines[i + 1]
+            if 0 < below[0]["bottom"] - line[0]["bottom"] <= 0.7 * sizes[i + 1]:
+                line = [c for c in line if not _touches(c, below)]
+                if not line:
+                    continue
         words.extend(_line_words(line, gap_ratio))
     return words
 
 
+def _touches(char: dict[str, Any], line: list[dict[str, Any]]) -> bool:
+    """A raised mark sits right after (or over) a character of the line below it."""
+    return any(c["x0"] - 1 <= char["x0"] <= c["x1"] + 1.5 for c in line)
+
+
 def _line_words(line: list[dict[str, Any]], gap_ratio: float) -> list[Word]:
-    size = statistics.median(c["size"] for c in line)
-    baseline = statistics.median(c["bottom"] for c in line if c["size"] >= 0.85 * size)
-    kept = [c for c in line if not (c["size"] < 0.8 * size and c["bottom"] < baseline - 0.15 * size)]
-    kept.sort(key=lambda c: c["x0"])
+    line = sorted(line, key=lambda c: c["x0"])
     words: list[Word] = []
     current: list[dict[str, Any]] = []
-    for char in kept:
+    for char in line:
         if current and char["x0"] - current[-1]["x1"] > gap_ratio * max(char["size"], current[-1]["size"]):
             words.append(_word(current))
             current = []
@@ -182,6 +198,7 @@ def _line_words(line: list[dict[str, Any]], gap_ratio: float) -> list[Word]:
 
 def _word(chars: list[dict[str, Any]]) -> Word:
     bold = sum(1 for c in chars if _is_bold(c.get("fontname", ""))) * 2 > len(chars)
+    italic = sum(1 for c in chars if _is_italic(c.get("fontname", ""))) * 2 > len(chars)
     return Word(
         text="".join(c["text"] for c in chars),
         x0=min(c["x0"] for c in chars),
@@ -190,17 +207,21 @@ def _word(chars: list[dict[str, Any]]) -> Word:
         bottom=max(c["bottom"] for c in chars),
         size=statistics.median(c["size"] for c in chars),
         bold=bold,
+        italic=italic,
     )
 
 
 def _lines_of(words: Sequence[Word]) -> list[list[Word]]:
-    """Words grouped into printed lines (vertical overlap), each sorted left to right."""
+    """Words grouped into printed lines, each sorted left to right.
+
+    A word joins a line when its middle lies within the first word's height: lines of two columns
+    set with staggered baselines stay apart instead of chaining into one.
+    """
     lines: list[list[Word]] = []
-    bottom = top = 0.0
+    top = bottom = 0.0
     for word in sorted(words, key=lambda w: w.top):
-        if lines and word.top < bottom - 0.3 * min(word.bottom - word.top, bottom - top):
+        if lines and top <= word.middle <= bottom:
             lines[-1].append(word)
-            bottom = max(bottom, word.bottom)
         else:
             lines.append([word])
             top, bottom = word.top, word.bottom
@@ -257,15 +278,16 @@ def _has_vertical_edges(page: Any) -> bool:
         if abs(line["x0"] - line["x1"]) < 1 and line["bottom"] - line["top"] > 8:
             return True
     for rect in page.rects:
-        if rect["bottom"] - rect["top"] > RULE_THICKNESS and rect["x1"] - rect["x0"] > 0:
-            if rect["x1"] - rect["x0"] < RULE_THICKNESS or rect.get("stroke"):
-                return True
+        tall = rect["bottom"] - rect["top"] > RULE_THICKNESS and rect["x1"] - rect["x0"] > 0
+        if tall and (rect["x1"] - rect["x0"] < RULE_THICKNESS or rect.get("stroke")):
+            return True
     return False
 
 
 def _ruled_table(found: Any, words: list[Word], vertical: list[dict[str, Any]], page_number: int) -> Table | None:
     tops = [w.top for w in words]
     rows: list[list[Cell | None]] = []
+    styled_rows: list[bool] = []
     for row in found.rows:
         boxes = [tuple(b) if b is not None else None for b in row.cells]
         present = [b for b in boxes if b is not None]
@@ -274,12 +296,14 @@ def _ruled_table(found: Any, words: list[Word], vertical: list[dict[str, Any]], 
         top, bottom = min(b[1] for b in present), max(b[3] for b in present)
         band = words[bisect_left(tops, top - 20): bisect_right(tops, bottom)]
         cells: list[Cell | None] = []
+        plain = 0
         for box in boxes:
             if box is None:
                 cells.append(None)
                 continue
             x0, y0, x1, y1 = box
             inside = [w for w in band if x0 <= w.center <= x1 and y0 <= w.middle <= y1]
+            plain += sum(1 for w in inside if not (w.bold or w.italic))
             text = _cell_text(_lines_of(inside))
             if not text and vertical:
                 text = _vertical_text([c for c in vertical if x0 <= (c["x0"] + c["x1"]) / 2 <= x1
@@ -287,10 +311,11 @@ def _ruled_table(found: Any, words: list[Word], vertical: list[dict[str, Any]], 
             cells.append(Cell(text=text, bbox=(round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2))))
         if any(c is not None and c.text for c in cells):
             rows.append(cells)
+            styled_rows.append(plain == 0)
     if not _is_real_table(rows):
         return None
     return Table(page=page_number, bbox=_round_box(found.bbox), rows=rows, strategy="lines",
-                 header_rows=_ruled_header_rows(rows))
+                 header_rows=_ruled_header_rows(rows, styled_rows))
 
 
 def _is_real_table(rows: list[list[Cell | None]]) -> bool:
@@ -300,26 +325,30 @@ def _is_real_table(rows: list[list[Cell | None]]) -> bool:
     if not non_empty or max(len(r) for r in non_empty) < 2:
         return False
     cells = sum(1 for row in rows for c in row if c is not None)
+    if not any(_WORDY.search(c.text) for row in non_empty for c in row):
+        return False  # a chart's grid: percentages and figures, no label anywhere
     return sum(len(r) for r in non_empty) >= 0.25 * cells
 
 
-def _ruled_header_rows(rows: list[list[Cell | None]]) -> int:
-    """Leading rows that name columns: every drawn cell filled with a short label, or (below a first
-    header row) a blank first cell over labels, as in two-level headings."""
+_WORDY = re.compile(r"[A-Za-z\u4e00-\u9fff]{2}")
+
+
+def _ruled_header_rows(rows: list[list[Cell | None]], styled: list[bool]) -> int:
+    """Leading rows that name columns: every drawn cell filled with a short bold or italic label, or a
+    blank first cell over labels, as in two-level headings. A key/value block has no header."""
     count = 0
-    for row in rows:
+    for row, emphasised in zip(rows, styled, strict=True):
         cells = [c for c in row if c is not None]
         texts = [c.text for c in cells]
         labels = [t for t in texts if t]
-        if not labels or any(len(t) > 60 or parse_number(t) is not None for t in labels):
+        if not labels or any(len(t) > 60 or parse_number(t) is not None or t.endswith(("。", "."))
+                             for t in labels):
             break
-        if all(texts) and count == 0 and len(texts) >= 2:
+        if all(texts) and count == 0 and len(texts) >= 2 and emphasised:
             count += 1
             continue
-        if count > 0 and not texts[0]:
-            count += 1
-            continue
-        if count == 0 and not texts[0] and len(labels) >= 2:
+        first_blank = row[0] is None or not row[0].text
+        if first_blank:
             count += 1
             continue
         break
@@ -383,45 +412,86 @@ def _rule_tables(rules: list[_Rule], words: list[Word], limit: float, page_numbe
             top, below = group[i], group[i + 1]
             region = [w for w in words if w.x0 >= top.x0 - 4 and w.x1 <= top.x1 + 4]
             head = [w for w in region if top.y < w.middle < below.y]
-            if not head or below.y - top.y > MAX_HEADER_HEIGHT:
+            after = _lines_of([w for w in region if w.top > below.y and w.top < limit])
+            if not head or not after or below.y - top.y > MAX_HEADER_HEIGHT:
                 i += 1
                 continue
-            end_index, end_y = _table_end(group, i + 1, region, limit)
+            body_size = statistics.median(w.size for line in after[:4] for w in line)
+            if not _heading_like(head, body_size):
+                i += 1
+                continue
+            columns = _header_columns(head)
+            end_index, end_y = _table_end(group, i + 1, region, limit, body_size, columns)
             body = [w for w in region if below.y < w.middle < end_y]
-            table = _build_rule_table(top, below.y, end_y, head, body, group[i + 2: end_index + 1], page_number)
+            table = _build_rule_table(top, below.y, end_y, head, body, columns, group[i + 2: end_index + 1],
+                                      page_number)
             if table is not None:
                 tables.append(table)
             i = max(end_index, i + 1)
     return tables
 
 
-def _table_end(group: list[_Rule], header_index: int, region: list[Word], limit: float) -> tuple[int, float]:
-    """The rule that closes the table (index, y), or the last body line above ``limit`` when it runs on."""
-    size = statistics.median(w.size for w in region) if region else 10.0
+def _heading_like(words: list[Word], body_size: float) -> bool:
+    """Column headings are set apart from the body (italic, bold or smaller, never larger, on a few
+    lines) and name at least two columns; a section heading between two tables does neither."""
+    if len(_lines_of(words)) > 6 or statistics.median(w.size for w in words) > body_size + 0.5:
+        return False
+    styled = sum(1 for w in words if w.italic or w.bold or w.size < body_size - 0.5)
+    return styled * 2 > len(words) and len(_header_columns(words)) >= 2
+
+
+def _phrases(line: Sequence[Word]) -> list[tuple[float, float]]:
+    """A line's runs of words separated by ordinary spaces (a gap wider than ~1 em ends a run)."""
+    phrases: list[tuple[float, float]] = []
+    start = end = line[0]
+    for word in line[1:]:
+        if word.x0 - end.x1 > 0.9 * word.size:
+            phrases.append((start.x0, end.x1))
+            start = word
+        end = word
+    phrases.append((start.x0, end.x1))
+    return phrases
+
+
+def _runs_across(line: Sequence[Word], columns: list[tuple[float, float]]) -> bool:
+    return any(sum(1 for c in columns if x0 < c[1] and x1 > c[0]) >= 2 for x0, x1 in _phrases(line))
+
+
+def _table_end(
+    group: list[_Rule], header_index: int, region: list[Word], limit: float, size: float,
+    columns: list[tuple[float, float]],
+) -> tuple[int, float]:
+    """The rule that closes the table (index, y), or the last body line above ``limit`` when it runs on.
+
+    A rule closes the table when what follows it is far below, in another type size, a paragraph
+    running across the columns (a "Source:" line, the next numbered paragraph), or the next
+    table's headings.
+    """
     for k in range(header_index + 1, len(group)):
         rule = group[k]
-        below = [w for w in region if w.top > rule.y and w.bottom <= limit]
+        below = _lines_of([w for w in region if rule.y < w.top < limit])
         if not below:
             return k, rule.y
-        first = min(w.top for w in below)
-        if first - rule.y > 2.2 * size:
+        first = below[0]
+        first_size = statistics.median(w.size for w in first)
+        if min(w.top for w in first) - rule.y > 1.8 * size or abs(first_size - size) > 1:
+            return k, rule.y
+        if _runs_across(first, columns) and not all(w.bold for w in first):
             return k, rule.y
         if k + 1 < len(group):
             nxt = group[k + 1]
             between = [w for w in region if rule.y < w.middle < nxt.y]
             if nxt.y - rule.y <= MAX_HEADER_HEIGHT and between and all(w.size < size - 0.5 for w in between):
-                return k, rule.y  # small-print headings between two rules: the next table's header
+                return k, rule.y
     start = group[header_index].y
-    rest = [w for w in region if w.top > start and w.bottom <= limit]
-    if not rest:
+    lines = _lines_of([w for w in region if start < w.top < limit])
+    if not lines:
         return header_index, start
     # Runs on to the page end, unless a wide blank band separates it from what follows.
-    lines = _lines_of(rest)
-    end = lines[0][0].bottom if lines else start
-    for previous, line in zip(lines, lines[1:], strict=False):
+    end = max(w.bottom for w in lines[0])
+    for previous, line in itertools.pairwise(lines):
         previous_bottom = max(w.bottom for w in previous)
         if min(w.top for w in line) - previous_bottom > 3.5 * size:
-            end = previous_bottom
             break
         end = max(w.bottom for w in line)
     return len(group) - 1, end + 1
@@ -429,16 +499,7 @@ def _table_end(group: list[_Rule], header_index: int, region: list[Word], limit:
 
 def _header_columns(head: list[Word]) -> list[tuple[float, float]]:
     """Column extents from the headings: narrow labels first; a label over two columns spans them."""
-    phrases: list[tuple[float, float]] = []
-    for line in _lines_of(head):
-        start = line[0]
-        end = line[0]
-        for word in line[1:]:
-            if word.x0 - end.x1 > 0.9 * word.size:
-                phrases.append((start.x0, end.x1))
-                start = word
-            end = word
-        phrases.append((start.x0, end.x1))
+    phrases = [phrase for line in _lines_of(head) for phrase in _phrases(line)]
     columns: list[list[float]] = []
     for x0, x1 in sorted(phrases, key=lambda p: p[1] - p[0]):
         hits = [c for c in columns if x0 < c[1] - 1 and x1 > c[0] + 1]
@@ -465,7 +526,7 @@ def _boundaries(columns: list[tuple[float, float]], body: list[Word], x0: float,
     body's coverage; plus any wide gutter of the body that no heading sits over."""
     counts = _coverage(body, x0, x1)
     bounds: list[float] = []
-    for (_, right), (left, _) in zip(columns, columns[1:], strict=False):
+    for (_, right), (left, _) in itertools.pairwise(columns):
         a, b = int(right - x0) + 1, int(left - x0)
         if b <= a:
             bounds.append((right + left) / 2)
@@ -495,7 +556,8 @@ def _boundaries(columns: list[tuple[float, float]], body: list[Word], x0: float,
             while j <= last and counts[j] == 0:
                 j += 1
             gx0, gx1 = x0 + i, x0 + j
-            if j - i >= 8 and not any(c[0] - 2 < gx1 and c[1] + 2 > gx0 for c in columns):
+            if (j - i >= 8 and not any(c[0] - 2 < gx1 and c[1] + 2 > gx0 for c in columns)
+                    and not any(gx0 - 1 <= b <= gx1 + 1 for b in bounds)):
                 bounds.append((gx0 + gx1) / 2)
             i = j
         else:
@@ -505,12 +567,11 @@ def _boundaries(columns: list[tuple[float, float]], body: list[Word], x0: float,
 
 def _build_rule_table(
     top: _Rule, header_bottom: float, end_y: float, head: list[Word], body: list[Word],
-    inner_rules: list[_Rule], page_number: int,
+    columns: list[tuple[float, float]], inner_rules: list[_Rule], page_number: int,
 ) -> Table | None:
-    columns = _header_columns(head)
     bounds = _boundaries(columns, [w for w in body if w.size <= max(w.size for w in body) + 1] if body else [],
                          top.x0, top.x1) if body else [
-        (a[1] + b[0]) / 2 for a, b in zip(columns, columns[1:], strict=False)]
+        (a[1] + b[0]) / 2 for a, b in itertools.pairwise(columns)]
     ncols = len(bounds) + 1
     if ncols < 2 or not body:
         return None
@@ -559,7 +620,7 @@ def _units(body: list[Word], bounds: list[float], column_of: Any) -> list[_Unit]
     for line in _lines_of(body):
         spanning = any(_crosses(w, bounds) for w in line)
         if not spanning:
-            for left, right in zip(line, line[1:], strict=False):
+            for left, right in itertools.pairwise(line):
                 if column_of(left) != column_of(right) and right.x0 - left.x1 < 0.6 * right.size:
                     spanning = True  # an ordinary word space straddles the boundary
                     break
@@ -588,33 +649,34 @@ def _rows(units: list[_Unit], rule_ys: list[float]) -> list[_Row]:
                 if 0 <= gap < 12:
                     gaps.append(gap)
             last_bottom[col] = unit.bottom
-    line_gap = statistics.median(gaps) if gaps else 2.0
+    line_gap = _line_gap(gaps)
     rows: list[_Row] = []
     current: _Row | None = None
     col_bottom: dict[int, float] = {}
     for unit in units:
         size = statistics.median(w.size for ws in unit.cells.values() for w in ws)
-        threshold = line_gap + 0.35 * size
+        threshold = line_gap + 0.3 * size
         new = current is None
         if current is not None:
             row_bottom = current.bottom
             band = unit.top - row_bottom > threshold
             ruled = any(row_bottom - 1 < y < unit.top + 1 for y in rule_ys)
-            if unit.spanning != current.spanning:
+            if unit.spanning and not current.spanning:
                 new = True
             elif unit.spanning:
                 new = band or ruled
+            elif current.spanning:
+                # the last line of a group heading can fit inside the first column
+                new = band or ruled or set(unit.cells) != {0}
             elif ruled:
                 new = True
             else:
                 starting = [c for c in unit.cells if c not in current.cells
                             or unit.top - col_bottom.get(c, row_bottom) > threshold]
-                if band and (0 in unit.cells or len(starting) >= 2):
-                    new = True
-                elif not band and any(
+                if (band and (0 in unit.cells or len(starting) >= 2)) or (not band and any(
                     c in current.cells and _numeric(unit.cells[c]) and _numeric(current.cells[c][-1])
                     for c in unit.cells
-                ):
+                )):
                     new = True
         if new:
             current = _Row(spanning=unit.spanning, top=unit.top, bottom=unit.bottom)
@@ -625,6 +687,17 @@ def _rows(units: list[_Unit], rule_ys: list[float]) -> list[_Row]:
         for col in unit.cells:
             col_bottom[col] = unit.bottom
     return rows
+
+
+def _line_gap(gaps: list[float]) -> float:
+    """The blank between two lines of one cell: the smallest gap that recurs."""
+    if not gaps:
+        return 2.0
+    gaps = sorted(gaps)
+    for a, b in itertools.pairwise(gaps):
+        if b - a <= 0.5:
+            return a
+    return gaps[0]
 
 
 def _numeric(words: list[Word]) -> bool:

@@ -30,6 +30,13 @@ VIEWS = (
 )
 
 
+STATUS_V_COLUMNS = (
+    "status_id", "report", "number", "organization", "as_of", "language", "text", "addressee", "acceptance",
+    "implementation", "acceptance_raw", "implementation_raw", "responsible", "due_text", "due_kind", "due_date",
+    "report_year", "document_symbol", "document_id", "page",
+)
+
+
 def _dialect_sql(dialect: str) -> dict[str, str]:
     """The few expressions SQLite and PostgreSQL spell differently."""
     if dialect == "sqlite":
@@ -127,7 +134,7 @@ FROM status_entries s
 JOIN documents doc ON doc.id = s.document_id
 """,
         "status_latest_v": f"""
-SELECT * FROM (
+SELECT {", ".join(STATUS_V_COLUMNS)}, observations FROM (
     SELECT
         s.*,
         COUNT(*) OVER (PARTITION BY {status_key}) AS observations,

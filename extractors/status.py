@@ -1,0 +1,646 @@
+"""Status entries: one per row of a table that tracks recommendations, requests or planned actions.
+
+Which tables count (spec ``status_entries``): an organization's report on JIU recommendations, an
+annex "Summary of follow-up action taken to implement relevant recommendations of the oversight
+bodies", a Secretary-General's "Summary of follow-up action taken to implement the decisions and
+requests of the General Assembly …", an action plan with a status column. They come in two shapes:
+
+* **column tables** — a text column (``Recommendation``, ``Decision/request``, ``活动``) beside a
+  status, action-taken or remarks column, maybe symbol, addressee, responsible and date columns.
+  Rows are either labelled (``Recommendation 4``, ``(6)``, ``建议 2``; unlabelled rows continue the
+  entry) or one entry each (``… (para. 17).``). A table whose rows are whole reports (a ``Title`` or
+  ``Total recommendations`` column) is a summary, not a status table.
+* **key/value blocks** (WIPO): ``建议 6 | text``, ``接受情况 | 已接受``, ``落实情况 | 已落实``, ``负责人 | …``.
+
+The tracked report comes from a symbol column, a group-heading row inside the table, or the
+headings above it ("JIU/REP/2021/6 “…”", "(Resolution 76/274)", "(A/79/724/Add.1 and General
+Assembly resolution 79/307)", a heading whose footnote gives the symbol). The addressee comes from
+an addressee column or an "addressed to"/"提出的建议" heading; printed status words map to the
+spec's values through ``data/status_vocabulary.csv``, and a label nobody mapped stays ``null``
+with its raw text kept.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import get_args
+
+from extractors.cues import classify_addressee
+from extractors.deadlines import find_deadline, parse_deadline_phrase
+from extractors.records import Acceptance, Addressee, Implementation, Record, StatusEntry
+from extractors.registry import ExtractionContext, registered
+from extractors.symbols import find_citations
+from extractors.tables import continued_tables, table_header
+from pipeline.document import BBox, Cell, Line, Page, ParsedDocument, Table
+from pipeline.text import join_lines, normalize_text
+
+__all__ = ["StatusExtractor", "StatusLabel", "Vocabulary", "load_vocabulary", "organization_of"]
+
+# ---------------------------------------------------------------------------------------------
+# Vocabulary
+# ---------------------------------------------------------------------------------------------
+
+_ACCEPTANCE = set(get_args(Acceptance))
+_IMPLEMENTATION = set(get_args(Implementation))
+
+
+@dataclass(frozen=True)
+class StatusLabel:
+    """One printed status label and the canonical values it stands for (``None``: not stated)."""
+
+    organization: str
+    language: str
+    label: str
+    acceptance: Acceptance | None
+    implementation: Implementation | None
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = re.sub(r"\s+", " ", text).strip()
+    return text.rstrip(" .;:。；：")
+
+
+class Vocabulary:
+    """Printed status labels → canonical values, per organization (``*`` for all) and language."""
+
+    def __init__(self, labels: list[StatusLabel]) -> None:
+        self.labels = labels
+        self._index: dict[tuple[str, str, str], StatusLabel] = {}
+        for label in labels:
+            self._index[(label.organization.casefold(), label.language, _fold(label.label))] = label
+
+    def _candidates(self, language: str | None, organization: str | None) -> list[tuple[str, str]]:
+        orgs = ([organization.casefold()] if organization else []) + ["*"]
+        languages = [language] if language else []
+        languages += sorted({label.language for label in self.labels} - set(languages))
+        return [(org, lang) for org in orgs for lang in languages]
+
+    def lookup(
+        self, text: str | None, language: str | None = None, organization: str | None = None, *,
+        prefix: bool = True, strict_prefix: bool = False,
+    ) -> tuple[StatusLabel | None, str | None]:
+        """The label a status cell starts with, and the printed words it matched.
+
+        An exact match wins; else the longest label the cell starts with, followed by a word
+        boundary (a Chinese label may run straight into a note: "已接受之前为“正在落实”"). With
+        ``strict_prefix`` (a remarks cell) the label must end at punctuation: "Implemented. The …".
+        """
+        if not text:
+            return None, None
+        folded = _fold(text)
+        for org, lang in self._candidates(language, organization):
+            found = self._index.get((org, lang, folded))
+            if found:
+                return found, normalize_text(text).rstrip(" .;。；")
+        if not prefix:
+            return None, None
+        for org, lang in self._candidates(language, organization):
+            best: StatusLabel | None = None
+            for (entry_org, entry_lang, label), entry in self._index.items():
+                if (entry_org, entry_lang) != (org, lang) or not folded.startswith(label):
+                    continue
+                rest = folded[len(label):]
+                if strict_prefix:
+                    ok = bool(re.match(r"^\s*[.;:—–]", rest))
+                else:
+                    ok = not rest or not rest[0].isalnum() or (_is_cjk(rest[0]) and _is_cjk(label[-1]))
+                if ok and (best is None or len(label) > len(_fold(best.label))):
+                    best = entry
+            if best is not None:
+                return best, normalize_text(text)[: len(best.label)]
+        return None, None
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff"
+
+
+@lru_cache(maxsize=4)
+def load_vocabulary(path: str | None = None) -> Vocabulary:
+    """Read the status vocabulary (``extractors/data/status_vocabulary.csv`` unless ``path`` is given).
+
+    Columns: organization (or ``*``), language, printed label, acceptance, implementation; an empty
+    value means the label states nothing about that part. Unknown canonical values are rejected so a
+    typo in the data cannot leak into the records.
+    """
+    if path is None:
+        text = resources.files("extractors").joinpath("data", "status_vocabulary.csv").read_text(encoding="utf-8")
+    else:
+        text = Path(path).read_text(encoding="utf-8")
+    labels: list[StatusLabel] = []
+    for number, row in enumerate(csv.DictReader(text.splitlines()), start=2):
+        acceptance = (row.get("acceptance") or "").strip() or None
+        implementation = (row.get("implementation") or "").strip() or None
+        if acceptance is not None and acceptance not in _ACCEPTANCE:
+            raise ValueError(f"status vocabulary line {number}: unknown acceptance {acceptance!r}")
+        if implementation is not None and implementation not in _IMPLEMENTATION:
+            raise ValueError(f"status vocabulary line {number}: unknown implementation {implementation!r}")
+        labels.append(StatusLabel(
+            organization=(row.get("organization") or "*").strip(),
+            language=(row.get("language") or "").strip(),
+            label=normalize_text(row["label"]),
+            acceptance=acceptance,  # type: ignore[arg-type]
+            implementation=implementation,  # type: ignore[arg-type]
+        ))
+    return Vocabulary(labels)
+
+
+_ORGANIZATIONS = [
+    (r"^E/ICEF/", "UNICEF"), (r"^DP/FPA/", "UNFPA"), (r"^DP/OPS/", "UNOPS"), (r"^DP/", "UNDP"),
+    (r"^UNW/", "UN-Women"), (r"^WO/|^WIPO/", "WIPO"), (r"^WFP/", "WFP"), (r"^E/", "ECOSOC"),
+    (r"^A/|^S/|^ST/", "UN"), (r"^JIU/", "JIU"),
+]
+
+
+def organization_of(symbol: str | None) -> str | None:
+    """The organization behind a document symbol (``E/ICEF/2025/14`` → UNICEF), for its own labels."""
+    for pattern, organization in _ORGANIZATIONS:
+        if symbol and re.match(pattern, symbol):
+            return organization
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Table shapes
+# ---------------------------------------------------------------------------------------------
+
+# First match wins, so "Action taken to implement decision/request" is an action column.
+_COLUMN_ROLES: list[tuple[str, re.Pattern[str]]] = [
+    ("symbol", re.compile(r"symbol|文号|^jiu report$", re.IGNORECASE)),
+    ("due", re.compile(r"target|deadline|time ?frame|timeline|completion date|due date|日期|期限|时限",
+                       re.IGNORECASE)),
+    ("action", re.compile(r"actions? (?:taken|reported)|remarks|comments?|response|评论|意见|说明|进展|采取的行动",
+                          re.IGNORECASE)),
+    ("acceptance", re.compile(r"accept|接受", re.IGNORECASE)),
+    ("status", re.compile(r"status|状态|落实情况|执行情况|implementation", re.IGNORECASE)),
+    ("addressee", re.compile(r"addressee|addressed to|对象", re.IGNORECASE)),
+    ("responsible", re.compile(r"responsib|负责|focal point|牵头", re.IGNORECASE)),
+    ("number", re.compile(r"^(?:no\.?|number|#|ref\.?|序号|编号|项目)$", re.IGNORECASE)),
+    ("text", re.compile(r"recommendation|decision|request|建议|活动|activit|action|measure|措施", re.IGNORECASE)),
+]
+# Rows that are whole reports: a title or a count of recommendations per report.
+_REPORT_LEVEL = re.compile(r"\btitle\b|\btotal\b|标题|数量|number of recommendations|链接", re.IGNORECASE)
+
+_KEY_ROLES: list[tuple[str, re.Pattern[str]]] = [
+    ("acceptance", re.compile(r"接受情况|^acceptance|^accepted", re.IGNORECASE)),
+    ("status", re.compile(r"落实情况|执行情况|^status|^implementation", re.IGNORECASE)),
+    ("responsible", re.compile(r"负责|responsib", re.IGNORECASE)),
+    ("due", re.compile(r"日期|期限|target|deadline|due", re.IGNORECASE)),
+    ("addressee", re.compile(r"addressee|对象", re.IGNORECASE)),
+    ("action", re.compile(r"评估|管理层|remarks|comments|response|action", re.IGNORECASE)),
+]
+
+# "Recommendation 4", "Recommendation 4.", "建议 6", "(6)", "Rec. 2": the item's printed number.
+_LABEL = re.compile(r"^(?:(?:Recommendation|Rec\.|建议)\s*(?P<a>\d{1,3}[a-z]?)\b\s*[.:：]?|[(（](?P<b>\d{1,3}[a-z]?)[)）])\s*")
+_PARA_REF = re.compile(r"\s*[(（](?:paras?\.|paragraphs?|第)\s*(?P<n>\d{1,3}(?:\s*\([a-z]\))?)(?:\s*段)?[)）]"
+                       r"(?P<end>[.。;；]?)\s*$")
+_ITEM_NUMBER = re.compile(r"^(?P<n>\d{1,3})\.\s+(?=\S)")
+_ADDRESSED = re.compile(r"addressed to|directed to|提出的建议|向.{0,40}提出", re.IGNORECASE)
+_ANNEX = re.compile(r"^(?:Annex|ANNEX|附件)\s*[IVXLC\d一二三四五六七八九十]*(?:-[A-Z])?\s*$")
+_SECTION = re.compile(r"^(?:[A-H]|[IVX]{1,5})\.\s+\S|^[一二三四五六七八九十]{1,3}、")
+_ACCEPTED_SCOPE = re.compile(r"(?<!not )\baccepted\b(?! and)[^.]*\brecommendations\b|已接受的.{0,10}建议", re.IGNORECASE)
+_TERMINAL = tuple(".;:。；：!?！？")
+
+
+@dataclass
+class _Shape:
+    kind: str  # "columns" or "keyvalue"
+    columns: list[tuple[float, float, str]] = field(default_factory=list)
+    """For column tables: the x-range of each column whose role is known, and that role."""
+
+
+def _role(label: str) -> str | None:
+    for role, pattern in _COLUMN_ROLES:
+        if label and pattern.search(label):
+            return role
+    return None
+
+
+def _shape(tables: list[Table]) -> _Shape | None:
+    """How a (possibly multi-page) table tracks items, or ``None`` when it is no status table."""
+    first = tables[0]
+    width = max((len(r) for r in first.rows), default=0)
+    if first.header_rows:
+        header = table_header(first)
+        if any(_REPORT_LEVEL.search(h) for h in header):
+            return None
+        columns: list[tuple[float, float, str]] = []
+        for col, label in enumerate(header):
+            role = _role(label)
+            boxes = [box for row in first.rows[: first.header_rows]
+                     if col < len(row) and (box := _bbox(row[col])) is not None]
+            if role and boxes and role not in {r for _, _, r in columns}:
+                columns.append((boxes[-1][0], boxes[-1][2], role))
+        roles = {r for _, _, r in columns}
+        if "text" in roles and roles & {"status", "action", "acceptance"}:
+            return _Shape("columns", columns)
+        return None
+    if width == 2:
+        keys = [_text(row[0]) for t in tables for row in t.rows if row and row[0] is not None]
+        items = sum(1 for k in keys if _LABEL.match(k) and len(k) < 12)
+        known = {role for k in keys for role, pattern in _KEY_ROLES if pattern.search(k) and len(k) < 30}
+        if items and known & {"acceptance", "status"}:
+            return _Shape("keyvalue")
+    return _labelled_shape(first)
+
+
+def _labelled_shape(table: Table) -> _Shape | None:
+    """A table without headings whose rows start "Recommendation N …" beside a comment: the
+    recommendation and its remarks (an annex continued without repeating its headings)."""
+    for row in table.rows:
+        cells = [c for c in row if c is not None and c.text and c.bbox]
+        if len(cells) == 2 and _LABEL.match(cells[0].text) and len(cells[0].text) > 20:
+            text, action = cells[0].bbox, cells[1].bbox
+            assert text is not None and action is not None
+            return _Shape("columns", [(text[0], text[2], "text"), (action[0], action[2], "action")])
+    return None
+
+
+def _cell_role(cell: Cell, columns: list[tuple[float, float, str]]) -> str | None:
+    """The role of the column a cell sits under (by horizontal overlap: grids of the header and of
+    the body need not line up when rows have merged cells)."""
+    if cell.bbox is None:
+        return None
+    x0, x1 = cell.bbox[0], cell.bbox[2]
+    best, best_overlap = None, 0.0
+    for c0, c1, role in columns:
+        overlap = min(x1, c1) - max(x0, c0)
+        if overlap > best_overlap:
+            best, best_overlap = role, overlap
+    return best if best_overlap > 0.3 * min(x1 - x0, max(1.0, max(c1 - c0 for c0, c1, _ in columns))) else None
+
+
+def _spans(cell: Cell, columns: list[tuple[float, float, str]]) -> bool:
+    if cell.bbox is None:
+        return False
+    hits = [1 for c0, c1, _ in columns if min(cell.bbox[2], c1) - max(cell.bbox[0], c0) > 0.5 * (c1 - c0)]
+    return len(hits) >= 2
+
+
+def _bbox(cell: Cell | None) -> BBox | None:
+    return cell.bbox if cell is not None else None
+
+
+def _text(cell: Cell | None) -> str:
+    return cell.text if cell is not None else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Context from headings
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    report: str | None = None
+    addressee: Addressee | None = None
+    accepted_only: bool = False
+
+    def read(self, text: str, bold: bool, page: Page | None = None) -> None:
+        """Update from a heading line or a group-heading row of a table."""
+        text = normalize_text(text)
+        if not text:
+            return
+        if _ANNEX.match(text):
+            self.report, self.addressee, self.accepted_only = None, None, False
+            return
+        if _SECTION.match(text) and len(text) < 200:
+            self.report = None
+        if len(text) > 300:
+            return
+        if bold or text.startswith(("(", "（")) or re.match(r"^JIU/", text):
+            symbol = _tracked_symbol(text) or (_footnote_symbol(text, page) if page and bold else None)
+            if symbol:
+                self.report = symbol
+        if bold and _ADDRESSED.search(text):
+            addressee = classify_addressee(text)
+            if addressee and addressee != "other":
+                self.addressee = addressee
+        if bold and _ACCEPTED_SCOPE.search(text):
+            self.accepted_only = True
+
+
+def _tracked_symbol(text: str) -> str | None:
+    """The report a heading names: its first document or resolution symbol."""
+    citations = find_citations(text)
+    return citations[0].symbol if citations else None
+
+
+def _footnote_symbol(text: str, page: Page) -> str | None:
+    """A heading that names its report only through a footnote ("… 31 December 2021¹", "¹ A/77/94.")."""
+    if not text[-1:].isdigit():
+        return None
+    for line in page.lines:
+        if line.role != "footnote":
+            continue
+        match = re.match(r"^(\d{1,2})\s+(.+)$", line.text)
+        if match and text.endswith(match.group(1)):
+            citations = find_citations(match.group(2))
+            if citations and len(match.group(2)) < 60:
+                return citations[0].symbol
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Entries
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Draft:
+    number: str | None
+    page: int
+    bbox: BBox | None
+    report: str | None
+    addressee: Addressee | None
+    accepted_only: bool
+    text: list[str] = field(default_factory=list)
+    cells: dict[str, list[str]] = field(default_factory=dict)
+    first_action: str | None = None
+
+    def add(self, role: str, text: str) -> None:
+        if text:
+            self.cells.setdefault(role, []).append(text)
+            if role == "action" and self.first_action is None:
+                self.first_action = text
+
+
+def _split_label(text: str) -> tuple[str | None, str]:
+    match = _LABEL.match(text)
+    if not match:
+        return None, text
+    return match.group("a") or match.group("b"), text[match.end():].strip()
+
+
+def _para_number(text: str) -> tuple[str | None, str]:
+    """"… of the United Nations (para. 17)." → ("17", "… of the United Nations.")."""
+    match = _PARA_REF.search(text)
+    if not match:
+        return None, text
+    number = re.sub(r"\s+", "", match.group("n"))
+    return number, text[: match.start()] + match.group("end")
+
+
+def _is_heading_row(cells: list[tuple[Cell, str | None]], spanning: bool, labelled: bool) -> bool:
+    """A group heading inside the table: a row spanning the columns, or a lone first-column line
+    naming a report or an addressee group ("1. Recommendations addressed to the legislative body")."""
+    if spanning:
+        return True
+    if len(cells) != 1:
+        return False
+    text = cells[0][0].text
+    if _LABEL.match(text):
+        return False
+    if _ADDRESSED.search(text) or (find_citations(text) and len(text) < 300):
+        return True
+    if labelled:
+        return False
+    return len(text) < 150 and not text.endswith(_TERMINAL)
+
+
+def _column_entries(
+    tables: list[Table], shape: _Shape, ctx: _Context, pages: dict[int, Page],
+) -> list[_Draft]:
+    columns = shape.columns
+    rows: list[tuple[int, list[Cell]]] = [
+        (t.page, [c for c in row if c is not None]) for t in tables for row in t.rows[t.header_rows:]
+    ]
+    labelled = any(
+        _split_label(c.text)[0] for _, row in rows for c in row if c.text and _cell_role(c, columns) == "text"
+    )
+    has_symbols = any(role == "symbol" for _, _, role in columns)
+    drafts: list[_Draft] = []
+    draft: _Draft | None = None
+    symbol: str | None = None
+    for page, row in rows:
+        filled = [(c, _cell_role(c, columns)) for c in row if c.text]
+        if not filled:
+            continue
+        spanning = len(filled) == 1 and (len(row) == 1 or _spans(filled[0][0], columns))
+        values: dict[str, list[Cell]] = {}
+        for cell, role in filled:
+            if role:
+                values.setdefault(role, []).append(cell)
+        text_cells = values.get("text", [])
+        fills_text = labelled and draft is not None and not draft.text and bool(text_cells) and len(filled) == 1
+        if _is_heading_row(filled, spanning, labelled) and not fills_text:
+            ctx.read(filled[0][0].text, bold=True, page=pages.get(page))
+            draft = None
+            continue
+        text = normalize_text(" ".join(c.text for c in text_cells))
+        number, rest = _split_label(text)
+        for cell in values.get("symbol", []):
+            symbol = _tracked_symbol(cell.text) or symbol
+        if labelled:
+            start = number is not None or draft is None
+        elif text:
+            continues = draft is not None and bool(draft.text) and text[:1].islower() and not (
+                draft.text[-1].endswith(_TERMINAL))
+            start = not continues
+        elif draft is None:
+            continue
+        else:
+            start = False
+        if start:
+            if number is None and not labelled:
+                number, rest = _para_number(rest)
+                if number is None:
+                    match = _ITEM_NUMBER.match(rest)
+                    if match:
+                        number, rest = match.group("n"), rest[match.end():]
+            box = text_cells[0].bbox if text_cells else filled[0][0].bbox
+            draft = _Draft(number=number, page=page, bbox=box,
+                           report=symbol if has_symbols and symbol else ctx.report,
+                           addressee=ctx.addressee, accepted_only=ctx.accepted_only)
+            drafts.append(draft)
+            if rest:
+                draft.text.append(rest)
+        elif rest:
+            assert draft is not None
+            if draft.text and rest[:1].islower() and not draft.text[-1].endswith(_TERMINAL):
+                draft.text[-1] = join_lines(draft.text[-1], rest)
+            else:
+                draft.text.append(rest)
+        assert draft is not None
+        for role, cells in values.items():
+            if role not in ("text", "symbol"):
+                for cell in cells:
+                    draft.add(role, cell.text)
+    return drafts
+
+
+def _keyvalue_entries(tables: list[Table], ctx: _Context) -> list[_Draft]:
+    drafts: list[_Draft] = []
+    draft: _Draft | None = None
+    for table in tables:
+        for row in table.rows:
+            key, value = _text(row[0]), _text(row[1]) if len(row) > 1 else ""
+            number, _rest = _split_label(key)
+            if number is not None and len(key) < 12:
+                draft = _Draft(number=number, page=table.page, bbox=row[1].bbox if row[1] else None,
+                               report=ctx.report, addressee=ctx.addressee, accepted_only=ctx.accepted_only)
+                drafts.append(draft)
+                if value:
+                    draft.text.append(value)
+                continue
+            if draft is None:
+                continue
+            for role, pattern in _KEY_ROLES:
+                if pattern.search(key):
+                    draft.cells.setdefault(role, []).append(value)
+                    break
+    return drafts
+
+
+def _entry(draft: _Draft, vocabulary: Vocabulary, language: str | None, organization: str | None) -> StatusEntry:
+    text = normalize_text(" ".join(draft.text))
+    if draft.number is None:
+        number, text = _para_number(text)
+        draft.number = number
+    status_text = normalize_text(" ".join(t for t in draft.cells.get("status", []) if t)) or None
+    acceptance_text = normalize_text(" ".join(t for t in draft.cells.get("acceptance", []) if t)) or None
+    acceptance: Acceptance | None = None
+    implementation: Implementation | None = None
+    implementation_raw: str | None = None
+    if acceptance_text:
+        label, _ = vocabulary.lookup(acceptance_text, language, organization)
+        if label:
+            acceptance = label.acceptance
+            implementation = label.implementation
+    if status_text:
+        implementation_raw = status_text
+        label, _ = vocabulary.lookup(status_text, language, organization)
+        if label:
+            acceptance = acceptance or label.acceptance
+            implementation = label.implementation or implementation
+    elif draft.first_action and "acceptance" not in draft.cells:
+        label, raw = vocabulary.lookup(draft.first_action, language, organization, strict_prefix=True)
+        if label:
+            acceptance, implementation, implementation_raw = label.acceptance, label.implementation, raw
+    if acceptance is None and implementation in ("implemented", "in_progress", "not_started") and (
+        draft.accepted_only
+    ):
+        acceptance = "accepted"  # a table of accepted recommendations prints only their progress
+    addressee = draft.addressee
+    for value in draft.cells.get("addressee", []):
+        addressee = classify_addressee(value) or addressee
+        break
+    responsible = normalize_text(" ".join(draft.cells.get("responsible", []))) or None
+    due = None
+    for value in draft.cells.get("due", []):
+        due = parse_deadline_phrase(value, language)
+        if due:
+            break
+    if due is None and text:
+        due = find_deadline(text, language)
+    return StatusEntry(
+        report=draft.report,
+        number=draft.number,
+        text=text,
+        addressee=addressee,
+        acceptance=acceptance,
+        implementation=implementation,
+        implementation_raw=implementation_raw,
+        acceptance_raw=acceptance_text,
+        responsible=responsible,
+        due=due,
+        page=draft.page,
+        bbox=draft.bbox,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The extractor
+# ---------------------------------------------------------------------------------------------
+
+
+def _outside_tables(line: Line, tables: list[Table]) -> bool:
+    middle = (line.bbox[1] + line.bbox[3]) / 2
+    return not any(t.bbox[1] - 2 <= middle <= t.bbox[3] + 2 and line.bbox[0] < t.bbox[2]
+                   and line.bbox[2] > t.bbox[0] for t in tables)
+
+
+@registered
+class StatusExtractor:
+    name = "status"
+    version = "1.0"
+
+    def extract(self, doc: ParsedDocument, context: ExtractionContext) -> Iterator[Record]:
+        groups = continued_tables(doc)
+        if not groups:
+            return
+        language = context.document.language or doc.language_hint
+        organization = organization_of(context.document.symbol)
+        vocabulary = load_vocabulary()
+        pages = {page.number: page for page in doc.pages}
+        starts = {(g[0].page, g[0].bbox[1], g[0].bbox[0]): g for g in groups}
+        ctx = _Context()
+        running = _running_texts(doc)
+        for page in doc.pages:
+            items: list[tuple[float, int, Line | None, list[Table] | None]] = []
+            for line in page.lines:
+                if line.role == "body" and _outside_tables(line, page.tables) and line.text not in running:
+                    items.append((line.bbox[1], 1, line, None))
+            for table in page.tables:
+                group = starts.get((table.page, table.bbox[1], table.bbox[0]))
+                if group is not None:
+                    items.append((table.bbox[1], 0, None, group))
+            items.sort(key=lambda item: (item[0], item[1]))
+            heading: list[Line] = []
+            for _, _, item_line, group in items:
+                if item_line is not None:
+                    if item_line.bold >= 0.6 and (not heading or _same_heading(heading[-1], item_line)):
+                        heading.append(item_line)
+                        continue
+                    _read_heading(ctx, heading, page)
+                    heading = [item_line] if item_line.bold >= 0.6 else []
+                    if not heading:
+                        ctx.read(item_line.text, bold=False, page=page)
+                    continue
+                _read_heading(ctx, heading, page)
+                heading = []
+                assert group is not None
+                shape = _shape(group)
+                if shape is None:
+                    continue
+                if shape.kind == "keyvalue":
+                    drafts = _keyvalue_entries(group, ctx)
+                else:
+                    drafts = _column_entries(group, shape, ctx, pages)
+                for draft in drafts:
+                    entry = _entry(draft, vocabulary, language, organization)
+                    if entry.text:
+                        yield entry
+            _read_heading(ctx, heading, page)
+
+
+def _running_texts(doc: ParsedDocument) -> set[str]:
+    """Lines repeated at the top or foot of several pages: running headers the parser kept as body
+    ("DP/FPA/2023/4 (Part II)"), which must not pass for a heading naming a report."""
+    counts: dict[str, int] = {}
+    for page in doc.pages:
+        for line in page.lines:
+            if line.bbox[3] < page.height * 0.15 or line.bbox[1] > page.height * 0.85:
+                counts[line.text] = counts.get(line.text, 0) + 1
+    return {text for text, n in counts.items() if n >= 3}
+
+
+def _same_heading(previous: Line, line: Line) -> bool:
+    """Bold lines in one type size and without a paragraph gap form one heading."""
+    return abs(previous.size - line.size) < 0.5 and 0 <= line.bbox[1] - previous.bbox[3] < 0.8 * line.size
+
+
+def _read_heading(ctx: _Context, lines: list[Line], page: Page) -> None:
+    if lines:
+        text = ""
+        for line in lines:
+            text = join_lines(text, line.text)
+        ctx.read(text, bold=True, page=page)

@@ -1,0 +1,146 @@
+"""Every table the parser found, as text cells (spec: ``tables``).
+
+The parser keeps tables per page with cell boxes; this extractor only shapes them into records: the
+heading rows joined per column, the body rows as strings, the unit the caption declares. A table that
+runs over several pages stays one record per page, because readers (and the scorer) locate tables
+by page; ``continued_tables`` tells which ones belong together.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from extractors.records import Record, TableRecord
+from extractors.registry import ExtractionContext, registered
+from pipeline.document import BBox, Page, ParsedDocument, Table
+from pipeline.numbers import detect_unit
+from pipeline.text import normalize_text
+
+__all__ = ["TablesExtractor", "continued_tables", "table_header", "table_record"]
+
+
+@registered
+class TablesExtractor:
+    name = "tables"
+    version = "1.0"
+
+    def extract(self, doc: ParsedDocument, context: ExtractionContext) -> Iterator[Record]:
+        for page in doc.pages:
+            for table in page.tables:
+                yield table_record(table)
+
+
+def table_header(table: Table) -> list[str]:
+    """Column headings, the heading rows joined per column.
+
+    A heading that spans several columns over headings of its own ("Participating organizations"
+    over one column per organization) groups them and is left out of each column's name.
+    """
+    rows = table.rows[: table.header_rows]
+    width = max((len(r) for r in table.rows), default=0)
+    parts: list[list[str]] = [[] for _ in range(width)]
+    for index, row in enumerate(rows):
+        for col, cell in enumerate(row):
+            if cell is None or not cell.text:
+                continue
+            span = col + 1
+            while span < len(row) and row[span] is None:
+                span += 1
+            below = [r[c] for r in rows[index + 1:] for c in range(col, min(span, len(r)))]
+            if span - col > 1 and any(c is not None and c.text for c in below):
+                continue
+            parts[col].append(cell.text)
+    return [normalize_text(" ".join(p)) for p in parts]
+
+
+def table_record(table: Table) -> TableRecord:
+    body = table.rows[table.header_rows:]
+    rows = [[cell.text if cell else "" for cell in row] for row in body]
+    boxes: list[list[BBox | None]] = [[cell.bbox if cell else None for cell in row] for row in body]
+    return TableRecord(
+        page=table.page,
+        caption=table.caption,
+        header=table_header(table),
+        rows=rows,
+        bbox=table.bbox,
+        cell_bboxes=boxes,
+        unit=detect_unit(table.caption),
+    )
+
+
+def continued_tables(doc: ParsedDocument) -> list[list[Table]]:
+    """Tables in reading order, those that run on over a page break grouped together.
+
+    A table continues on the next page when it is the last thing in the body of its page, the next
+    page's body starts with a table, and the two have the same number of columns (a repeated header,
+    if any, must repeat the same headings).
+    """
+    groups: list[list[Table]] = []
+    previous_page: Page | None = None
+    for page in doc.pages:
+        for index, table in enumerate(page.tables):
+            last = groups[-1][-1] if groups else None
+            if (
+                index == 0 and last is not None and previous_page is not None
+                and last.page == previous_page.number
+                and _ends_page(last, previous_page) and _starts_page(table, page)
+                and _same_shape(last, table)
+            ):
+                groups[-1].append(table)
+            else:
+                groups.append([table])
+        if page.tables or _has_body(page):
+            previous_page = page
+    return groups
+
+
+# A page number and job number ("14 25-04933") the parser left in the body.
+_RUNNING = re.compile(r"^(?:\d{1,4}(?:/\d{1,4})?\s+)?\d{2,4}-\d{5}(?:\s*\([A-Z]\))?(?:\s+\d{1,4}(?:/\d{1,4})?)?$|^\d{1,4}$")
+
+
+def _body_lines(page: Page) -> list[tuple[float, float, float, float]]:
+    """Body lines outside the running-header and footer bands (a header the parser did not
+    recognise, "附件一，第 2 页", must not count as text above a table)."""
+    top, bottom = page.height * 0.085, page.height * 0.925
+    return [
+        line.bbox for line in page.lines
+        if line.role == "body" and line.bbox[3] > top and line.bbox[1] < bottom
+        and not (line.bbox[1] > page.height * 0.85 and _RUNNING.match(line.text))
+    ]
+
+
+def _lines_below(page: Page, table: Table) -> list[tuple[float, float, float, float]]:
+    """Body lines below a table, less a short note set just under it ("之前为“正在落实”")."""
+    return [
+        b for b in _body_lines(page)
+        if b[1] > table.bbox[3] - 2 and _outside(b, table)
+        and not (b[1] - table.bbox[3] < 40 and b[2] - b[0] < page.width * 0.2)
+    ]
+
+
+def _has_body(page: Page) -> bool:
+    return any(line.role == "body" for line in page.lines)
+
+
+def _outside(bbox: tuple[float, float, float, float], table: Table) -> bool:
+    middle = (bbox[1] + bbox[3]) / 2
+    return not (table.bbox[1] - 2 <= middle <= table.bbox[3] + 2)
+
+
+def _ends_page(table: Table, page: Page) -> bool:
+    return not _lines_below(page, table)
+
+
+def _starts_page(table: Table, page: Page) -> bool:
+    return not any(b[3] < table.bbox[1] + 2 and _outside(b, table) for b in _body_lines(page))
+
+
+def _same_shape(first: Table, second: Table) -> bool:
+    width_a = max((len(r) for r in first.rows), default=0)
+    width_b = max((len(r) for r in second.rows), default=0)
+    if width_a != width_b:
+        return False
+    if first.header_rows and second.header_rows:
+        return table_header(first) == table_header(second)
+    return True

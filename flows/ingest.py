@@ -1,0 +1,85 @@
+"""The ingest flow: discover → fetch → parse → extract → load, documents in parallel.
+
+Each task is a thin wrapper over a stage in ``pipeline.runner``; items flow from stage to stage as
+futures, so one document is parsed while the next is still downloading. Fetch has Prefect retries
+(transient errors only: the stage returns permanent failures as failed items). Parsing runs in a
+process pool of ``settings.workers`` processes, or directly in the Dask workers when the flow runs
+on Dask (they are processes already).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from prefect import flow, task, unmapped
+from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
+from prefect.runtime import task_run
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from pipeline import runner
+from pipeline.fetch import backoff_delays
+from pipeline.runner import Extracted, IngestReport, WorkItem
+from pipeline.settings import Settings
+
+# NO_CACHE everywhere: resuming is the job of the ingest_items table, and settings objects are not
+# worth hashing for cache keys.
+
+
+@task(name="discover", cache_policy=NO_CACHE)
+def discover(since: date | None, sources: list[str] | None, settings: Settings) -> list[WorkItem]:
+    return runner.discover_items(settings, since, sources)
+
+
+@task(name="fetch", cache_policy=NO_CACHE)
+def fetch(item: WorkItem, settings: Settings) -> WorkItem:
+    attempt = task_run.run_count or 1
+    return runner.fetch_item(item, settings, attempt=attempt, last_try=attempt > settings.http_retries)
+
+
+@task(name="parse", cache_policy=NO_CACHE)
+def parse(item: WorkItem, settings: Settings, workers: int) -> WorkItem:
+    return runner.parse_item(item, settings, workers=workers)
+
+
+@task(name="extract", cache_policy=NO_CACHE)
+def extract(item: WorkItem, settings: Settings) -> Extracted:
+    return runner.extract_item(item, settings)
+
+
+@task(name="load", cache_policy=NO_CACHE)
+def load(extracted: Extracted, settings: Settings) -> WorkItem:
+    return runner.load_item(extracted, settings)
+
+
+THREADS: Any = ThreadPoolTaskRunner(max_workers=16)
+"""Typed Any: mypy rejects Prefect's own runner against the generic ``task_runner`` parameter."""
+
+
+@flow(name="ingest", task_runner=THREADS)
+def ingest(
+    since: date | None = None, languages: list[str] | None = None, sources: list[str] | None = None
+) -> IngestReport:
+    """Bring the store up to date with what the sources list; safe to re-run and to resume after a crash."""
+    settings = runner.run_settings(languages)
+    runner.prepare(settings)
+    workers = parse_processes(settings)
+    retrying_fetch = fetch.with_options(retries=settings.http_retries,
+                                        retry_delay_seconds=backoff_delays(settings) or 0)
+    try:
+        items = discover(since, sources, settings)
+        fetched = retrying_fetch.map(items, settings=unmapped(settings))
+        parsed = parse.map(fetched, settings=unmapped(settings), workers=unmapped(workers))
+        extracted = extract.map(parsed, settings=unmapped(settings))
+        loaded = load.map(extracted, settings=unmapped(settings))
+        return runner.finish(loaded.result(), settings)
+    finally:
+        runner.close_parse_pools()
+
+
+def parse_processes(settings: Settings) -> int:
+    """Processes for the parse pool: ``settings.workers`` locally, none on Dask (its workers are processes)."""
+    context = FlowRunContext.get()
+    on_threads = context is None or isinstance(context.task_runner, ThreadPoolTaskRunner)
+    return settings.workers if on_threads else 0

@@ -1,0 +1,199 @@
+"""Document metadata on real corpus PDFs, English and Chinese: exact expected values (extractors/metadata.py).
+
+Expected values were read off page 1 of each PDF (and the gold records where one exists). The rules
+are the page-1 layout conventions; no rule in the code knows a file's name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from extractors.metadata import (
+    agenda_items,
+    chinese_number,
+    document_info,
+    language_of,
+    ordinal_value,
+    parse_date,
+)
+from extractors.registry import ExtractionContext, get_extractor
+from tests.corpus import parsed
+
+DOCUMENTS: dict[str, dict[str, Any]] = {
+    # ACABQ report; the symbol is printed as a large "A" and a small "/80/604/Add.1".
+    "A_80_604_Add.1.pdf": {
+        "symbol": "A/80/604/Add.1", "language": "en", "kind": "acabq_report", "session": 80,
+        "agenda_items": ["156 (a)"], "date": "2026-04-07", "job_number": "26-04887",
+        "title": "Budget performance for the period from 1 July 2024 to 30 June 2025 and budget for the period "
+                 "from 1 July 2026 to 30 June 2027 for the United Nations Disengagement Observer Force",
+    },
+    "A_80_604_Add.5.pdf": {
+        "symbol": "A/80/604/Add.5", "language": "en", "kind": "acabq_report", "session": 80,
+        "agenda_items": ["148"], "date": "2026-04-07", "job_number": "26-04891",
+        "title": "Budget performance for the period from 1 July 2024 to 30 June 2025 and budget for the period "
+                 "from 1 July 2026 to 30 June 2027 for the United Nations Logistics Base",
+    },
+    "A_80_596.pdf": {
+        "symbol": "A/80/596", "kind": "sg_report", "session": 80, "date": "2026-01-23", "job_number": "26-00883",
+    },
+    "A_79_352.pdf": {
+        "symbol": "A/79/352", "language": "en", "kind": "sg_report", "session": 79, "agenda_items": ["139"],
+        "date": "2024-10-15", "job_number": "24-16783",
+        "title": "Eleventh annual progress report on the strategic heritage plan of the United Nations Office at "
+                 "Geneva",
+    },
+    # Secretary-General's note; "Item 72 (b) of the provisional agenda*".
+    "A_80_188.pdf": {
+        "symbol": "A/80/188", "kind": "sg_note", "session": 80, "agenda_items": ["72 (b)"], "date": "2025-07-17",
+        "title": "Promotion and protection of human rights in the context of climate change",
+    },
+    # Joint General Assembly / Security Council symbol: "A S" over "/80/275- /2025/491".
+    "A_80_275.pdf": {
+        "symbol": "A/80/275-S/2025/491", "kind": "sg_note", "session": 80, "agenda_items": ["129"],
+        "date": "2025-07-29", "job_number": "25-12331",
+        "title": "International Residual Mechanism for Criminal Tribunals",
+    },
+    # Budget fascicle: the title is the whole block down to the programme.
+    "A_81_6_Sect.3.pdf": {
+        "symbol": "A/81/6 (Sect. 3)/Part A", "kind": "budget_fascicle", "session": 81,
+        "agenda_items": ["138", "139"], "date": "2026-04-09", "job_number": "26-05086",
+        "title": "Proposed programme budget for 2027 Part II Political affairs Section 3 Political affairs "
+                 "Programme 2 Political affairs",
+    },
+    # JIU report: symbol as a running header, "[Expanded report]" dropped; no date or session printed.
+    "JIU_REP_2025_1.pdf": {
+        "symbol": "JIU/REP/2025/1", "language": "en", "kind": "jiu_report", "session": None, "agenda_items": [],
+        "date": None, "job_number": "25-10420",
+        "title": "Review of management and administration in the United Nations Environment Programme "
+                 "(expanded report)",
+    },
+    # Organizations' reports on JIU recommendations; "Annual session 2025" has no session number.
+    "DP_2025_12_Add.1.pdf": {
+        "symbol": "DP/2025/12/Add.1", "kind": "status_report", "session": None, "agenda_items": ["9"],
+        "date": "2025-03-26", "job_number": "25-04933",
+        "title": "Report of UNDP on the recommendations of the Joint Inspection Unit in 2024",
+    },
+    "DP_OPS_2025_6.pdf": {
+        "symbol": "DP/OPS/2025/6", "kind": "other", "session": None, "agenda_items": ["18"],
+        "date": "2025-04-03", "job_number": "25-05392",
+        "title": "Implementation of the restated UNOPS strategic plan, 2022-2025",
+    },
+    # A General Assembly resolution: its title follows its number.
+    "A_RES_79_281.pdf": {
+        "symbol": "A/RES/79/281", "kind": "other", "session": 79, "agenda_items": ["146"], "date": "2025-04-16",
+        "job_number": "25-06206", "title": "Joint Inspection Unit",
+    },
+    # Verbatim record of the Security Council: a "year", not a session; no title.
+    "S_PV.10100.pdf": {
+        "symbol": "S/PV.10100", "language": "en", "kind": "other", "session": None, "agenda_items": [],
+        "date": "2026-01-30", "job_number": "26-01225", "title": None,
+    },
+    # Chinese: Secretary-General's note transmitting comments on a JIU report.
+    "A_77_256_Add.1.pdf": {
+        "symbol": "A/77/256/Add.1", "language": "zh", "kind": "sg_note", "session": 77, "agenda_items": ["145"],
+        "title": "联合国系统各组织业务连续性管理审查", "date": None, "job_number": None,
+        "references": ["A/76/607", "A/77/150", "A/77/256", "JIU/REP/2021/6"],
+    },
+    # Chinese WIPO status report: "第三十四届会议" is session 34; the session's dates are not the document's.
+    "WO_PBC_34_6.pdf": {
+        "symbol": "WO/PBC/34/6", "language": "zh", "kind": "status_report", "session": 34, "agenda_items": [],
+        "title": "联合检查组（联检组）建议的落实进展报告", "date": None, "job_number": None,
+    },
+    "UDHR_zh.pdf": {"symbol": None, "language": "zh", "kind": "other", "session": None, "job_number": None},
+    # French summary record (a scan): its language is read from the text.
+    "A_C.4_SR.985_fr.pdf": {"language": "fr", "kind": "other", "title": None},
+    # Arabic in presentation forms; the glyphs are in visual order, so no title is offered.
+    "UDHR_note_ar.pdf": {"language": "ar", "symbol": None, "title": None},
+}
+
+
+@pytest.mark.parametrize("name", sorted(DOCUMENTS))
+def test_document_info_on_corpus_pdfs(name: str) -> None:
+    info = document_info(parsed(name))
+    got = {key: getattr(info, key) for key in DOCUMENTS[name]}
+    assert got == DOCUMENTS[name]
+
+
+def test_references_of_an_acabq_report() -> None:
+    info = document_info(parsed("A_80_604_Add.1.pdf"))
+    assert info.references == [
+        "A/80/5 (Vol. II)", "A/80/596", "A/80/604", "A/80/604/Add.4", "A/80/633", "A/RES/79/307",
+        "S/RES/2811 (2025)", "S/RES/350 (1974)",
+    ]
+
+
+def test_references_skip_internal_codes_and_split_footnote_marks() -> None:
+    refs = document_info(parsed("E_ICEF_2025_14.pdf")).references
+    assert "JIU/REP/2021/4" in refs  # printed with a superscript footnote mark "1" right after it
+    assert "JIU/REP/2021/41" not in refs
+    assert "JIU/REP/2024/3" in refs  # "JIU/REP/2024/3 Part I"
+    assert "DP/FPA-ICEF-UNW/2020/1" in refs
+    assert not [r for r in refs if r.startswith(("PROCEDURE", "POLICY"))]
+    assert "E/ICEF/2025/14" not in refs  # its own symbol
+
+
+def test_fascicle_legislative_mandates_give_bare_resolution_numbers() -> None:
+    refs = document_info(parsed("A_81_6_Sect.2.pdf")).references
+    for symbol in ("A/RES/174 (II)", "A/RES/1472 (XIV) A", "A/RES/43/222 E", "A/RES/79/258", "E/RES/36 (IV)",
+                   "E/RES/2025/25", "S/96/Rev.7", "A/81/6 (Sect. 2)"):
+        assert symbol in refs
+    assert "A/81/6 (Sect. 2)/Part A" not in refs
+
+
+def test_the_registered_extractor_yields_one_document_info() -> None:
+    extractor = get_extractor("metadata")
+    records = list(extractor.extract(parsed("A_77_256_Add.1.pdf"), ExtractionContext()))
+    assert len(records) == 1
+    assert records[0] == document_info(parsed("A_77_256_Add.1.pdf"))
+
+
+@pytest.mark.parametrize(
+    ("words", "value"),
+    [("Eightieth", 80), ("Seventy-ninth", 79), ("Eighty-first", 81), ("FORTY-EIGHTH", 48), ("Sixtieth", 60),
+     ("one hundred and first", 101), ("Annual", None)],
+)
+def test_ordinal_value(words: str, value: int | None) -> None:
+    assert ordinal_value(words) == value
+
+
+@pytest.mark.parametrize(("text", "value"), [("七十七", 77), ("三十四", 34), ("八十", 80), ("十", 10), ("一百零一", 101)])
+def test_chinese_number(text: str, value: int) -> None:
+    assert chinese_number(text) == value
+
+
+@pytest.mark.parametrize(
+    ("line", "items"),
+    [
+        ("Agenda item 156 (a)", ["156 (a)"]),
+        ("Items 138 and 139 of the preliminary list**", ["138", "139"]),
+        ("Item 3 of the provisional agenda*", ["3"]),
+        ("Agenda items 72 (b) and (c)", ["72 (b)", "72 (c)"]),
+        ("临时议程*项目 145", ["145"]),
+        ("Agenda item 74 (continued)", []),
+        ("Item 9 of the provisional agenda", ["9"]),
+    ],
+)
+def test_agenda_items(line: str, items: list[str]) -> None:
+    assert agenda_items(line) == items
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("7 April 2026", "2026-04-07"),
+        ("Thursday, 29 September 2005, 3 p.m.", "2005-09-29"),
+        ("2022年8月1日", "2022-08-01"),
+        ("Vendredi 4 décembre 1959,", "1959-12-04"),
+        ("10–13 June 2025", None),
+        ("2022年6月27日至7月1日，日内瓦", None),
+    ],
+)
+def test_parse_date(text: str, iso: str | None) -> None:
+    assert parse_date(text) == iso
+
+
+def test_language_of_short_or_mixed_text_is_unknown() -> None:
+    assert language_of("A/80/596") is None
+    assert language_of("The Advisory Committee recommends the approval of the proposal of the Secretary-General.") == "en"

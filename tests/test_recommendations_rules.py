@@ -1,0 +1,286 @@
+"""The recommendation extractors' rules on small documents built in code, for layouts the corpus lacks.
+
+The corpus has no Chinese ACABQ report or Secretary-General's report and no English comments note,
+so these documents reproduce their printed structure (numbering, bold boxes, headings) with UN
+wording, the way ``pipeline.parse`` hands it to the extractors.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.acabq import AcabqRecommendations
+from extractors.jiu import JiuComments, JiuRecommendations
+from extractors.nlp import committee_recommendations, heading_kind
+from extractors.recommendations import drop_footnote_marks
+from extractors.records import DocumentInfo, Recommendation
+from extractors.registry import ExtractionContext
+from extractors.sg import GaActions
+from pipeline.document import Page, PageQuality, Paragraph, ParsedDocument
+
+Spec = tuple[int, str | None, str, float]
+"""(page, number, text, bold share) of one paragraph; a bold short text with no number is a heading."""
+
+
+def make_doc(specs: list[Spec], lang: str) -> ParsedDocument:
+    paragraphs = []
+    for page, number, text, bold in specs:
+        heading = number is None and bold >= 0.8 and len(text) < 160 and not text.endswith((".", "。"))
+        paragraphs.append(Paragraph(text=text, page=page, bbox=(72.0, 100.0, 500.0, 120.0),
+                                    role="heading" if heading else "body", number=number, size=10.0,
+                                    bold=bold, end_page=page))
+    pages = [Page(number=n, width=595.0, height=842.0, lines=[], tables=[], quality=PageQuality())
+             for n in range(1, max(s[0] for s in specs) + 1)]
+    return ParsedDocument("test.pdf", "0" * 64, pages, paragraphs, "1", language_hint=lang)
+
+
+def run(extractor: object, doc: ParsedDocument, symbol: str, lang: str) -> list[Recommendation]:
+    context = ExtractionContext(DocumentInfo(symbol=symbol, language=lang))
+    return [r for r in extractor.extract(doc, context) if isinstance(r, Recommendation)]  # type: ignore[attr-defined]
+
+
+ACABQ_ZH: list[Spec] = [
+    (1, None, "行政和预算问题咨询委员会的报告", 1.0),
+    (1, "22.", "行预咨委会相信，将向大会提供关于计划部署情况的进一步说明。", 0.4),
+    (1, "23.", "行预咨委会建议批准秘书长关于军事和警务人员的提议。", 1.0),
+    (2, "35.", "拟议资源为289 700美元，与2025/26年度分摊额相比没有变化。行预咨委会考虑到过去的支出模式，"
+               "建议将医疗项下拟议数额减少5%(14 500美元)。", 0.3),
+    (2, "37.", "在不违反上文第32、33和35段所载建议的情况下，行预咨委会建议批准秘书长关于业务费用的提议。", 1.0),
+    (2, "40.", "行预咨委会注意到审计委员会建议行政当局加强库存管理。", 0.0),
+    (3, "41.", "行预咨委会重申其建议，即大会请秘书长审查薪金股的安排，并在第八十二届会议上提出备选方案。", 0.5),
+    (3, "42.", "行预咨委会强调，应在下一次预算报告中提供最新资料。", 0.5),
+    (3, "43.", "行预咨委会建议秘书长在2027年6月前完成对区域服务中心服务模式的审查。", 0.5),
+]
+
+
+def test_acabq_chinese() -> None:
+    got = run(AcabqRecommendations(), make_doc(ACABQ_ZH, "zh"), "A/80/604/Add.1", "zh")
+    assert [r.number for r in got] == ["23", "35", "37", "41", "43"]
+    assert got[1].text.startswith("拟议资源为289 700美元") and got[1].text.endswith("(14 500美元)。")
+    assert [r.addressee for r in got] == ["general_assembly"] * 4 + ["secretary_general"]
+    assert got[3].deadline is not None and (got[3].deadline.kind, got[3].deadline.session) == ("session", 82)
+    assert got[4].deadline is not None and got[4].deadline.date == "2027-06-30"
+    assert all(r.report == "A/80/604/Add.1" and r.response is None for r in got)
+
+
+def test_acabq_only_in_acabq_reports() -> None:
+    """A Secretary-General's report quotes the Committee; without the ACABQ title nothing is taken."""
+    assert run(AcabqRecommendations(), make_doc(ACABQ_ZH[1:], "zh"), "A/80/596", "zh") == []
+
+
+GA_ZH: list[Spec] = [
+    (1, "53.", "拟议预算反映了效率提高。", 0.0),
+    (2, "四.", "有待大会采取的行动", 1.0),
+    (2, "54.", "就联合国脱离接触观察员部队的经费筹措有待大会采取的行动如下：", 1.0),
+    (2, "(a)", "注意到2024年7月1日至2025年6月30日期间的未支配余额871 600美元；", 1.0),
+    (2, "(b)", "批款61 615 100美元，用于部队2026年7月1日至2027年6月30日12个月期间的维持费；", 1.0),
+    (3, None, "（c）", 1.0),
+    (3, "五.", "为落实大会第79/307号决议所提决定和要求而采取的后续行动摘要", 1.0),
+    (3, "55.", "大会请秘书长确保充分执行任务。", 0.0),
+]
+
+
+def test_ga_actions_chinese() -> None:
+    doc = make_doc(GA_ZH[:5] + GA_ZH[6:], "zh")
+    got = run(GaActions(), doc, "A/80/596", "zh")
+    assert [r.number for r in got] == ["54(a)", "54(b)"]
+    assert got[0].text == "注意到2024年7月1日至2025年6月30日期间的未支配余额871 600美元；"
+    assert all(r.addressee == "general_assembly" for r in got)
+    assert got[1].deadline is None  # a budget period is no deadline
+
+
+def test_ga_actions_full_width_letters_and_romans() -> None:
+    specs: list[Spec] = [
+        (1, "IV.", "Action to be taken by the General Assembly", 1.0),
+        (1, "30.", "The General Assembly is requested:", 1.0),
+        (1, None, "（a） To take note of the present report;", 1.0),
+        (1, "(b)", "To approve the following:", 1.0),
+        (1, "(i)", "the establishment of one post;", 1.0),
+        (1, "(ii)", "the abolishment of two posts;", 1.0),
+        (1, "(c)", "To decide on the financing by the end of 2026.", 1.0),
+        (1, "31.", "The General Assembly is also requested to take note of the present report.", 1.0),
+        (2, None, "Annex", 1.0),
+        (2, "1.", "The General Assembly is requested to ignore this annex paragraph.", 0.0),
+    ]
+    got = run(GaActions(), make_doc(specs, "en"), "A/80/1", "en")
+    assert [r.number for r in got] == ["30(a)", "30(b)", "30(c)", "31"]
+    assert got[0].text == "To take note of the present report;"
+    assert got[1].text == "To approve the following: (i) the establishment of one post; (ii) the abolishment of two posts;"
+    assert got[2].deadline is not None and got[2].deadline.date == "2026-12-31"
+
+
+def test_table_of_contents_is_no_action_section() -> None:
+    specs: list[Spec] = [
+        (1, "IV.", "Actions to be taken by the General Assembly. . . . . . . . . . 20", 0.0),
+        (1, "(a)", "To take note of the report;", 0.0),
+        (2, None, "The actions to be taken by the General Assembly are set out in section IV.", 0.0),
+    ]
+    assert run(GaActions(), make_doc(specs, "en"), "A/80/1", "en") == []
+
+
+NOTE_EN: list[Spec] = [
+    (1, None, "Note by the Secretary-General", 1.0),
+    (1, None, "The Secretary-General has the honour to transmit his comments and those of CEB on the report "
+              "of the Joint Inspection Unit entitled “Review of X” (JIU/REP/2024/3).", 0.0),
+    (1, "I.", "Introduction", 1.0),
+    (1, "1.", "In its report (see A/79/500), the Joint Inspection Unit reviewed X. The Inspectors recommend "
+              "that executive heads act.", 0.0),
+    (1, "III.", "Comments on specific recommendations", 1.0),
+    (1, None, "Recommendation 1", 1.0),
+    (1, None, "Executive heads of the United Nations system organizations should, by the end of 2025, adopt a "
+              "policy on X.", 1.0),
+    (1, "5.", "Organizations support recommendation 1.", 0.0),
+    (1, "6.", "Some entities noted that policies already exist.", 0.0),
+    (2, None, "Recommendation 2: The General Assembly should, at its eightieth session, take note of the policies.",
+     0.0),
+    (2, "7.", "Organizations note that the recommendation is addressed to the General Assembly.", 0.0),
+    (2, None, "Recommendation 3", 1.0),
+    (2, None, "The Secretary-General should review the framework.", 1.0),
+    (2, "8.", "Organizations do not support this recommendation.", 0.0),
+]
+
+
+def test_comments_note_english() -> None:
+    doc = make_doc(NOTE_EN, "en")
+    got = run(JiuComments(), doc, "A/79/500/Add.1", "en")
+    assert [r.number for r in got] == ["1", "2", "3"]
+    assert {r.report for r in got} == {"JIU/REP/2024/3"}
+    assert [r.addressee for r in got] == ["executive_heads", "general_assembly", "secretary_general"]
+    assert [r.response.position if r.response else None for r in got] == ["supported", "noted", "not_supported"]
+    assert got[0].response is not None
+    assert got[0].response.text == "Organizations support recommendation 1.\nSome entities noted that policies already exist."
+    assert got[1].deadline is not None and got[1].deadline.session == 80
+    assert run(JiuRecommendations(), doc, "A/79/500/Add.1", "en") == []
+
+
+def test_comments_note_without_heading() -> None:
+    """A note that transmits comments but prints no "Comments on specific recommendations" heading."""
+    specs = [s for s in NOTE_EN if s[2] != "Comments on specific recommendations"]
+    got = run(JiuComments(), make_doc(specs, "en"), "A/79/500/Add.1", "en")
+    assert [r.number for r in got] == ["1", "2", "3"]
+
+
+JIU_WITH_SUMMARY: list[Spec] = [
+    (1, None, "Report of the Joint Inspection Unit", 1.0),
+    (2, None, "Executive summary", 1.0),
+    (2, None, "Recommendation 1", 1.0),
+    (2, None, "By the end of 2026, executive heads should adopt a policy.", 1.0),
+    (2, None, "Recommendation 2", 1.0),
+    (2, None, "The legislative organs and governing bodies should, in 2027, review the policy.", 1.0),
+    (3, "I.", "Introduction", 1.0),
+    (3, "1.", "The review was part of the programme of work.", 0.0),
+    (3, "2.", "The Inspectors recommend that the Secretary-General should consider this.", 0.6),
+    (4, None, "Recommendation 1", 1.0),
+    (4, None, "By the end of 2026, executive heads should adopt a policy.", 1.0),
+    (4, None, "Vacancy rates", 1.0),
+    (5, None, "Recommendation 2", 1.0),
+    (5, None, "The legislative organs and governing bodies should, in 2027, review the policy:", 1.0),
+    (5, "(a)", "its scope;", 1.0),
+    (5, "(b)", "its funding.", 1.0),
+    (5, "3.", "The following paragraph is not part of the box.", 0.0),
+    (6, None, "Annex", 1.0),
+    (6, None, "Recommendation 1 a E E E E", 1.0),
+]
+
+
+def test_jiu_report_summary_copy_and_annex_matrix_left_out() -> None:
+    got = run(JiuRecommendations(), make_doc(JIU_WITH_SUMMARY, "en"), "JIU/REP/2026/1", "en")
+    assert [(r.number, r.page) for r in got] == [("1", 4), ("2", 5)]
+    assert got[0].text == "By the end of 2026, executive heads should adopt a policy."
+    assert got[1].text.endswith("review the policy: (a) its scope; (b) its funding.")
+    assert [r.addressee for r in got] == ["executive_heads", "legislative_bodies"]
+    assert got[1].deadline is not None and got[1].deadline.kind == "year"
+
+
+def test_jiu_report_chinese_boxes() -> None:
+    specs: list[Spec] = [
+        (1, None, "联合检查组的报告", 1.0),
+        (2, "20.", "以下建议旨在加强问责。", 0.0),
+        (2, None, "建议 1", 1.0),
+        (2, None, "联合国系统各组织的行政首长应在2027年底前审查各自的政策。", 1.0),
+        (2, "21.", "检查专员鼓励行政首长在政策中提及建议 1。", 0.4),
+        (3, None, "建议2", 1.0),
+        (3, None, "大会应在第八十一届会议上请所有实体记录指控。", 1.0),
+    ]
+    got = run(JiuRecommendations(), make_doc(specs, "zh"), "JIU/REP/2025/2", "zh")
+    assert [r.number for r in got] == ["1", "2"]
+    assert got[0].addressee == "executive_heads" and got[1].addressee == "general_assembly"
+    assert got[0].deadline is not None and got[0].deadline.date == "2027-12-31"
+    assert got[1].deadline is not None and got[1].deadline.session == 81
+
+
+def test_acabq_chapter_numbered_paragraphs() -> None:
+    """The Committee's main report numbers paragraphs per chapter ("VIII.81"); the parser splits off "VIII."."""
+    specs: list[Spec] = [
+        (1, None, "Report of the Advisory Committee on Administrative and Budgetary Questions", 1.0),
+        (2, "VIII.", "Section 29A, Department of Management Strategy, Policy and Compliance", 1.0),
+        (2, "VIII.", "80 The Advisory Committee trusts that the Secretary-General will provide the information to the "
+                     "General Assembly at the time of its consideration of the present report.", 0.4),
+        (2, "VIII.", "81 Subject to its comments above, the Advisory Committee recommends that the General Assembly "
+                     "approve the proposals of the Secretary-General for section 29A.", 0.6),
+    ]
+    got = run(AcabqRecommendations(), make_doc(specs, "en"), "A/80/7", "en")
+    assert [(r.number, r.text[:16]) for r in got] == [("VIII.81", "Subject to its c")]
+
+
+def test_no_symbol_no_records() -> None:
+    """Extraction never invents a ``report``: without a symbol an ACABQ report yields nothing."""
+    assert run(AcabqRecommendations(), make_doc(ACABQ_ZH, "zh"), "", "zh") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("The Advisory Committee recommends the approval of the proposals.", "en", True),
+        ("The Advisory Committee, taking the past spending patterns into consideration, recommends a reduction.",
+         "en", True),
+        ("The Committee commends the Mission and recommends that the Assembly take note.", "en", True),
+        ("The Committee does not recommend the approval of the post.", "en", True),
+        ("The Advisory Committee reiterates its recommendation that the General Assembly request a review.",
+         "en", True),
+        ("The Committee notes that the Board recommends that the Administration improve it.", "en", False),
+        ("The Independent Audit Advisory Committee recommends that the Secretariat adopt it.", "en", False),
+        ("The Advisory Committee trusts that the recommendations will be implemented.", "en", False),
+        ("The Advisory Committee recalls that it recommended the post.", "en", False),
+        ("行预咨委会认为，部队所受限制可能影响项目执行，因此建议将拟议数额减少5%。", "zh", True),
+        ("委员会还建议大会请秘书长确保分类数据。", "zh", True),
+        ("行预咨委会注意到审计委员会建议行政当局改进。", "zh", False),
+        ("行预咨委会相信这些建议将及时得到执行。", "zh", False),
+        ("在不违反上文第32段所载建议的情况下，秘书长提出了提议。", "zh", False),
+    ],
+)
+def test_committee_recommends(text: str, lang: str, expected: bool) -> None:
+    assert bool(committee_recommendations(text, lang)) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("Actions to be taken by the General Assembly", "en", "GA_ACTIONS"),
+        ("Recommended actions to be taken by the General Assembly", "en", "GA_ACTIONS"),
+        ("有待大会采取的行动", "zh", "GA_ACTIONS"),
+        ("Comments on specific recommendations", "en", "COMMENTS"),
+        ("对具体建议的意见", "zh", "COMMENTS"),
+        ("The actions to be taken by the General Assembly are set out in section IV", "en", None),
+        ("Recommendations", "en", None),
+    ],
+)
+def test_heading_kind(text: str, lang: str, expected: str | None) -> None:
+    assert heading_kind(text, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "marks", "expected"),
+    [
+        ("为秘书长的报告1定期提供信息", {"1"}, "为秘书长的报告定期提供信息"),
+        ("见第1段和2023年", {"1"}, "见第1段和2023年"),
+        ("were represented.2 The Committee", {"2"}, "were represented. The Committee"),
+        ("posts. 3 Noting the efforts", {"3"}, "posts. Noting the efforts"),
+        ("Field Service, 1 National Officer", {"1"}, "Field Service, 1 National Officer"),
+        ("see paras. 3 and 4 of A/80/604/Add.1 and table 1.", {"1", "3"},
+         "see paras. 3 and 4 of A/80/604/Add.1 and table 1."),
+        ("the report1 and", set(), "the report1 and"),
+    ],
+)
+def test_footnote_marks(text: str, marks: set[str], expected: str) -> None:
+    assert drop_footnote_marks(text, marks) == expected

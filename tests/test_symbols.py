@@ -1,0 +1,156 @@
+"""UN document symbols and resolution citations in English and Chinese text (extractors/symbols.py)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from extractors.symbols import (
+    find_citations,
+    find_document_symbols,
+    find_listed_resolutions,
+    find_references,
+    listing_organ,
+    normalize_symbol,
+    prepare,
+    resolution_symbols,
+)
+
+# (printed symbol, canonical form or None when it is no UN symbol)
+NORMALISE = [
+    ("A/80/604/Add.1", "A/80/604/Add.1"),
+    ("A/80/604/Add.1*", "A/80/604/Add.1"),
+    ("A/81/6 (Sect. 2)/Part A*", "A/81/6 (Sect. 2)/Part A"),
+    ("JIU/REP/2025/1 [Expanded report]", "JIU/REP/2025/1"),
+    ("JIU/REP/2024/3 Part I", "JIU/REP/2024/3"),
+    ("JIU/REP/2024/3 (Part II)", "JIU/REP/2024/3"),
+    ("A/76/281 (Part I)", "A/76/281 (Part I)"),
+    ("A/80/5(Vol.II)", "A/80/5 (Vol. II)"),
+    ("A/80/5 (Vol. II)", "A/80/5 (Vol. II)"),
+    ("A/80/596 (advance version)", "A/80/596"),
+    ("A / 80 / 596", "A/80/596"),
+    ("A/80/604/Add. 1", "A/80/604/Add.1"),
+    ("DP/FPA-ICEF-UNW/2020/1", "DP/FPA-ICEF-UNW/2020/1"),
+    ("DP/FPA/2025/4 (Part II)", "DP/FPA/2025/4 (Part II)"),
+    ("JIU/NOTE/2022/1/Rev.1", "JIU/NOTE/2022/1/Rev.1"),
+    ("A/520/Rev.21", "A/520/Rev.21"),
+    ("S/96/Rev.7", "S/96/Rev.7"),
+    ("S/PV.10100", "S/PV.10100"),
+    ("A/C.5/80/L.1", "A/C.5/80/L.1"),
+    ("A/80/275-S/2025/491", "A/80/275-S/2025/491"),
+    ("WO/PBC/34/6", "WO/PBC/34/6"),
+    ("Ａ/７７/２５６/Ａｄｄ.１", "A/77/256/Add.1"),
+    ("A／77／256", "A/77/256"),
+    ("PROCEDURE/DHR/2022/003", None),  # internal code: UN symbols never zero-pad numbers
+    ("POLICY/OED/2024//001", None),
+    ("HIV/AIDS", None),
+    ("UNDP/UNFPA/UNOPS", None),
+    ("A/4", None),
+]
+
+
+@pytest.mark.parametrize(("printed", "expected"), NORMALISE)
+def test_normalize_symbol(printed: str, expected: str | None) -> None:
+    assert normalize_symbol(printed) == expected
+
+
+# (running text, the symbols it cites, in text order)
+CITATIONS = [
+    # English: documents
+    ("the report of the Secretary-General (A/80/596 (advance version)).", ["A/80/596"]),
+    ("the Board of Auditors (A/80/5 (Vol. II), chap. II)", ["A/80/5 (Vol. II)"]),
+    ("see A/71/818 and A/71/818/Corr.1", ["A/71/818", "A/71/818/Corr.1"]),
+    ("as listed in ST/SGB/2015/3.", ["ST/SGB/2015/3"]),
+    ("policy (DP/FPA-ICEF-UNW/2020/1)) which", ["DP/FPA-ICEF-UNW/2020/1"]),
+    ("(JIU/REP/2024/3 Part I) (JIU/REP/2024/3 Part II)", ["JIU/REP/2024/3", "JIU/REP/2024/3"]),
+    ("arrangements (PROCEDURE/DHR/2022/003 v. 4 February 2025)", []),
+    ("framework (POLICY/OED/2024//001) effective", []),
+    ("JIU/REP/2021/4 1 (6) Incorporate", ["JIU/REP/2021/4"]),
+    ("available at https://undocs.org/en/A/76/607.", ["A/76/607"]),
+    ("the Executive Boards of UNDP/UNFPA/UNOPS, UNICEF", []),
+    # English: resolutions
+    ("in its resolution 73/279 B, the Assembly", ["A/RES/73/279 B"]),
+    ("General Assembly resolution 74/261 A–C", ["A/RES/74/261 A", "A/RES/74/261 B", "A/RES/74/261 C"]),
+    ("by its resolution 174 (II) of 21 November 1947", ["A/RES/174 (II)"]),
+    ("in its resolutions 76/274 and 79/307,", ["A/RES/76/274", "A/RES/79/307"]),
+    ("resolutions 72/266 A, 73/281 and 74/271", ["A/RES/72/266 A", "A/RES/73/281", "A/RES/74/271"]),
+    ("Economic and Social Council resolution 2025/25", ["E/RES/2025/25"]),
+    ("authorized by the Council in its resolution 2811 (2025), by which", ["S/RES/2811 (2025)"]),
+    ("in its resolutions 2737 (2024) and 2766 (2024).", ["S/RES/2737 (2024)", "S/RES/2766 (2024)"]),
+    ("the Human Rights Council, in its resolution 5/1,", ["A/HRC/RES/5/1"]),
+    ("resolution ES-11/1 on aggression", ["A/RES/ES-11/1"]),
+    ("1 Resolution 31/192, annex.", ["A/RES/31/192"]),
+    ("in its decision 74/550 B, the Assembly", []),
+    ("established by decision 2024/12 of the UNDP/UNFPA/UNOPS Executive Board", []),
+    ("draft resolution A/C.5/80/L.1", ["A/C.5/80/L.1"]),
+    ("resolutions on multilingualism (50/11, the most recent being 78/330)", ["A/RES/50/11", "A/RES/78/330"]),
+    # Chinese
+    ("检查组在题为“…”的报告中(A/77/256)进行了一次审查", ["A/77/256"]),
+    ("联合国系统 2 行政首长JIU/REP/2020/6 联合国系统使用多种语文情况", ["JIU/REP/2020/6"]),
+    ("作为PBC第三十三届会议（WO/PBC/33/7）的附件提供", ["WO/PBC/33/7"]),
+    ("报告（ JIU/REP/2020/5）中的建议2", ["JIU/REP/2020/5"]),
+    ("1 A/76/607。", ["A/76/607"]),
+    ("大会第 73/279 B 号决议", ["A/RES/73/279 B"]),
+    ("大会第74/261 A至C号决议", ["A/RES/74/261 A", "A/RES/74/261 B", "A/RES/74/261 C"]),
+    ("安全理事会第2811(2025)号决议", ["S/RES/2811 (2025)"]),
+    ("安全理事会第２８１１（２０２５）号决议", ["S/RES/2811 (2025)"]),
+    ("大会第76/274号和第79/307号决议", ["A/RES/76/274", "A/RES/79/307"]),
+    ("大会在其第76/274和79/307号决议中", ["A/RES/76/274", "A/RES/79/307"]),
+    ("经济及社会理事会第2025/25号决议", ["E/RES/2025/25"]),
+    ("大会第174(II)号决议", ["A/RES/174 (II)"]),
+    ("执行局第2024/12号决定", []),
+    ("2020/21年产权组织绩效报告", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CITATIONS)
+def test_find_citations(text: str, expected: list[str]) -> None:
+    assert [c.symbol for c in find_citations(text)] == expected
+
+
+def test_spans_point_at_the_printed_symbol() -> None:
+    text = "中(A/77/256)进行；大会第 73/279 B 号决议"
+    found = find_citations(text)
+    assert text[found[0].start:found[0].end] == "A/77/256"
+    assert text[found[1].start:found[1].end] == "73/279 B"
+
+
+def test_references_are_sorted_unique_and_exclude_the_own_symbol() -> None:
+    texts = ["A/80/596 and A/80/604", "A/80/604/Add.1* cites A/80/596 (advance version)"]
+    assert find_references(texts, exclude=["A/80/604/Add.1*"]) == ["A/80/596", "A/80/604"]
+
+
+@pytest.mark.parametrize(
+    ("number", "parts", "organ", "expected"),
+    [
+        ("43/222", "A–E", "GA", [f"A/RES/43/222 {p}" for p in "ABCDE"]),
+        ("1472 (XIV)", "A", "GA", ["A/RES/1472 (XIV) A"]),
+        ("36 (IV)", "", "ECOSOC", ["E/RES/36 (IV)"]),
+        ("2025/27", "", None, ["E/RES/2025/27"]),
+        ("350 (1974)", "", None, ["S/RES/350 (1974)"]),
+        ("79/307", "", "OTHER", []),  # a board's or commission's resolution has no such symbol
+        ("2025/26", "", "GA", []),  # a budget period under a General Assembly heading
+    ],
+)
+def test_resolution_symbols(number: str, parts: str, organ: str | None, expected: list[str]) -> None:
+    assert resolution_symbols(number, parts, organ) == expected  # type: ignore[arg-type]
+
+
+def test_listed_resolutions_take_only_the_organs_number_shapes() -> None:
+    assert listing_organ("General Assembly resolutions") == "GA"
+    assert listing_organ("经济及社会理事会决议") == "ECOSOC"
+    assert listing_organ("General Assembly mandate") is None
+    line = "43/222 A–E; Pattern of conferences 50/11; 78/330 Multilingualism for 2025/26"
+    assert [c.symbol for c in find_listed_resolutions(line, "GA")] == [
+        *(f"A/RES/43/222 {p}" for p in "ABCDE"), "A/RES/50/11", "A/RES/78/330",
+    ]
+    assert [c.symbol for c in find_listed_resolutions("36 (IV) Economic Commission 2025/27 Multilingualism",
+                                                      "ECOSOC")] == ["E/RES/36 (IV)", "E/RES/2025/27"]
+
+
+@given(st.text(alphabet=st.sampled_from(list("A/0123456789 ().SectVolPartAddRev-，（）中文")), max_size=60))
+def test_prepare_keeps_length_and_symbols_are_idempotent(text: str) -> None:
+    assert len(prepare(text)) == len(text)
+    for citation in find_document_symbols(text):
+        assert normalize_symbol(citation.symbol) == citation.symbol
