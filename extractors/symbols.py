@@ -153,22 +153,37 @@ def _valid_document(symbol: str) -> bool:
 
 
 def find_document_symbols(text: str) -> list[Citation]:
-    """Document symbols printed in a text (resolutions printed as symbols, ``A/RES/79/281``, included)."""
+    """Document symbols printed in a text (resolutions printed as symbols, ``A/RES/79/281``, included).
+
+    A short follow-on names a further document: "A/71/818 and Corr.1" cites ``A/71/818/Corr.1`` too,
+    "A/79/724/Add.1 and Add.2" cites ``A/79/724/Add.2``.
+    """
     prepared = prepare(text)
     found: list[Citation] = []
     for match in _DOCUMENT.finditer(prepared):
         if match.group("after"):
             continue  # ``POLICY/OED/2024//001``: the look-alike runs on; no shorter reading is taken
-        raw = match.group("sym")
-        symbol = raw
-        jiu_part = re.match(r"\s*Part\s+[IVX]+\b", prepared[match.end("sym"):])
-        if _valid_document(symbol):
-            normal = _canonical(symbol)
-            end = match.end("sym")
-            if jiu_part and normal.startswith("JIU/"):
-                end += jiu_part.end()
-            found.append(Citation(normal, match.start("sym"), end, "document"))
+        symbol = match.group("sym")
+        if not _valid_document(symbol):
+            continue
+        normal = _canonical(symbol)
+        end = match.end("sym")
+        jiu_part = re.match(r"\s*Part\s+[IVX]+\b", prepared[end:])
+        if jiu_part and normal.startswith("JIU/"):
+            end += jiu_part.end()
+        found.append(Citation(normal, match.start("sym"), end, "document"))
+        base = normal
+        for more in _FOLLOW_ON.finditer(prepared, end):
+            if more.start() != end:
+                break
+            kind = more.group("kind")
+            base = re.sub(rf"/{kind}\.\d+$", "", base) + f"/{kind}.{more.group('n')}"
+            found.append(Citation(base, more.start("kind"), more.end(), "document"))
+            end = more.end()
     return found
+
+
+_FOLLOW_ON = re.compile(r"\s?(?:,|and|et|y|和|及|、)\s?(?P<kind>Add|Corr|Rev|Amend)\.\s?(?P<n>\d{1,3})(?![\d/.]\d)")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -411,6 +426,8 @@ def _loose_resolutions(text: str, covered: list[tuple[int, int]]) -> list[Citati
         if stop:
             rest = rest[:stop.start()]
         organ = _organ_before(text, keyword.start(), start, chinese=False)
+        if organ is None and not re.search(r"\b(?:its|their)\s*$", text[start:keyword.start()]):
+            continue  # "the resolution of 42/43 cases" is no citation; "its resolution" and "Assembly resolution" are
         window = re.match(r"(?:\s+[A-Za-z’'-]+){1,6}?\s+\(?(?=\d)", rest)
         candidates: list[re.Match[str]] = []
         if window and not re.search(r"[,;:]", window.group(0)):

@@ -14,7 +14,7 @@ from typing import Any, Literal
 BBox = tuple[float, float, float, float]
 """(x0, top, x1, bottom) in PDF points, origin at the top-left of the page."""
 
-LineRole = Literal["body", "masthead", "header", "footer", "footnote"]
+LineRole = Literal["body", "masthead", "header", "footer", "footnote", "table"]
 ParagraphRole = Literal["body", "heading", "footnote", "masthead"]
 
 

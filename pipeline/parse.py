@@ -300,7 +300,7 @@ def _page_quality(page: Any, chars: list[dict[str, Any]]) -> PageQuality:
 
 
 def _assign_roles(raw_pages: list[tuple[Page, list[_RawLine]]]) -> list[Page]:
-    """Give every line a role: masthead, header, footer, footnote or body."""
+    """Give every line a role: masthead, header, footer, footnote, table or body."""
     body_size = _body_font_size(line for _, lines in raw_pages for line in lines)
     pages: list[Page] = []
     for page, raw_lines in raw_pages:
@@ -311,6 +311,7 @@ def _assign_roles(raw_pages: list[tuple[Page, list[_RawLine]]]) -> list[Page]:
         if page.number == 1:
             _mark_masthead(raw_lines, roles, page)
         _mark_footnotes(raw_lines, roles, page, body_size)
+        _mark_table_lines(raw_lines, roles, page)
         page.lines = [
             Line(
                 text=line.text,
@@ -323,6 +324,17 @@ def _assign_roles(raw_pages: list[tuple[Page, list[_RawLine]]]) -> list[Page]:
         ]
         pages.append(page)
     return pages
+
+
+def _mark_table_lines(lines: list[_RawLine], roles: list[str], page: Page) -> None:
+    """Lines printed inside a table are the table's cells, not running text."""
+    boxes = [table.bbox for table in page.tables]
+    for i, line in enumerate(lines):
+        if roles[i] != "body":
+            continue
+        x, y = (line.x0 + line.x1) / 2, (line.top + line.bottom) / 2
+        if any(x0 - 1 <= x <= x1 + 1 and top - 1 <= y <= bottom + 1 for x0, top, x1, bottom in boxes):
+            roles[i] = "table"
 
 
 def _in_band(line: _RawLine, page: Page) -> bool:

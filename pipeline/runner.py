@@ -457,7 +457,7 @@ def fetch_item(item: WorkItem, settings: Settings, *, attempt: int = 1, last_try
         result = _download(item, settings, attempt)
     except RetryableFetchError as exc:
         if not last_try:
-            log.info("%s: try %d failed (%s); retrying", item.label, attempt, exc.reason)
+            log.warning("%s: try %d failed (%s: %s); retrying", item.label, attempt, exc.reason, exc.message)
             raise
         return _fail(engine, item, exc.reason, exc.message, attempts=attempt)
     except FetchError as exc:

@@ -149,7 +149,7 @@ def flow_settings(small_standin: Any, tmp_path: Path, monkeypatch: pytest.Monkey
         ods_base_url=small_standin.url,
         undl_base_url=small_standin.url,
         jiu_base_url=small_standin.url,
-        http_timeout_seconds=0.5,
+        http_timeout_seconds=1.0,
         http_retries=2,
         http_backoff_seconds=0.01,
         http_max_retry_after_seconds=2.0,

@@ -532,6 +532,7 @@ def _query_matches(query: str, entry: CatalogEntry) -> bool:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # socketserver's default backlog of 5 drops connects when many clients start at once
     standin: StandIn
 
     def handle_error(self, request: Any, client_address: Any) -> None:

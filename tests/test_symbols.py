@@ -69,6 +69,10 @@ CITATIONS = [
     ("JIU/REP/2021/4 1 (6) Incorporate", ["JIU/REP/2021/4"]),
     ("available at https://undocs.org/en/A/76/607.", ["A/76/607"]),
     ("the Executive Boards of UNDP/UNFPA/UNOPS, UNICEF", []),
+    ("(A/71/818 and Corr.1)", ["A/71/818", "A/71/818/Corr.1"]),
+    ("A/79/724/Add.1 and Add.2", ["A/79/724/Add.1", "A/79/724/Add.2"]),
+    ("A/80/7/Add.__ Report of the Advisory Committee", []),  # a placeholder, not a symbol
+    ("IAEA resolution GC(XXXVII)/RES/624 of 1 October 1993", []),
     # English: resolutions
     ("in its resolution 73/279 B, the Assembly", ["A/RES/73/279 B"]),
     ("General Assembly resolution 74/261 A–C", ["A/RES/74/261 A", "A/RES/74/261 B", "A/RES/74/261 C"]),
@@ -84,7 +88,12 @@ CITATIONS = [
     ("in its decision 74/550 B, the Assembly", []),
     ("established by decision 2024/12 of the UNDP/UNFPA/UNOPS Executive Board", []),
     ("draft resolution A/C.5/80/L.1", ["A/C.5/80/L.1"]),
-    ("resolutions on multilingualism (50/11, the most recent being 78/330)", ["A/RES/50/11", "A/RES/78/330"]),
+    ("General Assembly resolutions on multilingualism (50/11, the most recent being 78/330)",
+     ["A/RES/50/11", "A/RES/78/330"]),
+    # a table's column break between "its resolution" and its number
+    ("Recalls section XVIII of its resolution UNDOF conducts regular internal assessments 61/276, recognizes",
+     ["A/RES/61/276"]),
+    ("an astounding 519 claims were pending a resolution of 42/43 cases", []),
     # Chinese
     ("检查组在题为“…”的报告中(A/77/256)进行了一次审查", ["A/77/256"]),
     ("联合国系统 2 行政首长JIU/REP/2020/6 联合国系统使用多种语文情况", ["JIU/REP/2020/6"]),
