@@ -54,6 +54,9 @@ def test_ingest_twice_changes_nothing(engine: Engine, tmp_path: Path) -> None:
     assert second.counts == {"unchanged": 2}
     assert table_counts(engine) == before
     assert before["documents"] == 2 and before["pages"] == 3 + 13
+    # 6 JIU recommendations quoted in the Chinese note, 7 ACABQ recommendations in the English report.
+    assert before["recommendations"] == 13 and before["recommendation_sources"] == 13
+    assert before["references"] == 4 + 8
 
 
 def test_stored_layout_round_trips_and_pages_keep_quality(engine: Engine, tmp_path: Path) -> None:
