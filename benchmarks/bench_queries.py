@@ -132,10 +132,22 @@ def fill(engine: Engine, n_recs: int, seed: int = 7) -> dict[str, Any]:
         for start in range(0, len(index), 20_000):
             conn.execute(search_docs.insert(), index[start:start + 20_000])
         conn.execute(text("INSERT INTO search_fts(search_fts) VALUES ('optimize')"))
+        # What the store's after-load hook keeps current, computed once for the bulk-loaded rows.
+        started = time.perf_counter()
+        _rebuild_status(conn)
+        derived_seconds = time.perf_counter() - started
         conn.execute(text("ANALYZE"))
     sample = recs[len(recs) // 3]
     return {"recommendations": len(recs), "status": len(status), "documents": len(docs) + len(status_docs),
-            "report": sample["report"], "number": sample["number"]}
+            "report": sample["report"], "number": sample["number"], "derived_seconds": derived_seconds}
+
+
+def _rebuild_status(conn: Any) -> None:
+    """Recompute ``status_current`` for every observation (the search index was bulk-inserted above)."""
+    from pipeline.derived import _recompute
+
+    reports = conn.execute(text("SELECT DISTINCT report FROM status_entries")).scalars().all()
+    _recompute(conn, set(reports))
 
 
 def timed(call: Callable[[], Any], runs: int) -> tuple[float, int]:
@@ -165,7 +177,8 @@ def main() -> None:
     started = time.perf_counter()
     facts = fill(engine, args.recommendations)
     print(f"store: {facts['recommendations']:,} recommendations, {facts['status']:,} status observations, "
-          f"{facts['documents']:,} documents; built in {time.perf_counter() - started:.1f} s ({path})")
+          f"{facts['documents']:,} documents; built in {time.perf_counter() - started:.1f} s, of which "
+          f"{facts['derived_seconds']:.1f} s latest-status table ({path})")
     report, number = facts["report"], facts["number"]
     today = dt.date(2026, 11, 22)
     cases: list[tuple[str, Callable[[], Any]]] = [

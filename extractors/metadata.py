@@ -31,6 +31,8 @@ from pipeline.text import cjk_share, join_lines, normalize_text
 
 @registered
 class MetadataExtractor:
+    """Yields one ``DocumentInfo``; registered first so later extractors find the kind and symbol."""
+
     name = "metadata"
     version = "1.0"
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
+from functools import cache, wraps
+from typing import Any, TypeVar
 
 from spacy.language import Language
 from spacy.matcher import Matcher
@@ -34,7 +36,23 @@ ZH_ADVERBS = ("还", "也", "亦", "因此", "因而", "故", "进一步", "再�
 
 ACTOR_LABELS = ("COMMITTEE", "OTHER_ACTOR")
 
+# spaCy's StringStore is not thread-safe: two threads adding strings at once corrupt it for the rest of
+# the process (E018 "Can't retrieve string for hash"). Flows run extractors on thread pools, so every
+# entry point that touches a pipeline or a matcher holds this lock.
+_SPACY_LOCK = threading.RLock()
+F = TypeVar("F", bound=Callable[..., Any])
 
+
+def _serialised(func: F) -> F:
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with _SPACY_LOCK:
+            return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@_serialised
 @cache
 def pipeline(lang: str) -> Language:
     """A blank pipeline with a sentencizer, loaded once per language (``zh`` uses jieba, others ``en``)."""
@@ -148,6 +166,7 @@ def _zh_patterns() -> dict[str, list[list[dict[str, Any]]]]:
     }
 
 
+@_serialised
 @cache
 def cue_matcher(lang: str) -> Matcher:
     """Token patterns for recommendation verbs and for the actors that can be their subject."""
@@ -169,10 +188,12 @@ class Cue:
     verb: str
 
 
+@_serialised
 def analyse(text: str, lang: str) -> Doc:
     return pipeline(lang)(text)
 
 
+@_serialised
 def is_directive(text: str, lang: str) -> bool:
     """Whether the text asks someone to act ("should", "应", "is requested to"): a recommendation's mark."""
     lang = language_key(lang)
@@ -181,6 +202,7 @@ def is_directive(text: str, lang: str) -> bool:
     return any(vocab[m] == "DIRECTIVE" for m, _, _ in cue_matcher(lang)(doc))
 
 
+@_serialised
 def heading_kind(text: str, lang: str) -> str | None:
     """``GA_ACTIONS`` or ``COMMENTS`` when a heading is one of those section titles, else ``None``.
 
@@ -200,6 +222,7 @@ def heading_kind(text: str, lang: str) -> str | None:
     return None
 
 
+@_serialised
 def committee_recommendations(text: str, lang: str) -> list[Cue]:
     """Sentences in which the Advisory Committee recommends (or reiterates a recommendation).
 

@@ -200,8 +200,12 @@ _KEY_ROLES: list[tuple[str, re.Pattern[str]]] = [
 
 # "Recommendation 4", "Recommendation 4.", "建议 6", "(6)", "Rec. 2": the item's printed number.
 _LABEL = re.compile(r"^(?:(?:Recommendation|Rec\.|建议)\s*(?P<a>\d{1,3}[a-z]?)\b\s*[.:：]?|[(（](?P<b>\d{1,3}[a-z]?)[)）])\s*")
-_PARA_REF = re.compile(r"\s*[(（](?:paras?\.|paragraphs?|第)\s*(?P<n>\d{1,3}(?:\s*\([a-z]\))?)(?:\s*段)?[)）]"
-                       r"(?P<end>[.。;；]?)\s*$")
+# "(para. 17)", "(paras. 26–35)", "(para. VIII.12)", "(A/78/7, para. 12)", "（第 17 段）" closing an item.
+_PARA_REF = re.compile(
+    r"\s*[(（](?:(?P<sym>[A-Z][A-Z0-9.]*/[^,，()（）]*(?:\([^()]*\))?)\s*[,，]\s*)?"
+    r"(?:paras?\.|paragraphs?|第)\s*(?P<n>(?:[IVXL]+\.)?\d{1,3}(?:\.\d{1,3})?(?:\s*\([a-z]\))?)(?:\s*段)?[)）]"
+    r"(?P<end>[.。;；]?)\s*$"
+)
 _ITEM_NUMBER = re.compile(r"^(?P<n>\d{1,3})\.\s+(?=\S)")
 _ADDRESSED = re.compile(r"addressed to|directed to|提出的建议|向.{0,40}提出", re.IGNORECASE)
 _ANNEX = re.compile(r"^(?:Annex|ANNEX|附件)\s*[IVXLC\d一二三四五六七八九十]*(?:-[A-Z])?\s*$")
@@ -314,8 +318,8 @@ class _Context:
             return
         if _SECTION.match(text) and len(text) < 200:
             self.report = None
-        if len(text) > 300:
-            return
+        if len(text) > (600 if bold else 300):
+            return  # a paragraph, not a heading
         if bold or text.startswith(("(", "（")) or re.match(r"^JIU/", text):
             symbol = _tracked_symbol(text) or (_footnote_symbol(text, page) if page and bold else None)
             if symbol:
@@ -380,13 +384,15 @@ def _split_label(text: str) -> tuple[str | None, str]:
     return match.group("a") or match.group("b"), text[match.end():].strip()
 
 
-def _para_number(text: str) -> tuple[str | None, str]:
-    """"… of the United Nations (para. 17)." → ("17", "… of the United Nations.")."""
+def _para_number(text: str) -> tuple[str | None, str, str | None]:
+    """"… of the United Nations (para. 17)." → ("17", "… of the United Nations.", None); a symbol in
+    the reference ("(A/78/7, para. 12)") names the report the item comes from."""
     match = _PARA_REF.search(text)
     if not match:
-        return None, text
+        return None, text, None
     number = re.sub(r"\s+", "", match.group("n"))
-    return number, text[: match.start()] + match.group("end")
+    symbol = _tracked_symbol(match.group("sym")) if match.group("sym") else None
+    return number, text[: match.start()] + match.group("end"), symbol
 
 
 def _is_heading_row(cells: list[tuple[Cell, str | None]], spanning: bool, labelled: bool) -> bool:
@@ -450,12 +456,10 @@ def _column_entries(
         else:
             start = False
         if start:
-            if number is None and not labelled:
-                number, rest = _para_number(rest)
-                if number is None:
-                    match = _ITEM_NUMBER.match(rest)
-                    if match:
-                        number, rest = match.group("n"), rest[match.end():]
+            if number is None and not labelled and not _PARA_REF.search(rest):
+                match = _ITEM_NUMBER.match(rest)
+                if match:
+                    number, rest = match.group("n"), rest[match.end():]
             box = text_cells[0].bbox if text_cells else filled[0][0].bbox
             draft = _Draft(number=number, page=page, bbox=box,
                            report=symbol if has_symbols and symbol else ctx.report,
@@ -503,8 +507,8 @@ def _keyvalue_entries(tables: list[Table], ctx: _Context) -> list[_Draft]:
 def _entry(draft: _Draft, vocabulary: Vocabulary, language: str | None, organization: str | None) -> StatusEntry:
     text = normalize_text(" ".join(draft.text))
     if draft.number is None:
-        number, text = _para_number(text)
-        draft.number = number
+        draft.number, text, symbol = _para_number(text)
+        draft.report = symbol or draft.report
     status_text = normalize_text(" ".join(t for t in draft.cells.get("status", []) if t)) or None
     acceptance_text = normalize_text(" ".join(t for t in draft.cells.get("acceptance", []) if t)) or None
     acceptance: Acceptance | None = None

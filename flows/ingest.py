@@ -53,7 +53,7 @@ def load(extracted: Extracted, settings: Settings) -> WorkItem:
     return runner.load_item(extracted, settings)
 
 
-THREADS: Any = ThreadPoolTaskRunner(max_workers=16)
+THREADS: Any = ThreadPoolTaskRunner(max_workers=64)
 """Typed Any: mypy rejects Prefect's own runner against the generic ``task_runner`` parameter."""
 
 

@@ -34,7 +34,7 @@ from pipeline.errors import (
     ImageOnlyPdfError,
     NotPdfError,
 )
-from pipeline.tables import find_tables
+from pipeline.tables import find_tables, is_horizontal
 from pipeline.text import cjk_share, is_cjk, join_lines, normalize_text
 
 PARSER_VERSION = "1"
@@ -174,8 +174,12 @@ def _read_page(page: Any, number: int) -> tuple[Page, list[_RawLine]]:
     quality = _page_quality(page, chars)
     keep = _printed_chars(chars)
     deduped = page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) in keep)
+    # Rotated text (a landscape page's margin header, a table's vertical column headings) would be cut
+    # into one-character lines glued to the body; lines read horizontal text only, tables read both.
+    level = {id(c) for c in chars if id(c) in keep and is_horizontal(c)}
+    upright = page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) in level)
     raw_lines: list[_RawLine] = []
-    for found in deduped.extract_text_lines(x_tolerance_ratio=0.15, y_tolerance=3, return_chars=True):
+    for found in upright.extract_text_lines(x_tolerance_ratio=0.15, y_tolerance=3, return_chars=True):
         line_chars = found["chars"]
         text = _space_glued_superscripts(found["text"], line_chars)
         text = normalize_text(_LEADER.sub(" ", text))  # table-of-contents dot leaders are layout

@@ -26,7 +26,15 @@ from sqlalchemy import (
 )
 from sqlalchemy import text as sql_text
 
-from models import Document, RecommendationSource, Reference, StatusObservation, TableCell, TableRow
+from models import (
+    Document,
+    RecommendationRow,
+    RecommendationSource,
+    Reference,
+    StatusObservation,
+    TableCell,
+    TableRow,
+)
 from pipeline.db import session_scope
 from pipeline.errors import ConfigError, NotFoundError
 
@@ -330,13 +338,15 @@ def unmapped_labels(engine: Engine, f: StatusFilter) -> Rows:
         params["language"] = f.language
     for field in ("implementation", "acceptance"):
         raw = f"s.{field}_raw"
+        # Group first, then look each distinct label up: one probe per label, not per row.
         parts.append(
-            f"SELECT s.organization AS organization, s.language AS language, '{field}' AS field,"
-            f" {raw} AS label, COUNT(*) AS rows_, MIN(s.report) AS example_report FROM status_entries s"
-            f" WHERE {raw} IS NOT NULL AND TRIM({raw}) <> ''{extra} AND NOT EXISTS (SELECT 1 FROM"
-            " status_vocabulary v WHERE v.organization IN (s.organization, '*')"
-            f" AND v.language IN (s.language, '*') AND lower(trim(v.label)) = lower(trim({raw})))"
-            f" GROUP BY s.organization, s.language, {raw}"
+            f"SELECT g.organization, g.language, '{field}' AS field, g.label, g.rows_, g.example_report FROM"
+            f" (SELECT s.organization AS organization, s.language AS language, {raw} AS label,"
+            f" COUNT(*) AS rows_, MIN(s.report) AS example_report FROM status_entries s"
+            f" WHERE {raw} IS NOT NULL AND TRIM({raw}) <> ''{extra}"
+            f" GROUP BY s.organization, s.language, {raw}) g"
+            " WHERE NOT EXISTS (SELECT 1 FROM status_vocabulary v WHERE v.organization IN (g.organization, '*')"
+            " AND v.language IN (g.language, '*') AND lower(trim(v.label)) = lower(trim(g.label)))"
         )
     sql = " UNION ALL ".join(parts) + " ORDER BY organization, language, field, label"
     with engine.connect() as conn:
@@ -348,28 +358,26 @@ def unmapped_labels(engine: Engine, f: StatusFilter) -> Rows:
 def show_document(engine: Engine, symbol: str) -> list[Rows]:
     """Everything about one symbol: its language versions, recommendations, status rows, tables,
     the symbols it cites and the stored documents that cite it."""
-    symbol = " ".join(symbol.split())
-    key = symbol.lower()
     with engine.connect() as conn:
+        symbol = _canonical_symbol(conn, " ".join(symbol.split()))
         docs = _rows(conn, select(
             Document.id.label("document_id"), Document.symbol, Document.language, Document.kind, Document.title,
             Document.date, Document.session, Document.page_count.label("pages"), Document.file_name,
             Document.status,
-        ).where(func.lower(Document.symbol) == key).order_by(Document.language), "documents")
+        ).where(Document.symbol == symbol).order_by(Document.language), "documents")
         ids = docs.column("document_id")
-        symbol = docs.rows[0]["symbol"] if docs.rows else symbol
         v = recommendations_v
         quoted = select(RecommendationSource.recommendation_id).where(RecommendationSource.document_id.in_(ids))
         recs = _rows(conn, select(
             v.c.report, v.c.number, v.c.language, v.c.kind, v.c.addressee, v.c.deadline_date,
             v.c.response_position, v.c.acceptance, v.c.implementation, v.c.source_symbol, v.c.page, v.c.text,
-        ).where(or_(func.lower(v.c.report) == key, v.c.recommendation_id.in_(quoted)))
+        ).where(or_(v.c.report == symbol, v.c.recommendation_id.in_(quoted)))
             .order_by(v.c.report, v.c.language, v.c.recommendation_id), "recommendations")
         s = status_v
         status = _rows(conn, select(
             s.c.report, s.c.number, s.c.organization, s.c.as_of, s.c.acceptance, s.c.implementation,
             s.c.implementation_raw, s.c.document_symbol, s.c.page, s.c.text,
-        ).where(or_(s.c.document_id.in_(ids), func.lower(s.c.report) == key))
+        ).where(or_(s.c.document_id.in_(ids), s.c.report == symbol))
             .order_by(s.c.report, s.c.number, s.c.as_of, s.c.status_id), "status")
         size = (select(TableCell.table_id, func.max(TableCell.row).label("last_row"),
                        func.max(TableCell.col).label("last_col"))
@@ -386,12 +394,28 @@ def show_document(engine: Engine, symbol: str) -> list[Rows]:
                       "references")
         cited_by = _rows(conn, select(r.c.document_symbol, r.c.document_language, r.c.document_kind,
                                       r.c.document_date)
-                         .where(func.lower(r.c.cited_symbol) == key)
+                         .where(r.c.cited_symbol == symbol)
                          .order_by(r.c.document_date, r.c.document_symbol, r.c.document_language), "cited by")
     sections = [docs, recs, status, tables, cites, cited_by]
     if not any(len(section) for section in sections):
         raise NotFoundError(f"nothing in the store has or cites the symbol {symbol!r}")
     return sections
+
+
+def _canonical_symbol(conn: Connection, symbol: str) -> str:
+    """The symbol as stored, found case-insensitively (``jiu/rep/2021/6`` → ``JIU/REP/2021/6``), so
+    that the queries after it can compare exactly and use the indexes."""
+    key = symbol.lower()
+    for found in (
+        select(Document.symbol).where(func.lower(Document.symbol) == key),
+        select(RecommendationRow.report).where(RecommendationRow.report.in_([symbol, symbol.upper()])),
+        select(StatusObservation.report).where(StatusObservation.report.in_([symbol, symbol.upper()])),
+        select(Reference.symbol).where(Reference.symbol.in_([symbol, symbol.upper()])),
+    ):
+        value = conn.execute(found.limit(1)).scalar()
+        if value is not None:
+            return str(value)
+    return symbol
 
 
 STATS_DIMENSIONS = {"addressee": "addressee", "year": "report_year", "organization": "organization"}
@@ -408,7 +432,12 @@ def status_stats(engine: Engine, by: list[str], as_of: dt.date | None = None,
     if unknown or not by:
         raise ConfigError(f"cannot group by {', '.join(unknown) or 'nothing'}; "
                           f"valid: {', '.join(STATS_DIMENSIONS)}")
-    v = status_latest_v
+    # Each row's addressee and year are computed once (a materialized CTE), not once per use.
+    v = (select(status_latest_v.c.addressee, status_latest_v.c.report_year, status_latest_v.c.organization,
+                status_latest_v.c.acceptance, status_latest_v.c.implementation)
+         .where(func.lower(status_latest_v.c.organization) == organization.strip().lower() if organization
+                else literal(True))
+         .cte("latest").prefix_with("MATERIALIZED"))
     year = (as_of or dt.date.today()).year
     age = literal(year) - v.c.report_year
     outstanding = v.c.implementation.in_(OUTSTANDING)
@@ -434,8 +463,6 @@ def status_stats(engine: Engine, by: list[str], as_of: dt.date | None = None,
         count(outstanding & (age >= 3) & (age < 5)).label("outstanding_3_5y"),
         count(outstanding & (age >= 5)).label("outstanding_5y_plus"),
     ).group_by(*[v.c[STATS_DIMENSIONS[name]] for name in by])
-    if organization:
-        query = query.where(func.lower(v.c.organization) == organization.strip().lower())
     with engine.connect() as conn:
         found = _rows(conn, query, "status statistics")
     columns = [*by, "tracked", "accepted", "partially_accepted", "not_accepted", "acceptance_rate",

@@ -189,6 +189,11 @@ def writing(engine: Engine) -> Iterator[None]:
         yield
 
 
+_extract_lock = threading.Lock()
+"""One extraction at a time per process: the spaCy pipelines the extractors share are not thread-safe
+(concurrent use corrupts their string store: ``KeyError: [E018] Can't retrieve string for hash``).
+Extraction takes a few percent of the time parsing does, so the lock costs little."""
+
 _fetchers: dict[str, Fetcher] = {}
 
 
@@ -457,7 +462,7 @@ def fetch_item(item: WorkItem, settings: Settings, *, attempt: int = 1, last_try
         result = _download(item, settings, attempt)
     except RetryableFetchError as exc:
         if not last_try:
-            log.warning("%s: try %d failed (%s: %s); retrying", item.label, attempt, exc.reason, exc.message)
+            log.info("%s: try %d failed (%s: %s); retrying", item.label, attempt, exc.reason, exc.message)
             raise
         return _fail(engine, item, exc.reason, exc.message, attempts=attempt)
     except FetchError as exc:
@@ -542,7 +547,8 @@ def extract_item(item: WorkItem, settings: Settings) -> Extracted:
     engine = store_engine(settings.resolved_database_url)
     try:
         doc = read_layout(layout_path(settings, item))
-        extraction = run_extractors(doc)
+        with _extract_lock:
+            extraction = run_extractors(doc)
     except Exception as exc:
         return Extracted(_guarded("extract", item, settings, exc))
     saved = _save(engine, item, state="extracted", reason=None)
@@ -658,11 +664,12 @@ def reextract_document(job: ReextractJob, settings: Settings) -> ReextractResult
             doc = ParsedDocument.from_bytes(layout.layout)
             context = _stored_context(session, job.document_id)
         chosen = [get_extractor(name) for name in job.extractors]
-        if "metadata" in job.extractors:
-            extraction = run_extractors(doc, chosen)
-        else:
-            extraction = run_extractors(doc, [_Replay(context), *chosen])
-            extraction.runs = [run for run in extraction.runs if run.name != _Replay.name]
+        with _extract_lock:
+            if "metadata" in job.extractors:
+                extraction = run_extractors(doc, chosen)
+            else:
+                extraction = run_extractors(doc, [_Replay(context), *chosen])
+                extraction.runs = [run for run in extraction.runs if run.name != _Replay.name]
         with writing(engine):
             result = replace_runs(engine, job.document_id, extraction, doc)
     except Exception as exc:

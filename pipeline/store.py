@@ -32,10 +32,10 @@ from models import (
     TableRow,
 )
 from pipeline.db import session_scope
+from pipeline.derived import refresh_document
 from pipeline.document import ParsedDocument
 from pipeline.errors import BadInputError
 from pipeline.extract import Extraction, ExtractorRun
-from pipeline.search import reindex_document
 
 # Symbol prefixes of organizations' own document series, most specific first.
 ORGANIZATION_BY_PREFIX = (
@@ -283,7 +283,7 @@ def _apply_runs(session: Session, document: Document, runs: list[ExtractorRun]) 
             counts[kind] = counts.get(kind, 0) + 1
     session.flush()
     _drop_orphan_recommendations(session)
-    reindex_document(session, document.id)
+    refresh_document(session, document.id)
     return counts
 
 

@@ -29,7 +29,7 @@ from pipeline.document import BBox, Cell, Table
 from pipeline.numbers import parse_number
 from pipeline.text import join_lines, normalize_text
 
-__all__ = ["Word", "find_tables", "page_words"]
+__all__ = ["Word", "find_tables", "is_horizontal", "page_words"]
 
 _LINES_SETTINGS: dict[str, Any] = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
@@ -110,7 +110,7 @@ def find_tables(page: Any, page_number: int) -> list[Table]:
     words.sort(key=lambda w: (w.top, w.x0))
     tables: list[Table] = []
     if has_grid:
-        vertical = [c for c in chars if not _is_horizontal(c)]
+        vertical = [c for c in chars if not is_horizontal(c)]
         for found in page.find_tables(table_settings=_LINES_SETTINGS):
             table = _ruled_table(found, words, vertical, page_number)
             if table is not None:
@@ -132,7 +132,8 @@ def find_tables(page: Any, page_number: int) -> list[Table]:
 # ---------------------------------------------------------------------------------------------
 
 
-def _is_horizontal(char: dict[str, Any]) -> bool:
+def is_horizontal(char: dict[str, Any]) -> bool:
+    """Set left to right along the page (not a rotated margin header or column heading)."""
     matrix = char.get("matrix") or (1, 0, 0, 1, 0, 0)
     return abs(matrix[1]) < 0.01 and abs(matrix[2]) < 0.01 and matrix[0] > 0
 
@@ -155,7 +156,7 @@ def page_words(chars: Iterable[dict[str, Any]], gap_ratio: float = 0.15) -> list
     footnote marks (smaller, raised, touching a word of the line below) are dropped: in a cell,
     "JIU/REP/2021/4¹" is the symbol JIU/REP/2021/4.
     """
-    glyphs = sorted((c for c in chars if _is_horizontal(c) and not c["text"].isspace()), key=lambda c: c["bottom"])
+    glyphs = sorted((c for c in chars if is_horizontal(c) and not c["text"].isspace()), key=lambda c: c["bottom"])
     lines: list[list[dict[str, Any]]] = []
     anchor = -1e9
     for char in glyphs:
@@ -231,10 +232,15 @@ def _lines_of(words: Sequence[Word]) -> list[list[Word]]:
 
 
 def _cell_text(lines: Iterable[Sequence[Word]]) -> str:
-    """Lines of one cell joined the spec's way: no space between CJK, hyphens of compounds kept."""
+    """Lines of one cell joined the spec's way: no space between CJK, hyphens of compounds kept, and
+    a range broken after its dash ("SwF 10–" / "14 million") closed up again."""
     text = ""
     for line in lines:
-        text = join_lines(text, normalize_text(" ".join(w.text for w in line)))
+        following = normalize_text(" ".join(w.text for w in line))
+        if text[-2:-1].isdigit() and text.endswith(("–", "—")) and following[:1].isdigit():
+            text += following
+        else:
+            text = join_lines(text, following)
     return normalize_text(text)
 
 

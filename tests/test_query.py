@@ -1,6 +1,6 @@
 """Query commands (recs, status, show, stats) on stores filled by ``ingest_paths``, on SQLite and PostgreSQL.
 
-Expectations come from the gold records (see tests/query_store.py), so each test checks the rows a
+Expectations come from the gold records (see tests/query_data.py), so each test checks the rows a
 command returns, not only its exit code.
 """
 
@@ -10,10 +10,13 @@ import csv
 import datetime as dt
 import io
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+import pytest
+from sqlalchemy import Engine, select, text
 
 from tests.query_data import (
     CORPUS_FILES,
@@ -366,3 +369,48 @@ def test_references_view(gold_store: QueryStore) -> None:
             " ORDER BY document_symbol, cited_symbol")).all()
     assert ("A/80/604/Add.1", "A/80/596", 1) in [tuple(r) for r in rows]
     assert ("WO/PBC/TEST/1", "JIU/REP/2021/6", 1) not in [tuple(r) for r in rows]  # quoted, not stored
+
+
+# --- the latest-status table follows loads and deletions --------------------------------------------------
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    from pipeline.db import make_engine, upgrade
+    from tests.databases import postgres_schema_url
+
+    with ExitStack() as stack:
+        url = (f"sqlite:///{tmp_path / 'store.db'}" if request.param == "sqlite"
+               else stack.enter_context(postgres_schema_url()))
+        engine = make_engine(url)
+        upgrade(engine)
+        yield engine
+        engine.dispose()
+
+
+def test_latest_status_follows_reloads_and_deletions(empty_engine: Engine) -> None:
+    from models import Document
+    from pipeline.db import session_scope
+    from pipeline.derived import rebuild
+    from pipeline.queries import StatusFilter, find_status
+    from tests.query_data import load_synthetic
+
+    load_synthetic(empty_engine)
+
+    def latest() -> dict[str, tuple[str, str]]:
+        rows = find_status(empty_engine, StatusFilter(report="JIU/REP/2021/6")).rows
+        return {r["number"]: (r["document_symbol"], r["implementation"]) for r in rows}
+
+    assert latest() == {"6": ("WO/PBC/TEST/1", "not_started"), "1": ("WO/PBC/TEST/1", "in_progress"),
+                        "4": ("WO/PBC/TEST/2", "in_progress")}
+    with session_scope(empty_engine) as session:  # a deleted report's observations stop being latest
+        session.delete(session.scalars(select(Document).where(Document.symbol == "WO/PBC/TEST/1")).one())
+    load_synthetic(empty_engine)  # reloads TEST/1 (it was deleted) and refreshes the stale keys
+    assert latest()["6"] == ("WO/PBC/TEST/1", "not_started")
+    with empty_engine.begin() as conn:
+        before = conn.execute(text("SELECT key_report, key_number, key_org, status_id, observations,"
+                                   " latest_overall FROM status_current ORDER BY 1, 2, 3")).all()
+        rebuild(conn)
+        after = conn.execute(text("SELECT key_report, key_number, key_org, status_id, observations,"
+                                  " latest_overall FROM status_current ORDER BY 1, 2, 3")).all()
+    assert before == after and len(after) == 3

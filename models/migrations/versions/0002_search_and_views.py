@@ -1,7 +1,8 @@
 """search index and analyst views
 
-The full-text index (``search_docs``, with FTS5 on SQLite and a tsvector on PostgreSQL) and the views
-analysts query (documented in docs/schema.md). Views are defined per dialect only where the two differ
+The full-text index (``search_docs``, with FTS5 on SQLite and a tsvector on PostgreSQL), the latest
+status per observation key (``status_current``, see ``pipeline.derived``) and the views analysts query
+(documented in docs/schema.md). Views are defined per dialect only where the two differ
 (year of a date, days between dates, a regular expression); their columns are the same on both.
 
 Revision ID: 0002
@@ -66,14 +67,6 @@ def view_sql(dialect: str) -> dict[str, str]:
         f"COALESCE({report_date.format('r.report')}, (SELECT MIN(sd.date) FROM recommendation_sources rs"
         " JOIN documents sd ON sd.id = rs.document_id WHERE rs.recommendation_id = r.id))"
     )
-    latest_status = (
-        "(SELECT s.id FROM status_entries s WHERE s.report = r.report AND s.number = r.number"
-        " ORDER BY (s.as_of IS NULL), s.as_of DESC, s.id DESC LIMIT 1)"
-    )
-    status_key = (
-        "COALESCE(s.report, 'doc ' || CAST(s.document_id AS VARCHAR(20))),"
-        " COALESCE(s.number, 'row ' || CAST(s.status_id AS VARCHAR(20))), COALESCE(s.organization, '')"
-    )
     return {
         "recommendations_v": f"""
 SELECT
@@ -104,7 +97,8 @@ SELECT
 FROM recommendations r
 LEFT JOIN documents d ON d.id = r.document_id
 LEFT JOIN recommendation_sources src ON src.recommendation_id = r.id AND src.document_id = r.document_id
-LEFT JOIN status_entries ls ON ls.id = {latest_status}
+LEFT JOIN status_current lc ON lc.report = r.report AND lc.number = r.number AND lc.latest_overall = 1
+LEFT JOIN status_entries ls ON ls.id = lc.status_id
 """,
         "status_v": f"""
 SELECT
@@ -134,15 +128,9 @@ FROM status_entries s
 JOIN documents doc ON doc.id = s.document_id
 """,
         "status_latest_v": f"""
-SELECT {", ".join(STATUS_V_COLUMNS)}, observations FROM (
-    SELECT
-        s.*,
-        COUNT(*) OVER (PARTITION BY {status_key}) AS observations,
-        ROW_NUMBER() OVER (PARTITION BY {status_key}
-                           ORDER BY (s.as_of IS NULL), s.as_of DESC, s.status_id DESC) AS latest_rank
-    FROM status_v s
-) ranked
-WHERE latest_rank = 1
+SELECT {", ".join(f"s.{name}" for name in STATUS_V_COLUMNS)}, c.observations
+FROM status_current c
+JOIN status_v s ON s.status_id = c.status_id
 """,
         "overdue_v": f"""
 SELECT
@@ -219,6 +207,27 @@ def upgrade() -> None:
         sa.UniqueConstraint("kind", "ref_id", name="uq_search_docs_kind_ref_id"),
     )
     op.create_index("ix_search_docs_document_id", "search_docs", ["document_id"])
+    op.create_table(  # maintained by pipeline.derived after every load
+        "status_current",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("key_report", sa.String(length=200), nullable=False),
+        sa.Column("key_number", sa.String(length=60), nullable=False),
+        sa.Column("key_org", sa.String(length=60), nullable=False),
+        sa.Column("report", sa.String(length=200), nullable=True),
+        sa.Column("number", sa.String(length=40), nullable=True),
+        sa.Column("status_id", sa.Integer(), nullable=True),
+        sa.Column("observations", sa.Integer(), nullable=False),
+        sa.Column("latest_overall", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["status_id"], ["status_entries.id"],
+                                name="fk_status_current_status_id_status_entries", ondelete="SET NULL"),
+        sa.PrimaryKeyConstraint("id", name="pk_status_current"),
+        sa.UniqueConstraint("key_report", "key_number", "key_org", name="uq_status_current_key"),
+    )
+    op.create_index("ix_status_current_status_id", "status_current", ["status_id"])
+    # Printed labels by organization: `unpipe status --unmapped` groups on them.
+    op.create_index("ix_status_entries_org_lang_implementation_raw", "status_entries",
+                    ["organization", "language", "implementation_raw"])
+    op.create_index("ix_status_current_report_number", "status_current", ["report", "number", "latest_overall"])
     if dialect == "sqlite":
         op.execute("CREATE VIRTUAL TABLE search_fts USING fts5(body, content='search_docs', content_rowid='id',"
                    " tokenize='unicode61 remove_diacritics 0')")
@@ -235,10 +244,10 @@ def upgrade() -> None:
         op.execute("CREATE INDEX ix_search_docs_tsv ON search_docs USING gin (tsv)")
     for name, body in view_sql(dialect).items():
         op.execute(f"CREATE VIEW {name} AS {body}")
-    # A store loaded before this revision gets its index now.
-    from pipeline.search import rebuild_index
+    # A store loaded before this revision gets its derived tables now.
+    from pipeline.derived import rebuild
 
-    rebuild_index(bind)
+    rebuild(bind)
 
 
 def downgrade() -> None:
@@ -250,3 +259,7 @@ def downgrade() -> None:
         op.execute("DROP TABLE IF EXISTS search_fts")
     op.drop_index("ix_search_docs_document_id", table_name="search_docs")
     op.drop_table("search_docs")
+    op.drop_index("ix_status_entries_org_lang_implementation_raw", table_name="status_entries")
+    op.drop_index("ix_status_current_report_number", table_name="status_current")
+    op.drop_index("ix_status_current_status_id", table_name="status_current")
+    op.drop_table("status_current")
