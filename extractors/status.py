@@ -369,6 +369,8 @@ class _Draft:
     text: list[str] = field(default_factory=list)
     cells: dict[str, list[str]] = field(default_factory=dict)
     first_action: str | None = None
+    status_hint: str | None = None
+    """Short words printed beside a bare "Recommendation N" line: the status, mapped or not."""
 
     def add(self, role: str, text: str) -> None:
         if text:
@@ -478,6 +480,10 @@ def _column_entries(
             if role not in ("text", "symbol"):
                 for cell in cells:
                     draft.add(role, cell.text)
+        if start and labelled and not rest and len(values.get("action", [])) == 1:
+            hint = values["action"][0].text
+            if len(hint) <= 60 and not hint.endswith(_TERMINAL):
+                draft.status_hint = hint
     return drafts
 
 
@@ -529,6 +535,10 @@ def _entry(draft: _Draft, vocabulary: Vocabulary, language: str | None, organiza
         label, raw = vocabulary.lookup(draft.first_action, language, organization, strict_prefix=True)
         if label:
             acceptance, implementation, implementation_raw = label.acceptance, label.implementation, raw
+            if draft.status_hint:
+                implementation_raw = draft.status_hint
+        elif draft.status_hint:
+            implementation_raw = draft.status_hint  # printed as a status, mapped by nobody: kept raw
     if acceptance is None and implementation in ("implemented", "in_progress", "not_started") and (
         draft.accepted_only
     ):

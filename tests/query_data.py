@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from extractors.records import Deadline, DocumentInfo, Recommendation, Response, StatusEntry, TableRecord
 from models import StatusLabel
@@ -157,8 +157,9 @@ def load_synthetic(engine: Engine) -> None:
                    for n, a, i, raw in rows]
         load_document(engine, doc, Extraction(info, [ExtractorRun("gold", "1", "ok", [info, *entries])]))
     with session_scope(engine) as session:  # a small vocabulary: --unmapped then has something to leave out
+        known = set(session.execute(select(StatusLabel.organization, StatusLabel.label)).tuples())
         session.add_all(StatusLabel(organization=org, language="zh", label=label, implementation=value)
-                        for org, label, value in VOCABULARY)
+                        for org, label, value in VOCABULARY if (org, label) not in known)
 
 
 VOCABULARY = (

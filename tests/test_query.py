@@ -405,8 +405,10 @@ def test_latest_status_follows_reloads_and_deletions(empty_engine: Engine) -> No
                         "4": ("WO/PBC/TEST/2", "in_progress")}
     with session_scope(empty_engine) as session:  # a deleted report's observations stop being latest
         session.delete(session.scalars(select(Document).where(Document.symbol == "WO/PBC/TEST/1")).one())
-    load_synthetic(empty_engine)  # reloads TEST/1 (it was deleted) and refreshes the stale keys
-    assert latest()["6"] == ("WO/PBC/TEST/1", "not_started")
+    assert latest() == {"4": ("WO/PBC/TEST/2", "in_progress")}
+    load_synthetic(empty_engine)  # reloads TEST/1 and refreshes the keys left without a latest row
+    assert latest() == {"6": ("WO/PBC/TEST/1", "not_started"), "1": ("WO/PBC/TEST/1", "in_progress"),
+                        "4": ("WO/PBC/TEST/2", "in_progress")}
     with empty_engine.begin() as conn:
         before = conn.execute(text("SELECT key_report, key_number, key_org, status_id, observations,"
                                    " latest_overall FROM status_current ORDER BY 1, 2, 3")).all()
