@@ -174,17 +174,18 @@ def organization_of(symbol: str | None) -> str | None:
 
 # First match wins, so "Action taken to implement decision/request" is an action column.
 _COLUMN_ROLES: list[tuple[str, re.Pattern[str]]] = [
-    ("symbol", re.compile(r"symbol|文号|^jiu report$", re.IGNORECASE)),
+    ("symbol", re.compile(r"symbol|文号|^jiu reports?$|^reports?$|^报告$", re.IGNORECASE)),
     ("due", re.compile(r"target|deadline|time ?frame|timeline|completion date|due date|日期|期限|时限",
                        re.IGNORECASE)),
     ("action", re.compile(r"actions? (?:taken|reported)|remarks|comments?|response|评论|意见|说明|进展|采取的行动",
                           re.IGNORECASE)),
     ("acceptance", re.compile(r"accept|接受", re.IGNORECASE)),
-    ("status", re.compile(r"status|状态|落实情况|执行情况|implementation", re.IGNORECASE)),
+    ("status", re.compile(r"status|状态|状况|落实情况|执行情况|implementation", re.IGNORECASE)),
     ("addressee", re.compile(r"addressee|addressed to|对象", re.IGNORECASE)),
     ("responsible", re.compile(r"responsib|负责|focal point|牵头", re.IGNORECASE)),
-    ("number", re.compile(r"^(?:no\.?|number|#|ref\.?|序号|编号|项目)$", re.IGNORECASE)),
-    ("text", re.compile(r"recommendation|decision|request|建议|活动|activit|action|measure|措施", re.IGNORECASE)),
+    ("number", re.compile(r"^(?:no\.?|number|#|ref\.?|item|序号|编号|项目)$", re.IGNORECASE)),
+    ("text", re.compile(r"recommendation|decision|request|建议|决定|要求|请求|活动|activit|action|measure|措施",
+                        re.IGNORECASE)),
 ]
 # Rows that are whole reports: a title or a count of recommendations per report.
 _REPORT_LEVEL = re.compile(r"\btitle\b|\btotal\b|标题|数量|number of recommendations|链接", re.IGNORECASE)
@@ -207,6 +208,12 @@ _PARA_REF = re.compile(
     r"(?P<end>[.。;；]?)\s*$"
 )
 _ITEM_NUMBER = re.compile(r"^(?P<n>\d{1,3})\.\s+(?=\S)")
+# A group heading naming an oversight body opens that body's recommendations: a report named by an
+# earlier group no longer applies.
+_BODY_HEADING = re.compile(
+    r"^(?:Advisory Committee on Administrative and Budgetary Questions|Board of Auditors|Office of Internal "
+    r"Oversight Services|Joint Inspection Unit|Independent Audit Advisory Committee|General Assembly|"
+    r"行政和预算问题咨询委员会|审计委员会|内部监督事务厅|联合检查组|独立审计咨询委员会|大会)\b", re.IGNORECASE)
 _ADDRESSED = re.compile(r"addressed to|directed to|提出的建议|向.{0,40}提出", re.IGNORECASE)
 _ANNEX = re.compile(r"^(?:Annex|ANNEX|附件)\s*[IVXLC\d一二三四五六七八九十]*(?:-[A-Z])?\s*$")
 _SECTION = re.compile(r"^(?:[A-H]|[IVX]{1,5})\.\s+\S|^[一二三四五六七八九十]{1,3}、")
@@ -219,6 +226,8 @@ class _Shape:
     kind: str  # "columns" or "keyvalue"
     columns: list[tuple[float, float, str]] = field(default_factory=list)
     """For column tables: the x-range of each column whose role is known, and that role."""
+    plain_header: bool = False
+    """The first row names the columns although the parser did not mark it (headings in plain type)."""
 
 
 def _role(label: str) -> str | None:
@@ -233,20 +242,12 @@ def _shape(tables: list[Table]) -> _Shape | None:
     first = tables[0]
     width = max((len(r) for r in first.rows), default=0)
     if first.header_rows:
-        header = table_header(first)
-        if any(_REPORT_LEVEL.search(h) for h in header):
-            return None
-        columns: list[tuple[float, float, str]] = []
-        for col, label in enumerate(header):
-            role = _role(label)
-            boxes = [box for row in first.rows[: first.header_rows]
-                     if col < len(row) and (box := _bbox(row[col])) is not None]
-            if role and boxes and role not in {r for _, _, r in columns}:
-                columns.append((boxes[-1][0], boxes[-1][2], role))
-        roles = {r for _, _, r in columns}
-        if "text" in roles and roles & {"status", "action", "acceptance"}:
-            return _Shape("columns", columns)
-        return None
+        return _column_shape(table_header(first), first.rows[: first.header_rows])
+    if first.rows and all(c is None or (c.text and len(c.text) <= 60) for c in first.rows[0]):
+        shape = _column_shape([_text(c) for c in first.rows[0]], first.rows[:1])
+        if shape is not None:
+            shape.plain_header = True
+            return shape
     if width == 2:
         keys = [_text(row[0]) for t in tables for row in t.rows if row and row[0] is not None]
         items = sum(1 for k in keys if _LABEL.match(k) and len(k) < 12)
@@ -254,6 +255,23 @@ def _shape(tables: list[Table]) -> _Shape | None:
         if items and known & {"acceptance", "status"}:
             return _Shape("keyvalue")
     return _labelled_shape(first)
+
+
+def _column_shape(header: list[str], rows: list[list[Cell | None]]) -> _Shape | None:
+    """Roles of the columns from their headings; a status table needs a text column beside a status,
+    acceptance or action-taken column, and no column counting recommendations per report."""
+    if any(_REPORT_LEVEL.search(h) for h in header):
+        return None
+    columns: list[tuple[float, float, str]] = []
+    for col, label in enumerate(header):
+        role = _role(label)
+        boxes = [box for row in rows if col < len(row) and (box := _bbox(row[col])) is not None]
+        if role and boxes and role not in {r for _, _, r in columns}:
+            columns.append((boxes[-1][0], boxes[-1][2], role))
+    roles = {r for _, _, r in columns}
+    if "text" in roles and roles & {"status", "action", "acceptance"}:
+        return _Shape("columns", columns)
+    return None
 
 
 def _labelled_shape(table: Table) -> _Shape | None:
@@ -316,11 +334,12 @@ class _Context:
         if _ANNEX.match(text):
             self.report, self.addressee, self.accepted_only = None, None, False
             return
-        if _SECTION.match(text) and len(text) < 200:
+        if (_SECTION.match(text) or (bold and _BODY_HEADING.match(text))) and len(text) < 200:
             self.report = None
         if len(text) > (600 if bold else 300):
             return  # a paragraph, not a heading
-        if bold or text.startswith(("(", "（")) or re.match(r"^JIU/", text):
+        bracketed = text.startswith(("(", "（")) and text.endswith((")", "）"))  # "(Resolution 76/274)"
+        if bold or bracketed or re.match(r"^JIU/", text):
             symbol = _tracked_symbol(text) or (_footnote_symbol(text, page) if page and bold else None)
             if symbol:
                 self.report = symbol
@@ -419,9 +438,11 @@ def _column_entries(
 ) -> list[_Draft]:
     columns = shape.columns
     rows: list[tuple[int, list[Cell]]] = [
-        (t.page, [c for c in row if c is not None]) for t in tables for row in t.rows[t.header_rows:]
+        (t.page, [c for c in row if c is not None])
+        for i, t in enumerate(tables)
+        for row in t.rows[t.header_rows + (1 if shape.plain_header and i == 0 else 0):]
     ]
-    labelled = any(
+    labelled = not any(role == "number" for _, _, role in columns) and any(
         _split_label(c.text)[0] for _, row in rows for c in row if c.text and _cell_role(c, columns) == "text"
     )
     has_symbols = any(role == "symbol" for _, _, role in columns)
@@ -445,6 +466,9 @@ def _column_entries(
             continue
         text = normalize_text(" ".join(c.text for c in text_cells))
         number, rest = _split_label(text)
+        numbered = " ".join(c.text for c in values.get("number", [])).strip().rstrip(".")
+        if number is None and numbered and len(numbered) <= 15:
+            number = numbered
         for cell in values.get("symbol", []):
             symbol = _tracked_symbol(cell.text) or symbol
         if labelled:

@@ -28,7 +28,7 @@ class TablesExtractor:
     def extract(self, doc: ParsedDocument, context: ExtractionContext) -> Iterator[Record]:
         for page in doc.pages:
             for table in page.tables:
-                yield table_record(table)
+                yield table_record(table, page)
 
 
 def table_header(table: Table) -> list[str]:
@@ -54,7 +54,9 @@ def table_header(table: Table) -> list[str]:
     return [normalize_text(" ".join(p)) for p in parts]
 
 
-def table_record(table: Table) -> TableRecord:
+def table_record(table: Table, page: Page | None = None) -> TableRecord:
+    """The spec's table entry; ``page`` lets the unit come from a "(Thousands of United States
+    dollars)" line printed above a table that has no "Table N" caption."""
     body = table.rows[table.header_rows:]
     rows = [[cell.text if cell else "" for cell in row] for row in body]
     boxes: list[list[BBox | None]] = [[cell.bbox if cell else None for cell in row] for row in body]
@@ -65,8 +67,21 @@ def table_record(table: Table) -> TableRecord:
         rows=rows,
         bbox=table.bbox,
         cell_bboxes=boxes,
-        unit=detect_unit(table.caption),
+        unit=detect_unit(table.caption) or (_unit_above(table, page) if page is not None else None),
     )
+
+
+def _unit_above(table: Table, page: Page) -> str | None:
+    """The unit line set in parentheses just above a table (within three lines)."""
+    above = [line for line in page.lines
+             if line.role == "body" and line.bbox[3] <= table.bbox[1] + 1 and table.bbox[1] - line.bbox[3] < 45
+             and line.bbox[0] < table.bbox[2] and line.bbox[2] > table.bbox[0]]
+    for line in sorted(above, key=lambda ln: -ln.bbox[3])[:3]:
+        if line.text.startswith(("(", "（")):
+            unit = detect_unit(line.text)
+            if unit:
+                return unit
+    return None
 
 
 def continued_tables(doc: ParsedDocument) -> list[list[Table]]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 from pipeline.settings import get_settings
 
@@ -41,6 +42,8 @@ def configure_prefect() -> None:
         return  # too late to matter; whoever imported Prefect configured it
     for name, value in prefect_environment().items():
         os.environ.setdefault(name, value)
+    # Prefect creates its home without parents: a first run in a new data folder would fail.
+    Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)
 
 
 configure_prefect()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from prefect import flow, task, unmapped
+from prefect import flow, get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 from prefect.runtime import task_run
@@ -54,7 +54,10 @@ def load(extracted: Extracted, settings: Settings) -> WorkItem:
 
 
 THREADS: Any = ThreadPoolTaskRunner(max_workers=64)
-"""Typed Any: mypy rejects Prefect's own runner against the generic ``task_runner`` parameter."""
+"""A task waits for its upstream futures in its thread, so threads are many (they mostly sleep) and a
+document's later stages start while other documents are still queued for parsing. Stages are submitted
+in order and the pool is first-in first-out, so a waiting task's upstream is always already running:
+no deadlock. (Typed Any: mypy rejects Prefect's own runner against the generic parameter.)"""
 
 
 @flow(name="ingest", task_runner=THREADS)
@@ -73,9 +76,16 @@ def ingest(
         parsed = parse.map(fetched, settings=unmapped(settings), workers=unmapped(workers))
         extracted = extract.map(parsed, settings=unmapped(settings))
         loaded = load.map(extracted, settings=unmapped(settings))
-        return runner.finish(loaded.result(), settings)
+        report = runner.finish(loaded.result(), settings)
     finally:
         runner.close_parse_pools()
+    counts, logger = report.counts, get_run_logger()
+    logger.info("%d document(s): %d loaded, %d unchanged, %d failed", len(report.items), counts["loaded"],
+                counts["unchanged"], counts["failed"])
+    if report.failures:  # shown in the UI for served runs; ingest_items holds each reason
+        logger.warning("%d document(s) failed: %s", len(report.failures),
+                       "; ".join(f"{i.label} {(i.reason or '').split(':')[0]}" for i in report.failures[:20]))
+    return report
 
 
 def parse_processes(settings: Settings) -> int:

@@ -233,7 +233,11 @@ class StatusObservation(Base):
     """
 
     __tablename__ = "status_entries"
-    __table_args__ = (Index("ix_status_entries_report_number", "report", "number"),)
+    __table_args__ = (
+        Index("ix_status_entries_report_number", "report", "number"),
+        # `unpipe status --unmapped` looks labels up per organization and language.
+        Index("ix_status_entries_org_lang_implementation_raw", "organization", "language", "implementation_raw"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)

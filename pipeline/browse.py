@@ -100,7 +100,8 @@ def metadata(database: Path) -> dict[str, Any]:
         "databases": {
             database.stem: {
                 "tables": {name: {"description": text} for name, text in VIEW_DESCRIPTIONS.items()}
-                | {"search_fts": {"hidden": True}, "parsed_layouts": {"hidden": True}},
+                | {name: {"hidden": True} for name in ("search_fts", "search_docs", "status_current",
+                                                       "parsed_layouts")},
                 "queries": CANNED_QUERIES,
             }
         },

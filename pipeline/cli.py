@@ -211,9 +211,9 @@ def main() -> None:
     app(prog_name="unpipe")
 
 
-import pipeline.cli_flows  # noqa: E402  # registers run, reextract and serve
+# Command modules register themselves on `app`; imported last because they import `app` from here.
+import pipeline.cli_flows  # noqa: E402  # run, reextract, serve
+import pipeline.cli_query  # noqa: E402,F401  # recs, status, show, stats, search, browse
 
 if __name__ == "__main__":
     main()
-
-import pipeline.cli_query  # noqa: E402,F401  # registers recs, status, show, stats, search, browse

@@ -26,7 +26,7 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 
-from pipeline.document import Line, Page, PageQuality, Paragraph, ParsedDocument
+from pipeline.document import Line, LineRole, Page, PageQuality, Paragraph, ParagraphRole, ParsedDocument
 from pipeline.errors import (
     CorruptPdfError,
     EmptyFileError,
@@ -308,7 +308,7 @@ def _assign_roles(raw_pages: list[tuple[Page, list[_RawLine]]]) -> list[Page]:
     body_size = _body_font_size(line for _, lines in raw_pages for line in lines)
     pages: list[Page] = []
     for page, raw_lines in raw_pages:
-        roles = ["body"] * len(raw_lines)
+        roles: list[LineRole] = ["body"] * len(raw_lines)
         for i, line in enumerate(raw_lines):
             if line.barcode or (_in_band(line, page) and len(line.text) <= 100 and _looks_running(line.text)):
                 roles[i] = "header" if line.top < page.height / 2 else "footer"
@@ -323,14 +323,14 @@ def _assign_roles(raw_pages: list[tuple[Page, list[_RawLine]]]) -> list[Page]:
                 size=line.size,
                 bold=line.bold,
                 role=role,
-            )  # type: ignore[arg-type]
+            )
             for line, role in zip(raw_lines, roles, strict=True)
         ]
         pages.append(page)
     return pages
 
 
-def _mark_table_lines(lines: list[_RawLine], roles: list[str], page: Page) -> None:
+def _mark_table_lines(lines: list[_RawLine], roles: list[LineRole], page: Page) -> None:
     """Lines printed inside a table are the table's cells, not running text."""
     boxes = [table.bbox for table in page.tables]
     for i, line in enumerate(lines):
@@ -362,7 +362,7 @@ def _body_font_size(lines: Iterable[_RawLine]) -> float:
     return weights.most_common(1)[0][0] if weights else 10.0
 
 
-def _mark_masthead(lines: list[_RawLine], roles: list[str], page: Page) -> None:
+def _mark_masthead(lines: list[_RawLine], roles: list[LineRole], page: Page) -> None:
     """On page 1, the UN masthead (organ, symbol, distribution, date, original language) sits at the top."""
     cue_bottoms = [
         line.bottom
@@ -377,7 +377,7 @@ def _mark_masthead(lines: list[_RawLine], roles: list[str], page: Page) -> None:
             roles[i] = "masthead"
 
 
-def _mark_footnotes(lines: list[_RawLine], roles: list[str], page: Page, body_size: float) -> None:
+def _mark_footnotes(lines: list[_RawLine], roles: list[LineRole], page: Page, body_size: float) -> None:
     """Small-print lines at the foot of the body, starting with a footnote mark, are footnote bodies."""
     order = sorted((i for i, r in enumerate(roles) if r == "body"), key=lambda i: lines[i].top)
     separators = [i for i in order if _SEPARATOR.match(lines[i].text) and lines[i].top > page.height * 0.3]
@@ -411,7 +411,8 @@ def build_paragraphs(pages: list[Page]) -> list[Paragraph]:
     for page in pages:
         current: _Builder | None = None
         previous: Line | None = None
-        for role in ("masthead", "footnote"):
+        roles: tuple[ParagraphRole, ...] = ("masthead", "footnote")
+        for role in roles:
             paragraphs.extend(_simple_paragraphs(page, role, gap, vocabulary))
         body_lines = reading_order([ln for ln in page.lines if ln.role == "body"], page.width)
         for line in body_lines:
@@ -446,14 +447,14 @@ class _Builder:
         self.bolds = bolds
 
     @classmethod
-    def start(cls, line: Line, page: int, role: str = "body") -> _Builder:
+    def start(cls, line: Line, page: int, role: ParagraphRole = "body") -> _Builder:
         number, text = split_number(line.text)
         paragraph = Paragraph(
             text=text,
             page=page,
             bbox=line.bbox,
             role=role,
-            number=number,  # type: ignore[arg-type]
+            number=number,
             size=line.size,
             bold=line.bold,
             end_page=page,
@@ -525,7 +526,7 @@ def _continues_across_pages(builder: _Builder, line: Line) -> bool:
     return abs(line.size - builder.last.size) <= 0.9
 
 
-def _simple_paragraphs(page: Page, role: str, gap: float, vocabulary: set[str]) -> list[Paragraph]:
+def _simple_paragraphs(page: Page, role: ParagraphRole, gap: float, vocabulary: set[str]) -> list[Paragraph]:
     """Masthead and footnote lines: a new paragraph at each footnote mark or wide gap."""
     result: list[Paragraph] = []
     current: _Builder | None = None

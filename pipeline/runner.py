@@ -32,6 +32,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -44,7 +45,7 @@ from pipeline.db import make_engine, session_scope, upgrade
 from pipeline.document import ParsedDocument
 from pipeline.errors import BadInputError, FetchError, RetryableFetchError, UnpipeError
 from pipeline.extract import Extraction, run_extractors
-from pipeline.fetch import Fetcher, FetchResult
+from pipeline.fetch import Fetcher, FetchResult, ods_url
 from pipeline.filestore import default_store, safe_filename
 from pipeline.settings import Settings, get_settings
 
@@ -155,6 +156,7 @@ class ReextractReport:
 # --- Shared resources (one per process, found again by URL: tasks never receive an engine) ------
 
 
+_locks_guard = threading.Lock()
 _engines: dict[str, Engine] = {}
 
 
@@ -168,7 +170,6 @@ def store_engine(url: str) -> Engine:
 
 
 _write_locks: dict[str, threading.Lock] = {}
-_locks_guard = threading.Lock()
 
 
 @contextlib.contextmanager
@@ -269,6 +270,8 @@ def prepare(settings: Settings) -> Engine:
     return engine
 
 
+
+
 # --- Layout cache ---------------------------------------------------------------------------------
 
 
@@ -344,7 +347,7 @@ def _save(engine: Engine, item: WorkItem, **changes: Any) -> WorkItem:
 
 def _fail(engine: Engine, item: WorkItem, code: str, message: str, **changes: Any) -> WorkItem:
     reason = f"{code}: {message}"
-    log.warning("%s failed: %s", item.label, reason)
+    log.info("%s failed: %s", item.label, reason)  # the run's report lists failures; no duplicate warning
     failed = _save(engine, item, state="failed", reason=reason, **changes)
     return replace(failed, outcome="failed", next_stage="done")
 
@@ -390,7 +393,7 @@ def discover_items(settings: Settings, since: date | None = None, sources: Seque
         for language in settings.languages:
             if found.languages and language not in found.languages:
                 continue
-            link = found.urls.get(language) or fetcher_for(settings).ods_url(found.symbol, language)
+            link = found.urls.get(language) or ods_url(settings.ods_base_url, found.symbol, language)
             wanted.setdefault((found.symbol, language), (found.source, link, None))
 
     items: list[WorkItem] = []
@@ -521,7 +524,7 @@ def parse_item(item: WorkItem, settings: Settings, *, workers: int = 0) -> WorkI
             if out.is_file():  # parsed before a crash, just before its state was recorded
                 pages = read_layout(out).page_count
             elif workers:
-                pages = parse_pool(workers).submit(parse_to_layout, *args).result()
+                pages = _parse_in_pool(workers, args)
             else:
                 pages = parse_to_layout(*args)
         except BadInputError as exc:
@@ -535,6 +538,22 @@ def parse_item(item: WorkItem, settings: Settings, *, workers: int = 0) -> WorkI
         return _guarded("parse", item, settings, exc)
     saved = _save(engine, item, state="parsed", reason=None)
     return replace(saved, next_stage="extract", pages=pages)
+
+
+def _parse_in_pool(workers: int, args: tuple[str, str, str]) -> int:
+    """Parse in the pool; if a worker died (killed, out of memory) the pool is replaced and tried once more."""
+    for last in (False, True):
+        pool = parse_pool(workers)
+        try:
+            return pool.submit(parse_to_layout, *args).result()
+        except BrokenProcessPool:
+            with _pools_guard:
+                if _pools.get(workers) is pool:
+                    del _pools[workers]
+            pool.shutdown(wait=False, cancel_futures=True)
+            if last:
+                raise
+    raise AssertionError("unreachable")
 
 
 # --- Stage 4: extract -----------------------------------------------------------------------------
@@ -585,10 +604,10 @@ def load_item(extracted: Extracted, settings: Settings) -> WorkItem:
 
 
 def _archive_inbox_file(item: WorkItem, settings: Settings) -> None:
-    from pipeline.sources import InboxSource
+    from pipeline.sources import inbox
 
     with contextlib.suppress(FileNotFoundError):
-        InboxSource().archive(Path(item.path or ""), settings)
+        inbox.archive(Path(item.path or ""), settings)
 
 
 def finish(items: Sequence[WorkItem], settings: Settings) -> IngestReport:
@@ -597,23 +616,6 @@ def finish(items: Sequence[WorkItem], settings: Settings) -> IngestReport:
         if item.path is not None and item.outcome == "unchanged":
             _archive_inbox_file(item, settings)
     return IngestReport(sorted(items, key=lambda i: i.key))
-
-
-def ingest_plain(settings: Settings, since: date | None = None, sources: Sequence[str] | None = None,
-                 *, workers: int = 0) -> IngestReport:
-    """The whole ingest, one document after another, without Prefect (for debugging and tests)."""
-    prepare(settings)
-    done = []
-    for item in discover_items(settings, since, sources):
-        for attempt in range(1, settings.http_retries + 2):
-            try:
-                item = fetch_item(item, settings, attempt=attempt, last_try=attempt > settings.http_retries)
-                break
-            except RetryableFetchError:
-                continue
-        item = parse_item(item, settings, workers=workers)
-        done.append(load_item(extract_item(item, settings), settings))
-    return finish(done, settings)
 
 
 # --- Re-extraction ---------------------------------------------------------------------------------

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 UN_LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")
 
@@ -27,7 +28,7 @@ class Settings(BaseSettings):
             "use postgresql+psycopg://user@host/db for production."
         ),
     )
-    languages: list[str] = Field(
+    languages: Annotated[list[str], NoDecode] = Field(
         ["zh", "en"],
         description="Languages fetched for each wanted symbol (any of ar, en, es, fr, ru, zh).",
     )

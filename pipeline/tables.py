@@ -21,7 +21,7 @@ import itertools
 import re
 import statistics
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -111,7 +111,7 @@ def find_tables(page: Any, page_number: int) -> list[Table]:
     tables: list[Table] = []
     if has_grid:
         vertical = [c for c in chars if not is_horizontal(c)]
-        for found in page.find_tables(table_settings=_LINES_SETTINGS):
+        for found in page.filter(_not_a_fill).find_tables(table_settings=_LINES_SETTINGS):
             table = _ruled_table(found, words, vertical, page_number)
             if table is not None:
                 tables.append(table)
@@ -290,6 +290,14 @@ def _has_vertical_edges(page: Any) -> bool:
     return False
 
 
+def _not_a_fill(obj: dict[str, Any]) -> bool:
+    """Drop filled, unstroked boxes (chart bars, cell shading) from grid finding: their edges are not
+    rules, and a bar chart's edges would otherwise make a grid of percentages."""
+    if obj.get("object_type") != "rect" or obj.get("stroke") or not obj.get("fill"):
+        return True
+    return obj["x1"] - obj["x0"] < RULE_THICKNESS or obj["bottom"] - obj["top"] < RULE_THICKNESS
+
+
 def _ruled_table(found: Any, words: list[Word], vertical: list[dict[str, Any]], page_number: int) -> Table | None:
     tops = [w.top for w in words]
     rows: list[list[Cell | None]] = []
@@ -440,10 +448,14 @@ def _rule_tables(rules: list[_Rule], words: list[Word], limit: float, page_numbe
 def _heading_like(words: list[Word], body_size: float) -> bool:
     """Column headings are set apart from the body (italic, bold or smaller, never larger, on a few
     lines) and name at least two columns; a section heading between two tables does neither."""
-    if len(_lines_of(words)) > 6 or statistics.median(w.size for w in words) > body_size + 0.5:
+    if len(_lines_of(words)) > 8 or statistics.median(w.size for w in words) > body_size + 0.5:
         return False
     styled = sum(1 for w in words if w.italic or w.bold or w.size < body_size - 0.5)
-    return styled * 2 > len(words) and len(_header_columns(words)) >= 2
+    figures = sum(1 for w in words if parse_number(w.text) is not None and not _YEAR.match(w.text))
+    return styled * 2 > len(words) and figures * 2 <= len(words) and len(_header_columns(words)) >= 2
+
+
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
 def _phrases(line: Sequence[Word]) -> list[tuple[float, float]]:
@@ -463,16 +475,21 @@ def _runs_across(line: Sequence[Word], columns: list[tuple[float, float]]) -> bo
     return any(sum(1 for c in columns if x0 < c[1] and x1 > c[0]) >= 2 for x0, x1 in _phrases(line))
 
 
+# A source or note line set under a table ends it.
+_NOTE = re.compile(r"^(?:Sources?|Notes?|Abbreviations|资料来源|来源|注)[:：]")
+
+
 def _table_end(
     group: list[_Rule], header_index: int, region: list[Word], limit: float, size: float,
     columns: list[tuple[float, float]],
 ) -> tuple[int, float]:
     """The rule that closes the table (index, y), or the last body line above ``limit`` when it runs on.
 
-    A rule closes the table when what follows it is far below, in another type size, a paragraph
-    running across the columns (a "Source:" line, the next numbered paragraph), or the next
-    table's headings.
+    A rule closes the table when what follows it is far below, in another type size, running text
+    across the columns (a "Source:" line, the next numbered paragraph, a heading over a paragraph),
+    or the next table's headings.
     """
+    width = group[header_index].x1 - group[header_index].x0
     for k in range(header_index + 1, len(group)):
         rule = group[k]
         below = _lines_of([w for w in region if rule.y < w.top < limit])
@@ -482,7 +499,7 @@ def _table_end(
         first_size = statistics.median(w.size for w in first)
         if min(w.top for w in first) - rule.y > 1.8 * size or abs(first_size - size) > 1:
             return k, rule.y
-        if _runs_across(first, columns) and not all(w.bold for w in first):
+        if _running_text(below, columns, width):
             return k, rule.y
         if k + 1 < len(group):
             nxt = group[k + 1]
@@ -493,21 +510,52 @@ def _table_end(
     lines = _lines_of([w for w in region if start < w.top < limit])
     if not lines:
         return header_index, start
-    # Runs on to the page end, unless a wide blank band separates it from what follows.
-    end = max(w.bottom for w in lines[0])
-    for previous, line in itertools.pairwise(lines):
-        previous_bottom = max(w.bottom for w in previous)
-        if min(w.top for w in line) - previous_bottom > 3.5 * size:
+    # Runs on to the page end, unless a wide blank band, a bigger heading or running text separates it
+    # from what follows (bold headings right above that text go with it).
+    end = kept = max(w.bottom for w in lines[0])
+    for index in range(1, len(lines)):
+        line = lines[index]
+        if min(w.top for w in line) - max(w.bottom for w in lines[index - 1]) > 3.5 * size:
+            break
+        if statistics.median(w.size for w in line) > size + 1.5:
+            break  # a section heading
+        if _running_text(lines[index:], columns, width):
+            end = kept
             break
         end = max(w.bottom for w in line)
+        if not (_bold(line) and _runs_across(line, columns)):
+            kept = end
     return len(group) - 1, end + 1
+
+
+def _bold(line: Sequence[Word]) -> bool:
+    return all(w.bold for w in line)
+
+
+def _running_text(lines: list[list[Word]], columns: list[tuple[float, float]], width: float) -> bool:
+    """Whether the text starting at ``lines[0]`` is outside the table: a note or source line, a line
+    of prose across the columns, or bold headings across the columns over such prose (a bold line
+    over tabular lines is a group heading inside the table)."""
+    first = lines[0]
+    if _NOTE.match(first[0].text):
+        return True
+    if not _runs_across(first, columns):
+        return False
+    if not _bold(first):
+        return first[-1].x1 - first[0].x0 > 0.85 * width or len(lines) == 1 or _runs_across(lines[1], columns)
+    for line in lines[1:6]:
+        if not _bold(line):
+            return line[-1].x1 - line[0].x0 > 0.85 * width and _runs_across(line, columns)
+    return False
 
 
 def _header_columns(head: list[Word]) -> list[tuple[float, float]]:
     """Column extents from the headings: narrow labels first; a label over two columns spans them."""
-    phrases = [phrase for line in _lines_of(head) for phrase in _phrases(line)]
+    # Leaf labels sit on the lowest heading line: take lines bottom-up, so that a group label above
+    # them ("Variance" over "Amount | Percentage") spans their columns instead of founding one.
+    phrases = [(-line[0].top, phrase) for line in _lines_of(head) for phrase in _phrases(line)]
     columns: list[list[float]] = []
-    for x0, x1 in sorted(phrases, key=lambda p: p[1] - p[0]):
+    for _, (x0, x1) in sorted(phrases, key=lambda p: (p[0], p[1][1] - p[1][0])):
         hits = [c for c in columns if x0 < c[1] - 1 and x1 > c[0] + 1]
         if not hits:
             columns.append([x0, x1])
@@ -531,7 +579,7 @@ def _boundaries(columns: list[tuple[float, float]], body: list[Word], x0: float,
     """Boundaries between columns: inside each gap between headings, the middle of the emptiest run of the
     body's coverage; plus any wide gutter of the body that no heading sits over."""
     counts = _coverage(body, x0, x1)
-    bounds: list[float] = []
+    bounds: list[float] = _unheaded_first_column(columns, body, counts, x0)
     for (_, right), (left, _) in itertools.pairwise(columns):
         a, b = int(right - x0) + 1, int(left - x0)
         if b <= a:
@@ -562,7 +610,7 @@ def _boundaries(columns: list[tuple[float, float]], body: list[Word], x0: float,
             while j <= last and counts[j] == 0:
                 j += 1
             gx0, gx1 = x0 + i, x0 + j
-            if (j - i >= 8 and not any(c[0] - 2 < gx1 and c[1] + 2 > gx0 for c in columns)
+            if (j - i >= 8 and not any(c[0] + 1 < gx1 and c[1] - 1 > gx0 for c in columns)
                     and not any(gx0 - 1 <= b <= gx1 + 1 for b in bounds)):
                 bounds.append((gx0 + gx1) / 2)
             i = j
@@ -571,15 +619,44 @@ def _boundaries(columns: list[tuple[float, float]], body: list[Word], x0: float,
     return sorted(bounds)
 
 
+def _unheaded_first_column(
+    columns: list[tuple[float, float]], body: list[Word], counts: list[int], x0: float,
+) -> list[float]:
+    """Row labels often have no heading: when body text starts left of the first heading, the widest
+    blank run before that heading's right edge separates the label column from it (a long label line
+    may reach under the heading, so the run may too)."""
+    if not columns or not any(w.x1 < columns[0][0] for w in body):
+        return []
+    start = int(min(w.x0 for w in body) - x0)
+    end = min(len(counts), int(columns[0][1] - x0))
+    best, best_len, i = 0, 0, start
+    while i < end:
+        if counts[i] == 0:
+            j = i
+            while j < end and counts[j] == 0:
+                j += 1
+            if j - i > best_len:
+                best, best_len = i, j - i
+            i = j
+        else:
+            i += 1
+    if best_len < 6:
+        return []
+    # Keep the boundary left of the heading, which the blank run may pass under.
+    return [max(x0 + best + 1, min(x0 + best + best_len / 2, columns[0][0] - 1))]
+
+
 def _build_rule_table(
     top: _Rule, header_bottom: float, end_y: float, head: list[Word], body: list[Word],
     columns: list[tuple[float, float]], inner_rules: list[_Rule], page_number: int,
 ) -> Table | None:
-    bounds = _boundaries(columns, [w for w in body if w.size <= max(w.size for w in body) + 1] if body else [],
-                         top.x0, top.x1) if body else [
-        (a[1] + b[0]) / 2 for a, b in itertools.pairwise(columns)]
+    """Cells of a rule-delimited table: one heading row, then body rows (spanning rows carry their
+    text in the first cell and ``None`` after it)."""
+    if not body:
+        return None
+    bounds = _boundaries(columns, body, top.x0, top.x1)
     ncols = len(bounds) + 1
-    if ncols < 2 or not body:
+    if ncols < 2:
         return None
     edges = [top.x0, *bounds, top.x1]
 
@@ -601,18 +678,18 @@ def _build_rule_table(
         cells: list[Cell | None] = []
         if row.spanning:
             lines = row.cells.get(0, [])
-            cells.append(Cell(text=_cell_text(lines), bbox=_box(lines, edges[0], edges[-1], row)))
+            cells.append(Cell(text=_cell_text(lines), bbox=_box(edges[0], edges[-1], row)))
             cells.extend([None] * (ncols - 1))
         else:
             for col in range(ncols):
                 lines = row.cells.get(col, [])
-                cells.append(Cell(text=_cell_text(lines), bbox=_box(lines, edges[col], edges[col + 1], row)))
+                cells.append(Cell(text=_cell_text(lines), bbox=_box(edges[col], edges[col + 1], row)))
         table_rows.append(cells)
     bbox = (round(top.x0, 2), round(top.y, 2), round(top.x1, 2), round(end_y, 2))
     return Table(page=page_number, bbox=bbox, rows=table_rows, strategy="rules", header_rows=1)
 
 
-def _box(lines: list[list[Word]], x0: float, x1: float, row: _Row) -> BBox:
+def _box(x0: float, x1: float, row: _Row) -> BBox:
     return (round(x0, 2), round(row.top, 2), round(x1, 2), round(row.bottom, 2))
 
 
@@ -620,7 +697,7 @@ def _crosses(word: Word, bounds: list[float]) -> bool:
     return any(word.x0 + 2 < b < word.x1 - 2 for b in bounds)
 
 
-def _units(body: list[Word], bounds: list[float], column_of: Any) -> list[_Unit]:
+def _units(body: list[Word], bounds: list[float], column_of: Callable[[Word], int]) -> list[_Unit]:
     """Printed lines of the body, split into columns; a line running across a gutter is spanning."""
     units: list[_Unit] = []
     for line in _lines_of(body):
@@ -679,11 +756,7 @@ def _rows(units: list[_Unit], rule_ys: list[float]) -> list[_Row]:
             else:
                 starting = [c for c in unit.cells if c not in current.cells
                             or unit.top - col_bottom.get(c, row_bottom) > threshold]
-                if (band and (0 in unit.cells or len(starting) >= 2)) or (not band and any(
-                    c in current.cells and _numeric(unit.cells[c]) and _numeric(current.cells[c][-1])
-                    for c in unit.cells
-                )):
-                    new = True
+                new = _starts_row(unit, current, band, starting)
         if new:
             current = _Row(spanning=unit.spanning, top=unit.top, bottom=unit.bottom)
             rows.append(current)
@@ -706,8 +779,46 @@ def _line_gap(gaps: list[float]) -> float:
     return gaps[0]
 
 
-def _numeric(words: list[Word]) -> bool:
-    return bool(words) and parse_number(" ".join(w.text for w in words)) is not None
+def _starts_row(unit: _Unit, current: _Row, band: bool, starting: list[int]) -> bool:
+    """Whether a line opens a new row (given that no rule or spanning heading decides it)."""
+    if band:
+        # After blank space: a new row when the first column starts, or several columns at once.
+        return 0 in unit.cells or len(starting) >= 2
+    if any(c in current.cells and _figure(unit.cells[c]) and _figure(current.cells[c][-1]) for c in unit.cells):
+        return True  # a figure under a figure: single-line rows set without spacing
+    if 0 in unit.cells and set(current.cells) == {0} and _new_label(current.cells[0][-1], unit.cells[0]):
+        return True  # a group label ("Civilian personnel") over its first item
+    # The next label under a row of figures (UN tables set figures on a label's last line); a label
+    # running on to a second line starts in lower case.
+    return set(unit.cells) == {0} and _figures_only(current) and not unit.cells[0][0].text[:1].islower()
+
+
+_CONNECTOR = re.compile(r"(?:\b(?:of|and|or|the|to|for|in|on|by|with|a|an)|[,;:(/-])$", re.IGNORECASE)
+
+
+def _new_label(previous: list[Word], line: list[Word]) -> bool:
+    """A capitalised line under a label that is complete (no trailing "of", "and", comma) or set in
+    another weight: a new label, not the label's second line."""
+    if not line[0].text[:1].isupper():
+        return False
+    bold_before = sum(w.bold for w in previous) * 2 > len(previous)
+    bold_now = sum(w.bold for w in line) * 2 > len(line)
+    return bold_before != bold_now or not _CONNECTOR.search(previous[-1].text)
+
+
+_NIL = {"–", "—", "-", "‒", "…"}
+
+
+def _figure(words: list[Word]) -> bool:
+    """A number, or the dash printed for nil."""
+    text = " ".join(w.text for w in words)
+    return bool(words) and (text in _NIL or parse_number(text) is not None)
+
+
+def _figures_only(row: _Row) -> bool:
+    """A row whose cells beside the label hold figures only (a row of a financial table)."""
+    others = [lines for col, lines in row.cells.items() if col != 0]
+    return bool(others) and all(_figure(lines[-1]) for lines in others)
 
 
 def _round_box(box: Sequence[float]) -> BBox:

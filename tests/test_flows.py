@@ -17,7 +17,8 @@ from sqlalchemy import create_engine, func, select
 from typer.testing import CliRunner
 
 from models import Document, ExtractionRunRow, IngestItem
-from tests.flows_support import snapshot, stored_files
+from tests.badfiles import make_bad_files
+from tests.flows_support import snapshot, stored_files, use_settings
 from tests.standin import JIU_FILES
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
@@ -25,7 +26,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
 JIU_2 = f"{JIU_FILES}/en/JIU_REP_2025_2_English.pdf"
 
 # symbol → (fault kind, options): "times=1" faults must be overcome by a retry.
-RECOVERED = {
+RECOVERED: dict[str, tuple[str, dict[str, Any]]] = {
     "A/80/604/Add.2": ("status", {"status": 500, "times": 1}),
     "A/80/604/Add.4": ("retry_after", {"retry_after": "1", "times": 1}),
     "A/80/604/Add.6": ("slow", {"delay": 1.5, "times": 1}),
@@ -34,7 +35,7 @@ RECOVERED = {
     "A/80/604/Add.13": ("chunked", {}),
 }
 # symbol → (fault kind, options, reason recorded, tries made)
-FAILED = {
+FAILED: dict[str, tuple[str, dict[str, Any], str, int]] = {
     "A/80/604/Add.1": ("status", {"status": 404}, "not_found", 1),
     "A/80/604/Add.3": ("status", {"status": 500}, "http_500", 3),
     "A/80/604/Add.5": ("retry_after", {"retry_after": "3600"}, "retry_after_too_long", 1),
@@ -45,6 +46,8 @@ FAILED = {
     "A/79/7/Add.12": ("redirect_foreign", {}, "foreign_host", 1),
     "A/79/772": ("redirect_chain", {}, "too_many_redirects", 1),
 }
+# Served as PDFs that download fine but cannot be parsed: (symbol, language) → reason.
+UNPARSABLE = {("A/80/590", "en"): "encrypted_pdf", ("A/80/271", "en"): "image_only"}
 
 
 def _items(url: str) -> dict[tuple[str, str], IngestItem]:
@@ -72,6 +75,9 @@ def test_ingest_with_every_fault_then_a_second_run_changes_nothing(small_standin
     for symbol, (kind, options, _, _) in FAILED.items():
         small_standin.add_fault(kind, symbol=symbol, **options)
     small_standin.add_fault("status", path=JIU_2, status=503, times=1)
+    bad = make_bad_files(flow_settings.data_dir.parent / "bad")
+    for (symbol, language), reason in UNPARSABLE.items():
+        small_standin.set_document(symbol, language, bad[reason].read_bytes())
     served = {(s, lang) for s, lang in small_standin.served()}
 
     report = run_ingest()
@@ -84,31 +90,38 @@ def test_ingest_with_every_fault_then_a_second_run_changes_nothing(small_standin
     for (symbol, language), row in items.items():
         if symbol in FAILED:
             _, _, reason, tries = FAILED[symbol]
-            assert (row.state, row.reason.split(":")[0], row.attempts) == ("failed", reason, tries), symbol
+            assert (row.state, (row.reason or "").split(":")[0], row.attempts) == ("failed", reason, tries), symbol
             continue
-        assert row.state == "loaded", (symbol, row.reason)
         assert (symbol, language) in served
         assert row.sha256 == hashlib.sha256(small_standin.document_bytes(symbol, language)).hexdigest()
+        if (symbol, language) in UNPARSABLE:
+            assert (row.state, (row.reason or "").split(":")[0]) == ("failed", UNPARSABLE[symbol, language])
+            continue
+        assert row.state == "loaded", (symbol, row.reason)
     retried = {s: items[(s, "en")].attempts for s in ("A/80/604/Add.2", "A/80/604/Add.4", "A/80/604/Add.6",
                                                      "A/80/604/Add.8", "JIU/REP/2025/2")}
     assert retried == dict.fromkeys(retried, 2)
-    assert report.counts == {"loaded": 16, "failed": 9}
-    assert {i.symbol for i in report.failures} == set(FAILED)
+    assert report.counts == {"loaded": 14, "failed": 11}
+    assert {i.symbol for i in report.failures} == set(FAILED) | {s for s, _ in UNPARSABLE}
 
     # Retry-After honoured: the retry came at least a second after the 429.
-    tries = [r for r in small_standin.requests_for("A/80/604/Add.4")]
-    assert [r.status for r in tries] == [429, 200]
-    assert tries[1].at - tries[0].at >= 0.9
+    calls = small_standin.requests_for("A/80/604/Add.4")
+    assert [r.status for r in calls] == [429, 200]
+    assert calls[1].at - calls[0].at >= 0.9
 
-    # Unaffected documents: loaded once, every extractor recorded once.
+    # Unaffected documents: loaded once, every extractor run once and without error. The files that
+    # could not be parsed are kept as failed documents, with their reason.
     engine = create_engine(url)
     with engine.connect() as conn:
-        loaded = conn.execute(select(func.count()).select_from(Document).where(Document.status == "loaded")).scalar()
-        runs = conn.execute(select(ExtractionRunRow.document_id, ExtractionRunRow.extractor, func.count())
-                            .group_by(ExtractionRunRow.document_id, ExtractionRunRow.extractor)).all()
+        statuses = conn.execute(select(Document.status, Document.failure_reason)).all()
+        runs = conn.execute(select(ExtractionRunRow.document_id, ExtractionRunRow.extractor,
+                                   ExtractionRunRow.status, func.count())
+                            .group_by(ExtractionRunRow.document_id, ExtractionRunRow.extractor,
+                                      ExtractionRunRow.status)).all()
     engine.dispose()
-    assert loaded == 16
-    assert {n for *_, n in runs} == {1}
+    assert sorted(statuses, key=str) == sorted([("loaded", None)] * 14 + [("failed", r) for r in UNPARSABLE.values()],
+                                               key=str)
+    assert {(status, n) for *_, status, n in runs} == {("ok", 1)}
 
     # Second run: conditional requests only; no PDF byte for a loaded document; nothing changes.
     before, files_before = snapshot(url, flow_settings.data_dir), stored_files(flow_settings.data_dir)
@@ -120,12 +133,40 @@ def test_ingest_with_every_fault_then_a_second_run_changes_nothing(small_standin
     assert set(after["ingest_items"]) ^ set(before["ingest_items"]) == set()
     assert after == before
     assert stored_files(flow_settings.data_dir) == files_before
-    assert again.counts == {"unchanged": 16, "failed": 9}
+    assert again.counts == {"unchanged": 14, "failed": 11}
     requests = _doc_requests(small_standin, start)
     for_loaded = [r for r in requests if r.params.get("s") not in FAILED]
     assert sum(r.body_bytes for r in for_loaded) == 0
-    assert sum(1 for r in for_loaded if r.status == 304) == 16
+    assert sum(1 for r in for_loaded if r.status == 304) == 16  # the unparsable two as well
     assert all(r.headers.get("if-none-match") for r in for_loaded if r.status == 304)
+
+
+def test_inbox_files_are_ingested_then_archived_and_bad_ones_stay_with_their_reason(
+    flow_settings: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import shutil
+
+    from flows.run import run_ingest
+    from tests.corpus import corpus_pdf
+
+    inbox = tmp_path / "inbox"
+    (inbox / "zh").mkdir(parents=True)
+    shutil.copyfile(corpus_pdf("A_77_256_Add.1.pdf"), inbox / "zh" / "A_77_256_Add.1.pdf")
+    shutil.copyfile(make_bad_files(tmp_path / "bad")["not_pdf"], inbox / "A_80_999-EN.pdf")
+    use_settings(monkeypatch, flow_settings.model_copy(update={"inbox_dir": inbox}))
+
+    report = run_ingest(sources=["inbox"])
+
+    outcomes = {(i.symbol, i.language): (i.outcome, (i.reason or "").split(":")[0]) for i in report.items}
+    assert outcomes == {("A/77/256/Add.1", "zh"): ("loaded", ""), ("A/80/999", "en"): ("failed", "not_pdf")}
+    assert sorted(p.relative_to(inbox).as_posix() for p in inbox.rglob("*.pdf")) == ["A_80_999-EN.pdf"]
+    assert len(stored_files(flow_settings.data_dir)) == 2
+    before = snapshot(flow_settings.resolved_database_url, flow_settings.data_dir)
+
+    again = run_ingest(sources=["inbox"])
+
+    assert [(i.symbol, i.outcome) for i in again.items] == [("A/80/999", "failed")]
+    assert snapshot(flow_settings.resolved_database_url, flow_settings.data_dir) == before
 
 
 def test_runs_are_listed_by_the_prefect_api(small_standin: Any, flow_settings: Any) -> None:
@@ -144,6 +185,30 @@ def test_runs_are_listed_by_the_prefect_api(small_standin: Any, flow_settings: A
     assert any(r.state.is_completed() for r in runs if r.state is not None)
 
 
+def test_command_line_run_in_ephemeral_mode_is_quiet_and_keeps_prefect_home_in_the_data_dir(
+    flow_settings: Any, tmp_path: Path
+) -> None:
+    """The embedded default: no Prefect server configured, nothing but the summary on the terminal."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.flows_support import env_for
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "UNPIPE_"))}
+    env.update(env_for(flow_settings))
+    unpipe = Path(sys.executable).with_name("unpipe")
+    cwd = tmp_path / "elsewhere"
+    cwd.mkdir()
+    done = subprocess.run([str(unpipe), "run", "--source", "jiu"], env=env, cwd=cwd, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.strip() == "3 document(s): 3 loaded, 0 unchanged, 0 failed; 6 page(s) parsed"
+    assert done.stderr == ""
+    assert (flow_settings.data_dir / "prefect" / "prefect.db").is_file()
+    assert list(cwd.iterdir()) == []
+
+
 def test_deployments_register_with_cron_schedules() -> None:
     from prefect import get_client
 
@@ -153,7 +218,8 @@ def test_deployments_register_with_cron_schedules() -> None:
     ids = [d.apply() for d in deployments]
     with get_client(sync_client=True) as client:
         registered = [client.read_deployment(i) for i in ids]
-    schedules = {d.name: [(s.schedule.cron, s.schedule.timezone) for s in d.schedules] for d in registered}
+    schedules = {d.name: [(getattr(s.schedule, "cron", None), getattr(s.schedule, "timezone", None))
+                          for s in d.schedules] for d in registered}
     assert schedules == {
         "unpipe-ingest": [("15 2 * * *", "Europe/Zurich")],
         "unpipe-reextract": [("0 6 * * 1", "Europe/Zurich")],
@@ -187,3 +253,31 @@ def test_flow_commands_reject_bad_arguments_in_one_line(args: list[str], message
     assert result.exit_code == 1
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_flows_starting_together_on_a_new_store_migrate_it_once(backend: str, tmp_path: Path) -> None:
+    """Two scheduled flows firing in the same minute on a new store must not both create its tables."""
+    import contextlib
+    import multiprocessing
+
+    from pipeline.settings import Settings
+    from tests.databases import postgres_schema_url
+
+    with postgres_schema_url() if backend == "postgresql" else contextlib.nullcontext("") as url:
+        settings = Settings(data_dir=tmp_path / "data", database_url=url)
+        context = multiprocessing.get_context("spawn")
+        with context.Pool(3) as pool:
+            results = pool.map(_prepare, [settings.model_dump_json()] * 3)
+        assert results == ["ok"] * 3
+
+
+def _prepare(settings_json: str) -> str:
+    from pipeline import runner
+    from pipeline.settings import Settings
+
+    try:
+        runner.prepare(Settings.model_validate_json(settings_json))
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return "ok"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,6 +28,16 @@ def test_ingest_and_reextract_on_dask_with_postgres(
 ) -> None:
     from extractors.registry import get_extractor
     from flows.run import run_ingest, run_reextract
+    from pipeline import runner
+
+    parse_item = runner.parse_item
+    seen: list[tuple[str, int]] = []
+
+    def recording_parse_item(item: Any, settings: Any, *, workers: int = 0) -> Any:
+        seen.append((threading.current_thread().name, workers))
+        return parse_item(item, settings, workers=workers)
+
+    monkeypatch.setattr(runner, "parse_item", recording_parse_item)
 
     with postgres_schema_url() as url:
         settings = flow_settings.model_copy(update={"database_url": url, "dask_address": dask_address})
@@ -34,6 +45,8 @@ def test_ingest_and_reextract_on_dask_with_postgres(
 
         report = run_ingest(sources=["jiu", "undl"], languages=["zh"])
         assert report.counts == {"loaded": 3}
+        # Parsed on the Dask workers' threads, without a process pool of our own.
+        assert len(seen) == 3 and all("Dask-Default-Threads" in name and workers == 0 for name, workers in seen), seen
         first = snapshot(url, settings.data_dir)
         assert len(first["documents"]) == 3 and len(first["parsed_layouts"]) == 3
 

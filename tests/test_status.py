@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 from dataclasses import asdict
 from functools import lru_cache
 from importlib import resources
@@ -11,9 +12,10 @@ from typing import Any
 
 import pytest
 
-from extractors.records import StatusEntry
-from extractors.registry import get_extractor
-from extractors.status import load_vocabulary, organization_of
+from extractors.records import DocumentInfo, StatusEntry
+from extractors.registry import ExtractionContext, get_extractor
+from extractors.status import StatusExtractor, load_vocabulary, organization_of
+from pipeline.document import Cell, Line, Page, PageQuality, ParsedDocument, Table
 from pipeline.extract import run_extractors
 from tests.corpus import GOLD, SHARED, parsed
 
@@ -227,14 +229,124 @@ def _score_module() -> Any:
 
 @pytest.mark.parametrize("name", ["WO_PBC_34_6", "E_ICEF_2025_14", "A_80_596"])
 def test_status_entries_match_gold(name: str) -> None:
-    import json
-
     score = _score_module()
     gold = json.loads((GOLD / f"{name}.json").read_text(encoding="utf-8"))
     predicted = [asdict(e) for e in entries(f"{name}.pdf")]
-    tally, log = score.Tally(), []
+    tally = score.Tally()
+    log: list[str] = []
     score.score_items("status", gold["status_entries"], predicted, tally, log, name)
     figures = score.summary(tally)
     assert figures["status.f1"] >= 0.95, log
     for field in ("acceptance", "implementation", "text", "addressee"):
         assert figures.get(f"status.{field}", 1.0) >= 0.95, log
+
+
+# --------------------------------------------------------------------------------------------------
+# Layouts the corpus lacks, built as parsed pages (cells with their boxes)
+# --------------------------------------------------------------------------------------------------
+
+
+
+def _page(number: int, lines: list[Line], tables: list[Table]) -> Page:
+    return Page(number=number, width=612, height=792, lines=lines, tables=tables, quality=PageQuality())
+
+
+def _line(text: str, top: float, bold: float = 1.0) -> Line:
+    return Line(text=text, bbox=(60, top, 550, top + 12), size=12, bold=bold)
+
+
+def _table(page: int, top: float, columns: list[tuple[float, float]], rows: list[list[str | None]]) -> Table:
+    """Row 0 is the header; ``None`` continues the cell to its left (a heading across the columns)."""
+    built: list[list[Cell | None]] = []
+    y = top
+    for row in rows:
+        cells: list[Cell | None] = []
+        for col, text in enumerate(row):
+            if text is None:
+                cells.append(None)
+                continue
+            right = col
+            while right + 1 < len(row) and row[right + 1] is None:
+                right += 1
+            cells.append(Cell(text=text, bbox=(columns[col][0], y, columns[right][1], y + 30)))
+        built.append(cells)
+        y += 34
+    return Table(page=page, bbox=(columns[0][0], top, columns[-1][1], y), rows=built, strategy="rules",
+                 header_rows=1)
+
+
+def _extract(doc: ParsedDocument, language: str) -> list[StatusEntry]:
+    context = ExtractionContext(document=DocumentInfo(language=language))
+    return [r for r in StatusExtractor().extract(doc, context) if isinstance(r, StatusEntry)]
+
+
+def test_budget_fascicle_follow_up_annex() -> None:
+    """Annex "Summary of follow-up action taken to implement relevant recommendations of the oversight
+    bodies": groups by body, the report as a sub-heading or inside the paragraph reference."""
+    two = [(60.0, 300.0), (310.0, 550.0)]
+    table = _table(3, 150, two, [
+        ["Brief description of the recommendation", "Action taken to implement the recommendation"],
+        ["Advisory Committee on Administrative and Budgetary Questions", None],
+        ["A/78/7", None],
+        ["The Advisory Committee recommends that the General Assembly request the Secretary-General to present "
+         "a review of the structure of the Department (para. IV.12).",
+         "The review is presented in paragraphs 3.14 to 3.20 of the present report."],
+        ["Board of Auditors", None],
+        ["A/78/5 (Vol. I), chap. II", None],
+        ["The Board recommended that the Administration update its procurement manual (para. 120).",
+         "Implemented. The manual was issued in March 2025."],
+        ["Office of Internal Oversight Services", None],
+        ["OIOS recommended that the Department develop a risk register (A/78/64, para. 33).",
+         "Under implementation."],
+    ])
+    lines = [_line("Annex II", 80), _line("Summary of follow-up action taken to implement relevant "
+                                          "recommendations of the oversight bodies", 100)]
+    doc = ParsedDocument(file_name="x.pdf", sha256="0", pages=[_page(3, lines, [table])], paragraphs=[],
+                         parser_version="test")
+    found = [(e.report, e.number, e.acceptance, e.implementation, e.implementation_raw) for e in _extract(doc, "en")]
+    assert found == [
+        ("A/78/7", "IV.12", None, None, None),
+        ("A/78/5 (Vol. I)", "120", None, "implemented", "Implemented"),
+        ("A/78/64", "33", None, "in_progress", "Under implementation"),
+    ]
+
+
+def test_chinese_action_plan_with_status_column() -> None:
+    """行动计划：项目 | 活动 | 实施日期 | 状态 — the item number, the activity, its date, its status."""
+    four = [(60.0, 100.0), (110.0, 330.0), (340.0, 440.0), (450.0, 550.0)]
+    table = _table(2, 150, four, [
+        ["项目", "活动", "实施日期", "状态"],
+        ["1", "修订采购手册，纳入环境可持续性标准", "2025 年 12 月", "已完成"],
+        ["2", "为采购人员举办培训", "2026 年 6 月", "正在执行"],
+        ["3", "建立供应商绩效数据库", "2026 年 12 月", "尚未启动"],
+    ])
+    doc = ParsedDocument(file_name="y.pdf", sha256="0", pages=[_page(2, [_line("行动计划", 100)], [table])],
+                         paragraphs=[], parser_version="test")
+    found = _extract(doc, "zh")
+    assert [(e.number, e.text, e.implementation, e.implementation_raw) for e in found] == [
+        ("1", "修订采购手册，纳入环境可持续性标准", "implemented", "已完成"),
+        ("2", "为采购人员举办培训", "in_progress", "正在执行"),
+        ("3", "建立供应商绩效数据库", "not_started", "尚未启动"),
+    ]
+    assert found[0].report is None  # the document's own actions
+    assert found[0].due is not None and found[0].due.date == "2025-12-31"
+
+
+def test_headings_in_plain_type_still_name_the_columns() -> None:
+    """A grid whose first row was not marked as headings (no bold or italic) is read by its words."""
+    three = [(60.0, 120.0), (130.0, 420.0), (430.0, 550.0)]
+    table = _table(1, 150, three, [
+        ["Report", "Recommendation", "Status"],
+        ["JIU/REP/2022/2", "Recommendation 3: Executive heads should review their policies by the end of 2023.",
+         "Implemented"],
+        ["", "Recommendation 4: Executive heads should report on the review.", "Not implemented"],
+    ])
+    table.header_rows = 0
+    doc = ParsedDocument(file_name="z.pdf", sha256="0", pages=[_page(1, [], [table])], paragraphs=[],
+                         parser_version="test")
+    found = _extract(doc, "en")
+    assert [(e.report, e.number, e.implementation, e.text) for e in found] == [
+        ("JIU/REP/2022/2", "3", "implemented", "Executive heads should review their policies by the end of 2023."),
+        ("JIU/REP/2022/2", "4", "not_implemented", "Executive heads should report on the review."),
+    ]
+    assert found[0].due is not None and found[0].due.date == "2023-12-31"

@@ -282,3 +282,82 @@ def test_staggered_columns_do_not_merge() -> None:
 def test_prose_pages_have_no_tables(page_number: int) -> None:
     """Chinese prose is never read as a table (the text strategy's failure on these pages)."""
     assert records("A_77_256_Add.1.pdf", page_number) == []
+
+
+def test_two_level_headings_over_figures() -> None:
+    """"Variance" heads two columns ("Unencumbered balance", "Percentage"); the unit comes from the
+    parenthesised line above the table, which has no "Table N" caption."""
+    tables = records("A_80_600.pdf", 4)
+    table = tables[0]
+    assert table.header == [
+        "Category", "2024/25 apportionment", "2024/25 expenditure", "Unencumbered balance", "Percentage",
+        "2025/26 apportionment", "2026/27 cost estimates", "Amount", "Percentage",
+    ]
+    assert table.rows[:2] == [
+        ["Military and police personnel", "7 425.1", "8 320.5", "(895.4)", "(12.1)", "8 879.5", "7 064.6",
+         "(1 814.9)", "(20.4)"],
+        ["Civilian personnel", "25 334.7", "25 157.5", "177.2", "0.7", "26 196.6", "23 620.3", "(2 576.3)",
+         "(9.8)"],
+    ]
+
+
+def test_unit_from_the_line_above_the_table() -> None:
+    doc = parsed("A_80_600.pdf")
+    page = doc.pages[3]
+    assert table_record(page.tables[0], page).unit == "thousands of United States dollars"
+
+
+def test_unheaded_label_column_and_source_line() -> None:
+    """Row labels without a heading, whose first line reaches under the first figure's heading; the
+    "Source:" line under the closing rule is not part of the table."""
+    tables = records("JIU_REP_2025_1.pdf", 57)
+    assert [t.caption for t in tables] == [
+        "Table 12 Opinion of staff members about staff-management relations and staff representation "
+        "(Aggregate percentage of “strongly agree” and “partially agree” responses)",
+        "Table 13 Overview of the United Nations Environment Programme workforce, 2020 and 2024",
+    ]
+    assert tables[0].header == ["", "Headquarters", "Field", "MEAs", "Overall"]
+    assert tables[0].rows == [
+        ["I think that staff-management relations within UNEP are positive and constructive", "48", "56", "44", "50"],
+        ["I feel that my concerns are adequately relayed by staff representatives to the UNEP management", "42",
+         "42", "30", "39"],
+        ["I feel that management is receptive to the concerns raised by staff representatives and takes follow-up "
+         "actions", "37", "37", "31", "36"],
+        ["I think that staff representatives adequately communicate on subject matters discussed with UNEP "
+         "management", "39", "41", "34", "38"],
+    ]
+    assert tables[1].rows == [
+        ["Staff members", "1 268", "1 383", "+9"],
+        ["Affiliate workforce", "784", "1 450", "+85"],
+        ["UNEP personnel", "2 052", "2 833", "+38"],
+    ]
+
+
+def test_year_headings() -> None:
+    [table] = records("JIU_REP_2025_1.pdf", 13)
+    assert table.header == ["", "2012", "2024"]
+    assert table.rows == [["Accredited", "95", "149"], ["On-site representation in Nairobi", "79", "94"],
+                          ["Representation outside Nairobi", "16", "55"], ["Not accredited", "88", "44"]]
+
+
+def test_table_closed_by_a_rule_before_headings_and_prose() -> None:
+    """A budget fascicle's performance measure: five text columns; the bold result heading and the
+    numbered paragraphs after the closing rule stay out of the table."""
+    tables = records("A_81_6_Sect.2.pdf", 9)
+    assert [t.caption for t in tables] == ["Table 2.2 Performance measure", "Table 2.3 Performance measure"]
+    first = tables[0]
+    assert first.header == ["2023 (actual)", "2024 (actual)", "2025 (actual)", "2026 (planned)", "2027 (planned)"]
+    assert first.rows == [[
+        "Member States have access to information on intergovernmental decision-making, but this varies in "
+        "content and form from one body to another",
+        "New module providing information on proposals, amendments, and resolutions and decisions available in "
+        "e-deleGATE",
+        "Member States have access to new module in e-deleGATE providing information on proposals, amendments, "
+        "and resolutions and decisions",
+        "Member States have access to new module in e-deleGATE providing information on proposals, amendments, "
+        "and resolutions and decisions, with automated quality assurance of key elements (logical progression, "
+        "naming conventions, etc.)",
+        "Member States have access to new module in e-deleGATE providing information on proposals, amendments, "
+        "and resolutions and decisions",
+    ]]
+    assert len(tables[1].rows) == 1
