@@ -26,7 +26,7 @@ from extractors.symbols import (
     normalize_symbol,
 )
 from pipeline.document import Line, Page, ParsedDocument
-from pipeline.text import cjk_share, join_lines, normalize_text
+from pipeline.text import join_lines, language_of, normalize_text
 
 
 @registered
@@ -117,11 +117,6 @@ def _split_symbol(lines: list[Line]) -> str | None:
 # --------------------------------------------------------------------------------------------------
 # Language.
 
-_STOPWORDS = {
-    "en": {"the", "and", "of", "to", "in", "is", "that", "for", "with", "on", "by", "be"},
-    "fr": {"le", "la", "les", "et", "des", "du", "est", "que", "pour", "dans", "une", "sur", "aux"},
-    "es": {"el", "la", "los", "las", "y", "del", "que", "para", "por", "con", "una", "se"},
-}
 _MASTHEAD_LANGUAGE = {
     "english": "en", "french": "fr", "spanish": "es", "russian": "ru", "arabic": "ar", "chinese": "zh",
     "français": "fr", "anglais": "en", "español": "es", "中文": "zh", "英文": "en",
@@ -143,28 +138,6 @@ def detect_language(doc: ParsedDocument) -> str | None:
         if line.role == "masthead" and code:
             return code
     return None
-
-
-def language_of(text: str) -> str | None:
-    """The language of a text: ``zh``, ``ar``, ``ru``, or by common words ``en``, ``fr``, ``es``."""
-    letters = [c for c in text if c.isalpha()]
-    if len(letters) < 20:
-        return None
-    if cjk_share(text) > 0.2:
-        return "zh"
-    arabic = sum(1 for c in letters if "\u0600" <= c <= "\u06ff" or "\ufb50" <= c <= "\ufdff" or "\ufe70" <= c <= "\ufeff")
-    cyrillic = sum(1 for c in letters if "\u0400" <= c <= "\u04ff")
-    if arabic > len(letters) * 0.3:
-        return "ar"
-    if cyrillic > len(letters) * 0.3:
-        return "ru"
-    words = Counter(w.lower() for w in re.findall(r"[A-Za-zÀ-ÿ]+", text))
-    scores = {lang: sum(words[w] for w in stop) for lang, stop in _STOPWORDS.items()}
-    best = max(scores, key=lambda lang: scores[lang])
-    ranked = sorted(scores.values(), reverse=True)
-    if not ranked[0] or ranked[0] < 1.5 * ranked[1]:
-        return None
-    return best
 
 
 # --------------------------------------------------------------------------------------------------

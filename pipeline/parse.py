@@ -35,9 +35,9 @@ from pipeline.errors import (
     NotPdfError,
 )
 from pipeline.tables import find_tables, is_horizontal
-from pipeline.text import cjk_share, is_cjk, join_lines, normalize_text
+from pipeline.text import is_cjk, join_lines, language_of, normalize_text
 
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 HEADER_BAND = 0.085  # share of the page height at the top where running headers sit
 FOOTER_BAND = 0.925  # a line starting below this share of the height is in the footer band
@@ -145,7 +145,7 @@ def parse_pdf(path: str | Path) -> ParsedDocument:
         pages=pages,
         paragraphs=paragraphs,
         parser_version=PARSER_VERSION,
-        language_hint=guess_language(body),
+        language_hint=language_of(body[:20000]),
     )
 
 
@@ -307,6 +307,7 @@ def _assign_roles(raw_pages: list[tuple[Page, list[_RawLine]]]) -> list[Page]:
     """Give every line a role: masthead, header, footer, footnote, table or body."""
     body_size = _body_font_size(line for _, lines in raw_pages for line in lines)
     pages: list[Page] = []
+    in_contents = False
     for page, raw_lines in raw_pages:
         roles: list[LineRole] = ["body"] * len(raw_lines)
         for i, line in enumerate(raw_lines):
@@ -315,7 +316,7 @@ def _assign_roles(raw_pages: list[tuple[Page, list[_RawLine]]]) -> list[Page]:
         if page.number == 1:
             _mark_masthead(raw_lines, roles, page)
         _mark_footnotes(raw_lines, roles, page, body_size)
-        _mark_table_lines(raw_lines, roles, page)
+        in_contents = _mark_table_lines(raw_lines, roles, page, in_contents)
         page.lines = [
             Line(
                 text=line.text,
@@ -330,15 +331,41 @@ def _assign_roles(raw_pages: list[tuple[Page, list[_RawLine]]]) -> list[Page]:
     return pages
 
 
-def _mark_table_lines(lines: list[_RawLine], roles: list[LineRole], page: Page) -> None:
-    """Lines printed inside a table are the table's cells, not running text."""
+def _mark_table_lines(lines: list[_RawLine], roles: list[LineRole], page: Page, in_contents: bool) -> bool:
+    """Lines printed inside a table are the table's cells, not running text; so are the lines of a table
+    of contents and figure rows that no ruled table framed (small borderless variance boxes).
+
+    Returns whether the page ended inside a table of contents."""
     boxes = [table.bbox for table in page.tables]
     for i, line in enumerate(lines):
         if roles[i] != "body":
             continue
-        x, y = (line.x0 + line.x1) / 2, (line.top + line.bottom) / 2
-        if any(x0 - 1 <= x <= x1 + 1 and top - 1 <= y <= bottom + 1 for x0, top, x1, bottom in boxes):
+        if _CONTENTS_HEADING.match(line.text):
+            in_contents = True
+            continue
+        if in_contents and (_CONTENTS_ENTRY.search(line.text) or line.text in ("Page", "页次")):
             roles[i] = "table"
+            continue
+        in_contents = False
+        x, y = (line.x0 + line.x1) / 2, (line.top + line.bottom) / 2
+        framed = any(x0 - 1 <= x <= x1 + 1 and top - 1 <= y <= bottom + 1 for x0, top, x1, bottom in boxes)
+        if framed or _is_figure_row(line.text):
+            roles[i] = "table"
+    return in_contents  # a table of contents runs on to the next page
+
+
+_CONTENTS_HEADING = re.compile(r"^(Contents|目录|Table des matières|Índice)$")
+_CONTENTS_ENTRY = re.compile(r"\s(\d{1,3}|[ivx]{1,5})$")
+_FIGURE = re.compile(r"^[(\[]?[-–—$€£%]*\d[\d,. ]*[%)\]]*$|^[-–—]$|^\d{4}/\d{2}$")
+
+
+def _is_figure_row(text: str) -> bool:
+    """A printed line made mostly of figures (amounts, percentages, periods) is a table row. Measured in
+    characters, not tokens: Chinese prose has few spaces, so its numbers would look like most tokens."""
+    tokens = text.split()
+    figures = [token for token in tokens if _FIGURE.match(token)]
+    printed = sum(map(len, tokens))
+    return len(figures) >= 2 and sum(map(len, figures)) >= 0.5 * printed
 
 
 def _in_band(line: _RawLine, page: Page) -> bool:
@@ -589,31 +616,4 @@ def _keep_hyphen(previous: str, following: str, vocabulary: set[str]) -> bool:
     return not (joined in vocabulary and hyphenated not in vocabulary)
 
 
-_STOPWORDS = {
-    "en": {"the", "and", "of", "to", "in", "is", "that", "for", "with", "on"},
-    "fr": {"le", "la", "les", "et", "des", "du", "est", "que", "pour", "dans"},
-    "es": {"el", "la", "los", "las", "y", "del", "que", "para", "por", "con"},
-}
-
-
-def guess_language(text: str) -> str | None:
-    """The language of a text from its script, and for Latin script from common words."""
-    sample = text[:20000]
-    letters = [c for c in sample if c.isalpha()]
-    if not letters:
-        return None
-    if cjk_share(sample) > 0.2:
-        return "zh"
-    arabic = sum(1 for c in letters if "\u0600" <= c <= "\u06ff")
-    cyrillic = sum(1 for c in letters if "\u0400" <= c <= "\u04ff")
-    if arabic > len(letters) * 0.3:
-        return "ar"
-    if cyrillic > len(letters) * 0.3:
-        return "ru"
-    words = Counter(w.lower() for w in re.findall(r"[A-Za-zÀ-ÿ]+", sample))
-    scores = {lang: sum(words[w] for w in stop) for lang, stop in _STOPWORDS.items()}
-    best = max(scores, key=lambda lang: scores[lang])
-    return best if scores[best] else None
-
-
-__all__ = ["PARSER_VERSION", "build_paragraphs", "guess_language", "is_cjk", "parse_pdf", "split_number"]
+__all__ = ["PARSER_VERSION", "build_paragraphs", "is_cjk", "parse_pdf", "split_number"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 
 # CJK ideographs, compatibility ideographs, enclosed numerals (㈠), and CJK / full-width punctuation.
 CJK_CHARS = r"\u2e80-\u2fdf\u3000-\u303f\u3200-\u32ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
@@ -59,3 +60,32 @@ def join_lines(previous: str, following: str, *, keep_hyphen: bool = True) -> st
     if last == "/" or first in ",.;:)":
         return previous + following
     return previous + " " + following
+
+
+_STOPWORDS = {
+    "en": {"the", "and", "of", "to", "in", "is", "that", "for", "with", "on", "by", "be"},
+    "fr": {"le", "la", "les", "et", "des", "du", "est", "que", "pour", "dans", "une", "sur", "aux"},
+    "es": {"el", "la", "los", "las", "y", "del", "que", "para", "por", "con", "una", "se"},
+}
+
+
+def language_of(text: str) -> str | None:
+    """The language of a text: ``zh``, ``ar``, ``ru``, or by common words ``en``, ``fr``, ``es``."""
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < 20:
+        return None
+    if cjk_share(text) > 0.2:
+        return "zh"
+    arabic = sum(1 for c in letters if "\u0600" <= c <= "\u06ff" or "\ufb50" <= c <= "\ufdff" or "\ufe70" <= c <= "\ufeff")
+    cyrillic = sum(1 for c in letters if "\u0400" <= c <= "\u04ff")
+    if arabic > len(letters) * 0.3:
+        return "ar"
+    if cyrillic > len(letters) * 0.3:
+        return "ru"
+    words = Counter(w.lower() for w in re.findall(r"[A-Za-zÀ-ÿ]+", text))
+    scores = {lang: sum(words[w] for w in stop) for lang, stop in _STOPWORDS.items()}
+    best = max(scores, key=lambda lang: scores[lang])
+    ranked = sorted(scores.values(), reverse=True)
+    if not ranked[0] or ranked[0] < 1.5 * ranked[1]:
+        return None
+    return best

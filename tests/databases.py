@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from sqlalchemy import Engine
 
 PG_BASE = os.environ.get("UNPIPE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -42,3 +45,22 @@ def postgres_schema_url() -> Iterator[str]:
     finally:
         with psycopg.connect(dsn, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@contextmanager
+def migrated_engine(kind: str, folder: Path) -> Iterator[Engine]:
+    """A migrated, empty store: a SQLite file in ``folder`` or a fresh PostgreSQL schema."""
+    from pipeline.db import make_engine, upgrade
+
+    with contextlib.ExitStack() as stack:
+        url = (
+            f"sqlite:///{folder / 'store.db'}"
+            if kind == "sqlite"
+            else stack.enter_context(postgres_schema_url())
+        )
+        engine = make_engine(url)
+        upgrade(engine)
+        try:
+            yield engine
+        finally:
+            engine.dispose()

@@ -11,23 +11,14 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine
 
 from models import Base
-from pipeline.db import include_object, make_engine, upgrade
-from tests.databases import postgres_schema_url
+from pipeline.db import include_object, upgrade
+from tests.databases import migrated_engine
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def migrated(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
-        upgrade(engine)
+    with migrated_engine(request.param, tmp_path) as engine:
         yield engine
-        engine.dispose()
-        return
-    with postgres_schema_url() as url:
-        engine = make_engine(url)
-        upgrade(engine)
-        yield engine
-        engine.dispose()
 
 
 def test_models_and_migrations_agree(migrated: Engine) -> None:

@@ -9,29 +9,20 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from models import Document, PageRow, ParagraphRow, ParsedLayout, Reference
-from pipeline.db import make_engine, session_scope, upgrade
+from pipeline.db import session_scope
 from pipeline.document import ParsedDocument
 from pipeline.filestore import FileStore
 from pipeline.ingest import ingest_paths
 from tests.corpus import corpus_pdf
-from tests.databases import postgres_schema_url
+from tests.databases import migrated_engine
 
 SMALL_DOCS = ("A_77_256_Add.1.pdf", "A_80_604_Add.1.pdf")
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        eng = make_engine(f"sqlite:///{tmp_path / 'store.db'}")
-        upgrade(eng)
-        yield eng
-        eng.dispose()
-        return
-    with postgres_schema_url() as url:
-        eng = make_engine(url)
-        upgrade(eng)
-        yield eng
-        eng.dispose()
+    with migrated_engine(request.param, tmp_path) as engine:
+        yield engine
 
 
 def table_counts(engine: Engine) -> dict[str, int]:

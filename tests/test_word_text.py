@@ -52,9 +52,9 @@ def similarity(expected: list[str], got: list[str]) -> float:
     ("name", "minimum"),
     [
         ("A_80_604_Add.1", 0.98),
-        # Measured 0.8938: small borderless tables (variance boxes) and the table of contents are not
-        # yet recognised as tables, so their text stays in the body while Word keeps it in tables.
-        ("A_80_596", 0.89),
+        # Measured 0.9199, short of 0.98: small label-and-figure boxes and wrapped contents entries are
+        # not yet recognised as tables, so their text stays in the body while Word keeps it in tables.
+        ("A_80_596", 0.91),
     ],
 )
 def test_body_text_matches_the_word_original(name: str, minimum: float) -> None:
