@@ -423,9 +423,9 @@ def _is_heading_row(cells: list[tuple[Cell, str | None]], spanning: bool, labell
         return True
     if len(cells) != 1:
         return False
-    text = cells[0][0].text
-    if _LABEL.match(text):
-        return False
+    text, role = cells[0][0].text, cells[0][1]
+    if _LABEL.match(text) or role not in (None, "text", "symbol", "number"):
+        return False  # a lone status or remarks cell continues the row above (it may cite a document)
     if _ADDRESSED.search(text) or (find_citations(text) and len(text) < 300):
         return True
     if labelled:
@@ -609,7 +609,7 @@ def _outside_tables(line: Line, tables: list[Table]) -> bool:
 @registered
 class StatusExtractor:
     name = "status"
-    version = "1.0"
+    version = "1.1"
 
     def extract(self, doc: ParsedDocument, context: ExtractionContext) -> Iterator[Record]:
         groups = continued_tables(doc)

@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-import pytest
-
 from tests.query_data import CORPUS_FILES, QueryStore, cli_json, gold_record
 
 pytest_plugins = ["tests.query_store"]
@@ -51,8 +49,6 @@ def test_stats_count_every_latest_observation(live_store: QueryStore) -> None:
     assert tracked["WIPO"] == 51 and tracked["UNICEF"] == len({(r["report"], r["number"]) for r in unicef})
 
 
-@pytest.mark.xfail(strict=True, reason="status extractor: E/ICEF/2025/14 rows of JIU/REP/2023/7 and 2023/8 get "
-                                       "the symbols JIU/REP/2023/6 and A/79/694/Add.1 (found 2026-11-22)")
 def test_unicef_status_rows_carry_the_gold_report_symbols(live_store: QueryStore) -> None:
     rows = cli_json(live_store, "status", "--document", "E/ICEF/2025/14", "--history")
     gold = gold_record("E_ICEF_2025_14")["status_entries"]
