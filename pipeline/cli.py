@@ -157,21 +157,13 @@ def _print_documents(ids: list[int] | None = None) -> None:
     from pipeline.queries import list_documents
 
     rows = [d for d in list_documents(open_store()) if ids is None or d.id in ids]
-    table = Table("symbol", "lang", "kind", "date", "pages", "recs", "status rows", "tables", "refs", "state")
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for name in ("symbol", "lang", "kind", "date", "pp", "recs", "status", "tables", "refs"):
+        table.add_column(name, no_wrap=True)
     for d in rows:
-        state = d.status if d.status != "failed" else f"failed: {d.reason}"
-        table.add_row(
-            d.symbol or "—",
-            d.language or "—",
-            d.kind or "—",
-            d.date or "—",
-            str(d.pages or "—"),
-            str(d.recommendations),
-            str(d.status_entries),
-            str(d.tables),
-            str(d.references),
-            state,
-        )
+        kind = f"failed: {d.reason}" if d.status == "failed" else d.kind or "—"
+        table.add_row(d.symbol or d.file_name, d.language or "—", kind, d.date or "—", str(d.pages or "—"),
+                      str(d.recommendations), str(d.status_entries), str(d.tables), str(d.references))
     console.print(table)
 
 

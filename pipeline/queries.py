@@ -50,6 +50,7 @@ class DocumentSummary:
     pages: int | None
     status: str
     reason: str | None
+    file_name: str
     recommendations: int
     status_entries: int
     tables: int
@@ -84,6 +85,7 @@ def list_documents(engine: Engine, *, status: str | None = None) -> list[Documen
                 date=doc.date.isoformat() if doc.date else None,
                 pages=doc.page_count,
                 status=doc.status,
+                file_name=doc.file_name,
                 reason=doc.failure_reason,
                 recommendations=recs,
                 status_entries=statuses,
