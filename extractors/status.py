@@ -41,7 +41,7 @@ from extractors.tables import continued_tables, table_header
 from pipeline.document import BBox, Cell, Line, Page, ParsedDocument, Table
 from pipeline.text import join_lines, normalize_text
 
-__all__ = ["StatusExtractor", "StatusLabel", "Vocabulary", "load_vocabulary", "organization_of"]
+__all__ = ["StatusExtractor", "StatusLabel", "Vocabulary", "current_vocabulary", "load_vocabulary", "organization_of"]
 
 # ---------------------------------------------------------------------------------------------
 # Vocabulary
@@ -153,10 +153,22 @@ def load_vocabulary(path: str | None = None) -> Vocabulary:
     return Vocabulary(labels)
 
 
-_ORGANIZATIONS = [
+def current_vocabulary() -> Vocabulary:
+    """The shipped vocabulary, extended by the analyst's file (``UNPIPE_STATUS_VOCABULARY_FILE``) if any."""
+    from pipeline.settings import get_settings
+
+    extra = get_settings().status_vocabulary_file
+    shipped = load_vocabulary()
+    if extra is None:
+        return shipped
+    return Vocabulary(shipped.labels + load_vocabulary(str(extra)).labels)
+
+
+_ORGANIZATIONS = [  # document-series prefixes, most specific first
     (r"^E/ICEF/", "UNICEF"), (r"^DP/FPA/", "UNFPA"), (r"^DP/OPS/", "UNOPS"), (r"^DP/", "UNDP"),
-    (r"^UNW/", "UN-Women"), (r"^WO/|^WIPO/", "WIPO"), (r"^WFP/", "WFP"), (r"^E/", "ECOSOC"),
-    (r"^A/|^S/|^ST/", "UN"), (r"^JIU/", "JIU"),
+    (r"^UNW/", "UN-Women"), (r"^WO/|^WIPO/", "WIPO"), (r"^WFP/", "WFP"), (r"^UNEP/", "UNEP"),
+    (r"^ICCD/", "UNCCD"), (r"^FCCC/", "UNFCCC"), (r"^IDB\.", "UNIDO"), (r"^GB\.", "ILO"), (r"^EB\d", "WHO"),
+    (r"^A/|^S/|^ST/|^E/", "United Nations"), (r"^JIU/", "JIU"),
 ]
 
 
@@ -617,7 +629,7 @@ class StatusExtractor:
             return
         language = context.document.language or doc.language_hint
         organization = organization_of(context.document.symbol)
-        vocabulary = load_vocabulary()
+        vocabulary = current_vocabulary()
         pages = {page.number: page for page in doc.pages}
         starts = {(g[0].page, g[0].bbox[1], g[0].bbox[0]): g for g in groups}
         ctx = _Context()

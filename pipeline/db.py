@@ -126,4 +126,8 @@ def open_store(url: str | None = None) -> Engine:
 
     engine = make_engine(url or get_settings().resolved_database_url)
     upgrade(engine)
+    from extractors.status import current_vocabulary
+    from pipeline.store import sync_vocabulary
+
+    sync_vocabulary(engine, current_vocabulary())
     return engine

@@ -261,6 +261,10 @@ def prepare(settings: Settings) -> Engine:
     """Migrate the store and clear what a crash can leave behind (temporary downloads and layouts)."""
     engine = store_engine(settings.resolved_database_url)
     upgrade(engine)
+    from extractors.status import current_vocabulary
+    from pipeline.store import sync_vocabulary
+
+    sync_vocabulary(engine, current_vocabulary())
     default_store(settings).cleanup_temp()
     cache = layout_dir(settings)
     if cache.is_dir():

@@ -81,6 +81,13 @@ class Settings(BaseSettings):
     inbox_dir: Path | None = Field(
         None, description="Folder whose PDFs the inbox source ingests (they are then moved to the store)."
     )
+    status_vocabulary_file: Path | None = Field(
+        None,
+        description=(
+            "Extra status labels (CSV with the columns of extractors/data/status_vocabulary.csv) that extend "
+            "or override the shipped vocabulary; run `unpipe reextract --extractor status` after editing it."
+        ),
+    )
     workers: int = Field(1, ge=1, description="Worker processes for parsing PDFs in the ingest flow.")
     dask_address: str | None = Field(
         None, description="Address of a Dask scheduler to run flows on (tcp://host:8786); none runs locally."

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
 from extractors.records import Deadline, DocumentInfo, Recommendation, StatusEntry, TableRecord
+from extractors.status import Vocabulary, organization_of
 from models import (
     Document,
     ExtractionRunRow,
@@ -26,6 +27,7 @@ from models import (
     RecommendationRow,
     RecommendationSource,
     Reference,
+    StatusLabel,
     StatusObservation,
     StoredFile,
     TableCell,
@@ -36,27 +38,6 @@ from pipeline.derived import refresh_document
 from pipeline.document import ParsedDocument
 from pipeline.errors import BadInputError
 from pipeline.extract import Extraction, ExtractorRun
-
-# Symbol prefixes of organizations' own document series, most specific first.
-ORGANIZATION_BY_PREFIX = (
-    ("WO/", "WIPO"),
-    ("E/ICEF/", "UNICEF"),
-    ("DP/FPA/", "UNFPA"),
-    ("DP/OPS/", "UNOPS"),
-    ("DP/", "UNDP"),
-    ("UNW/", "UN-Women"),
-    ("WFP/", "WFP"),
-    ("UNEP/", "UNEP"),
-    ("ICCD/", "UNCCD"),
-    ("FCCC/", "UNFCCC"),
-    ("IDB.", "UNIDO"),
-    ("GB.", "ILO"),
-    ("EB", "WHO"),
-    ("A/", "United Nations"),
-    ("E/", "United Nations"),
-    ("S/", "United Nations"),
-    ("JIU/", "JIU"),
-)
 
 
 @dataclass
@@ -70,16 +51,6 @@ class LoadResult:
     """``inserted``, ``updated``, ``unchanged`` or ``failed``."""
     counts: dict[str, int] = field(default_factory=dict)
     reason: str | None = None
-
-
-def organization_for(symbol: str | None) -> str | None:
-    """The organization whose document series a symbol belongs to (status observations are theirs)."""
-    if not symbol:
-        return None
-    for prefix, organization in ORGANIZATION_BY_PREFIX:
-        if symbol.startswith(prefix):
-            return organization
-    return None
 
 
 def load_document(
@@ -361,7 +332,7 @@ def _status_row(
 ) -> StatusObservation:
     row = StatusObservation(
         document_id=document.id,
-        organization=organization_for(document.symbol),
+        organization=organization_of(document.symbol),
         as_of=document.date,
         seq=seq,
         report=entry.report,
@@ -419,3 +390,27 @@ def _iso_date(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         return None
+
+
+def sync_vocabulary(engine: Engine, vocabulary: Vocabulary) -> bool:
+    """Make the store's ``status_vocabulary`` table the vocabulary the extractor uses (one transaction).
+
+    Analysts query it (``unpipe status --unmapped`` lists what it lacks). Returns whether it changed.
+    """
+    wanted = {
+        (label.organization, label.language, label.label): (label.acceptance, label.implementation)
+        for label in vocabulary.labels
+    }
+    with session_scope(engine) as session:
+        stored = {
+            (row.organization, row.language, row.label): (row.acceptance, row.implementation)
+            for row in session.scalars(select(StatusLabel))
+        }
+        if stored == wanted:
+            return False
+        session.execute(delete(StatusLabel))
+        session.add_all(
+            StatusLabel(organization=org, language=lang, label=label, acceptance=acc, implementation=impl)
+            for (org, lang, label), (acc, impl) in wanted.items()
+        )
+        return True

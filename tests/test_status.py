@@ -56,8 +56,9 @@ def test_vocabulary_labels_are_unique() -> None:
         ("尚未启动", "zh", None, "not_started", "尚未启动"),
     ],
 )
-def test_lookup(printed: str, language: str, acceptance: str | None, implementation: str | None,
-                raw: str) -> None:
+def test_lookup(
+    printed: str, language: str, acceptance: str | None, implementation: str | None, raw: str
+) -> None:
     label, matched = load_vocabulary().lookup(printed, language)
     assert label is not None
     assert (label.acceptance, label.implementation, matched) == (acceptance, implementation, raw)
@@ -65,26 +66,39 @@ def test_lookup(printed: str, language: str, acceptance: str | None, implementat
 
 @pytest.mark.parametrize(
     "printed",
-    ["Outside sole remit of UNICEF", "Implementation of the plan has started", "Accepted by the Board in 2020",
-     "", "建议正在审查中"],
+    [
+        "Outside sole remit of UNICEF",
+        "Implementation of the plan has started",
+        "Accepted by the Board in 2020",
+        "",
+        "建议正在审查中",
+    ],
 )
 def test_unmapped_labels_give_nothing(printed: str) -> None:
     """Never guessed: what nobody mapped stays unmapped (a remark is no status)."""
-    label, _ = load_vocabulary().lookup(printed, "en", strict_prefix=printed.startswith(("Implementation", "Acc")))
+    label, _ = load_vocabulary().lookup(
+        printed, "en", strict_prefix=printed.startswith(("Implementation", "Acc"))
+    )
     assert label is None
 
 
 def test_remarks_need_the_label_to_end_at_punctuation() -> None:
     vocabulary = load_vocabulary()
-    label, raw = vocabulary.lookup("Implemented. The new policy took effect in 2024.", "en", strict_prefix=True)
+    label, raw = vocabulary.lookup(
+        "Implemented. The new policy took effect in 2024.", "en", strict_prefix=True
+    )
     assert label is not None and label.implementation == "implemented" and raw == "Implemented"
-    assert vocabulary.lookup("Implemented policies are reviewed yearly.", "en", strict_prefix=True) == (None, None)
+    assert vocabulary.lookup("Implemented policies are reviewed yearly.", "en", strict_prefix=True) == (
+        None,
+        None,
+    )
 
 
 def test_vocabulary_rejects_unknown_values(tmp_path: Path) -> None:
     bad = tmp_path / "vocabulary.csv"
-    bad.write_text("organization,language,label,acceptance,implementation\n*,en,Done,accepted,done\n",
-                   encoding="utf-8")
+    bad.write_text(
+        "organization,language,label,acceptance,implementation\n*,en,Done,accepted,done\n", encoding="utf-8"
+    )
     with pytest.raises(ValueError, match="unknown implementation 'done'"):
         load_vocabulary(str(bad))
 
@@ -104,8 +118,15 @@ def test_organization_specific_labels_win(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("symbol", "organization"),
-    [("E/ICEF/2025/14", "UNICEF"), ("DP/FPA/2025/4 (Part II)", "UNFPA"), ("DP/OPS/2025/6", "UNOPS"),
-     ("DP/2025/12/Add.1", "UNDP"), ("WO/PBC/34/6", "WIPO"), ("A/80/596", "UN"), (None, None)],
+    [
+        ("E/ICEF/2025/14", "UNICEF"),
+        ("DP/FPA/2025/4 (Part II)", "UNFPA"),
+        ("DP/OPS/2025/6", "UNOPS"),
+        ("DP/2025/12/Add.1", "UNDP"),
+        ("WO/PBC/34/6", "WIPO"),
+        ("A/80/596", "United Nations"),
+        (None, None),
+    ],
 )
 def test_organization_of(symbol: str | None, organization: str | None) -> None:
     assert organization_of(symbol) == organization
@@ -132,8 +153,13 @@ def test_wipo_key_value_blocks() -> None:
     found = entries("WO_PBC_34_6.pdf")
     assert len(found) == 51
     first = find("WO_PBC_34_6.pdf", "JIU/REP/2021/6", "6")
-    assert (first.addressee, first.acceptance, first.implementation, first.implementation_raw, first.responsible) == (
-        "legislative_bodies", "accepted", "implemented", "已落实", "业务连续性协调员")
+    assert (
+        first.addressee,
+        first.acceptance,
+        first.implementation,
+        first.implementation_raw,
+        first.responsible,
+    ) == ("legislative_bodies", "accepted", "implemented", "已落实", "业务连续性协调员")
     assert first.page == 4
 
 
@@ -141,7 +167,10 @@ def test_wipo_not_relevant_with_empty_implementation_cell() -> None:
     """Spec: where the only status printed is 不相关, acceptance and implementation are both not_relevant."""
     entry = find("WO_PBC_34_6.pdf", "JIU/REP/2020/6", "5")
     assert (entry.acceptance, entry.implementation, entry.implementation_raw) == (
-        "not_relevant", "not_relevant", None)
+        "not_relevant",
+        "not_relevant",
+        None,
+    )
     assert entry.acceptance_raw == "不相关之前为“尚未启动”"  # the whole cell, change note included
     assert entry.addressee == "executive_heads"
 
@@ -150,7 +179,11 @@ def test_wipo_block_split_over_pages_keeps_its_status() -> None:
     entry = find("WO_PBC_34_6.pdf", "JIU/REP/2020/2", "1")
     assert entry.text.startswith("联合国系统各组织的行政首长（如果尚未这样做）应为学习方案的效率")
     assert (entry.acceptance, entry.implementation, entry.responsible, entry.page) == (
-        "accepted", "implemented", "人力部部长", 19)
+        "accepted",
+        "implemented",
+        "人力部部长",
+        19,
+    )
     assert entry.acceptance_raw == "已接受之前为“正在落实”"
 
 
@@ -160,19 +193,32 @@ def test_unicef_annexes() -> None:
     # Annex I: report and addressee from the group and sub-group headings inside the table.
     entry = find("E_ICEF_2025_14.pdf", "JIU/REP/2023/6", "4")
     assert (entry.addressee, entry.acceptance, entry.implementation, entry.implementation_raw) == (
-        "legislative_bodies", "accepted", "implemented", "Accepted and implemented")
+        "legislative_bodies",
+        "accepted",
+        "implemented",
+        "Accepted and implemented",
+    )
     assert entry.text.startswith("The legislative organs and governing bodies of the United Nations system")
     assert entry.text.endswith("decision-making on flexible working arrangements management.")
     # A status nobody mapped stays null, its words kept for `unpipe status --unmapped`.
     outside = find("E_ICEF_2025_14.pdf", "JIU/REP/2024/3", "1")
     assert (outside.acceptance, outside.implementation, outside.implementation_raw) == (
-        None, None, "Outside sole remit of UNICEF")
+        None,
+        None,
+        "Outside sole remit of UNICEF",
+    )
     # Annex II: symbol column carried down, "(N)" numbers, accepted by the annex's scope.
     entry = find("E_ICEF_2025_14.pdf", "JIU/REP/2023/4", "3")
     assert (entry.addressee, entry.acceptance, entry.implementation, entry.page) == (
-        "legislative_bodies", "accepted", "implemented", 18)
+        "legislative_bodies",
+        "accepted",
+        "implemented",
+        18,
+    )
     assert entry.text.startswith("Legislative and/or governing bodies of United Nations system organizations")
-    assert find("E_ICEF_2025_14.pdf", "JIU/REP/2021/4", "6").report == "JIU/REP/2021/4"  # footnote mark dropped
+    assert (
+        find("E_ICEF_2025_14.pdf", "JIU/REP/2021/4", "6").report == "JIU/REP/2021/4"
+    )  # footnote mark dropped
 
 
 def test_unicef_recommendation_text_across_a_page_break() -> None:
@@ -184,8 +230,11 @@ def test_unicef_recommendation_text_across_a_page_break() -> None:
 def test_secretary_general_follow_up_section() -> None:
     found = entries("A_80_596.pdf")
     assert [(e.report, e.number, e.page) for e in found] == [
-        ("A/RES/76/274", "17", 21), ("A/RES/76/274", "27", 21), ("A/RES/76/274", "34", 21),
-        ("A/RES/76/274", "82", 22), ("A/79/724/Add.1", "28", 22),
+        ("A/RES/76/274", "17", 21),
+        ("A/RES/76/274", "27", 21),
+        ("A/RES/76/274", "34", 21),
+        ("A/RES/76/274", "82", 22),
+        ("A/79/724/Add.1", "28", 22),
     ]
     assert found[0].text.endswith("Financial Regulations and Rules of the United Nations.")
     assert all(e.acceptance is None and e.implementation is None for e in found)
@@ -194,7 +243,9 @@ def test_secretary_general_follow_up_section() -> None:
 def test_board_of_auditors_annex_names_its_report_in_a_footnote() -> None:
     found = entries("A_79_352.pdf")
     assert [e.report for e in found] == ["A/77/94"] * 3 + ["A/78/5 (Vol. I)"] * 2 + ["A/79/166"] * 8
-    assert {(e.implementation, e.implementation_raw) for e in found} == {("in_progress", "Under implementation")}
+    assert {(e.implementation, e.implementation_raw) for e in found} == {
+        ("in_progress", "Under implementation")
+    }
 
 
 def test_summary_of_reports_is_not_a_status_table() -> None:
@@ -249,7 +300,6 @@ def test_status_entries_match_gold(name: str) -> None:
 # --------------------------------------------------------------------------------------------------
 
 
-
 def _page(number: int, lines: list[Line], tables: list[Table]) -> Page:
     return Page(number=number, width=612, height=792, lines=lines, tables=tables, quality=PageQuality())
 
@@ -274,8 +324,9 @@ def _table(page: int, top: float, columns: list[tuple[float, float]], rows: list
             cells.append(Cell(text=text, bbox=(columns[col][0], y, columns[right][1], y + 30)))
         built.append(cells)
         y += 34
-    return Table(page=page, bbox=(columns[0][0], top, columns[-1][1], y), rows=built, strategy="rules",
-                 header_rows=1)
+    return Table(
+        page=page, bbox=(columns[0][0], top, columns[-1][1], y), rows=built, strategy="rules", header_rows=1
+    )
 
 
 def _extract(doc: ParsedDocument, language: str) -> list[StatusEntry]:
@@ -287,26 +338,46 @@ def test_budget_fascicle_follow_up_annex() -> None:
     """Annex "Summary of follow-up action taken to implement relevant recommendations of the oversight
     bodies": groups by body, the report as a sub-heading or inside the paragraph reference."""
     two = [(60.0, 300.0), (310.0, 550.0)]
-    table = _table(3, 150, two, [
-        ["Brief description of the recommendation", "Action taken to implement the recommendation"],
-        ["Advisory Committee on Administrative and Budgetary Questions", None],
-        ["A/78/7", None],
-        ["The Advisory Committee recommends that the General Assembly request the Secretary-General to present "
-         "a review of the structure of the Department (para. IV.12).",
-         "The review is presented in paragraphs 3.14 to 3.20 of the present report."],
-        ["Board of Auditors", None],
-        ["A/78/5 (Vol. I), chap. II", None],
-        ["The Board recommended that the Administration update its procurement manual (para. 120).",
-         "Implemented. The manual was issued in March 2025."],
-        ["Office of Internal Oversight Services", None],
-        ["OIOS recommended that the Department develop a risk register (A/78/64, para. 33).",
-         "Under implementation."],
-    ])
-    lines = [_line("Annex II", 80), _line("Summary of follow-up action taken to implement relevant "
-                                          "recommendations of the oversight bodies", 100)]
-    doc = ParsedDocument(file_name="x.pdf", sha256="0", pages=[_page(3, lines, [table])], paragraphs=[],
-                         parser_version="test")
-    found = [(e.report, e.number, e.acceptance, e.implementation, e.implementation_raw) for e in _extract(doc, "en")]
+    table = _table(
+        3,
+        150,
+        two,
+        [
+            ["Brief description of the recommendation", "Action taken to implement the recommendation"],
+            ["Advisory Committee on Administrative and Budgetary Questions", None],
+            ["A/78/7", None],
+            [
+                "The Advisory Committee recommends that the General Assembly request the Secretary-General to present "
+                "a review of the structure of the Department (para. IV.12).",
+                "The review is presented in paragraphs 3.14 to 3.20 of the present report.",
+            ],
+            ["Board of Auditors", None],
+            ["A/78/5 (Vol. I), chap. II", None],
+            [
+                "The Board recommended that the Administration update its procurement manual (para. 120).",
+                "Implemented. The manual was issued in March 2025.",
+            ],
+            ["Office of Internal Oversight Services", None],
+            [
+                "OIOS recommended that the Department develop a risk register (A/78/64, para. 33).",
+                "Under implementation.",
+            ],
+        ],
+    )
+    lines = [
+        _line("Annex II", 80),
+        _line(
+            "Summary of follow-up action taken to implement relevant recommendations of the oversight bodies",
+            100,
+        ),
+    ]
+    doc = ParsedDocument(
+        file_name="x.pdf", sha256="0", pages=[_page(3, lines, [table])], paragraphs=[], parser_version="test"
+    )
+    found = [
+        (e.report, e.number, e.acceptance, e.implementation, e.implementation_raw)
+        for e in _extract(doc, "en")
+    ]
     assert found == [
         ("A/78/7", "IV.12", None, None, None),
         ("A/78/5 (Vol. I)", "120", None, "implemented", "Implemented"),
@@ -317,14 +388,24 @@ def test_budget_fascicle_follow_up_annex() -> None:
 def test_chinese_action_plan_with_status_column() -> None:
     """行动计划：项目 | 活动 | 实施日期 | 状态 — the item number, the activity, its date, its status."""
     four = [(60.0, 100.0), (110.0, 330.0), (340.0, 440.0), (450.0, 550.0)]
-    table = _table(2, 150, four, [
-        ["项目", "活动", "实施日期", "状态"],
-        ["1", "修订采购手册，纳入环境可持续性标准", "2025 年 12 月", "已完成"],
-        ["2", "为采购人员举办培训", "2026 年 6 月", "正在执行"],
-        ["3", "建立供应商绩效数据库", "2026 年 12 月", "尚未启动"],
-    ])
-    doc = ParsedDocument(file_name="y.pdf", sha256="0", pages=[_page(2, [_line("行动计划", 100)], [table])],
-                         paragraphs=[], parser_version="test")
+    table = _table(
+        2,
+        150,
+        four,
+        [
+            ["项目", "活动", "实施日期", "状态"],
+            ["1", "修订采购手册，纳入环境可持续性标准", "2025 年 12 月", "已完成"],
+            ["2", "为采购人员举办培训", "2026 年 6 月", "正在执行"],
+            ["3", "建立供应商绩效数据库", "2026 年 12 月", "尚未启动"],
+        ],
+    )
+    doc = ParsedDocument(
+        file_name="y.pdf",
+        sha256="0",
+        pages=[_page(2, [_line("行动计划", 100)], [table])],
+        paragraphs=[],
+        parser_version="test",
+    )
     found = _extract(doc, "zh")
     assert [(e.number, e.text, e.implementation, e.implementation_raw) for e in found] == [
         ("1", "修订采购手册，纳入环境可持续性标准", "implemented", "已完成"),
@@ -338,18 +419,79 @@ def test_chinese_action_plan_with_status_column() -> None:
 def test_headings_in_plain_type_still_name_the_columns() -> None:
     """A grid whose first row was not marked as headings (no bold or italic) is read by its words."""
     three = [(60.0, 120.0), (130.0, 420.0), (430.0, 550.0)]
-    table = _table(1, 150, three, [
-        ["Report", "Recommendation", "Status"],
-        ["JIU/REP/2022/2", "Recommendation 3: Executive heads should review their policies by the end of 2023.",
-         "Implemented"],
-        ["", "Recommendation 4: Executive heads should report on the review.", "Not implemented"],
-    ])
+    table = _table(
+        1,
+        150,
+        three,
+        [
+            ["Report", "Recommendation", "Status"],
+            [
+                "JIU/REP/2022/2",
+                "Recommendation 3: Executive heads should review their policies by the end of 2023.",
+                "Implemented",
+            ],
+            ["", "Recommendation 4: Executive heads should report on the review.", "Not implemented"],
+        ],
+    )
     table.header_rows = 0
-    doc = ParsedDocument(file_name="z.pdf", sha256="0", pages=[_page(1, [], [table])], paragraphs=[],
-                         parser_version="test")
+    doc = ParsedDocument(
+        file_name="z.pdf", sha256="0", pages=[_page(1, [], [table])], paragraphs=[], parser_version="test"
+    )
     found = _extract(doc, "en")
     assert [(e.report, e.number, e.implementation, e.text) for e in found] == [
-        ("JIU/REP/2022/2", "3", "implemented", "Executive heads should review their policies by the end of 2023."),
+        (
+            "JIU/REP/2022/2",
+            "3",
+            "implemented",
+            "Executive heads should review their policies by the end of 2023.",
+        ),
         ("JIU/REP/2022/2", "4", "not_implemented", "Executive heads should report on the review."),
     ]
     assert found[0].due is not None and found[0].due.date == "2023-12-31"
+
+
+# --------------------------------------------------------------------------------------------------
+# The vocabulary in the store, and an analyst's extension of it
+# --------------------------------------------------------------------------------------------------
+
+
+def test_store_holds_the_vocabulary_and_an_analysts_extra_labels(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import select
+
+    from extractors.status import current_vocabulary
+    from models import StatusLabel as LabelRow
+    from pipeline.db import session_scope
+    from pipeline.settings import get_settings
+    from pipeline.store import sync_vocabulary
+    from tests.databases import migrated_engine
+
+    extra = tmp_path / "labels.csv"
+    extra.write_text(
+        "organization,language,label,acceptance,implementation\nWIPO,zh,已部分落实,accepted,in_progress\n",
+        encoding="utf-8",
+    )
+    with migrated_engine("sqlite", tmp_path) as engine:
+        assert sync_vocabulary(engine, current_vocabulary()) is True
+        assert sync_vocabulary(engine, current_vocabulary()) is False  # idempotent
+        with session_scope(engine) as session:
+            shipped = session.scalars(select(LabelRow)).all()
+        assert len(shipped) == len(load_vocabulary().labels)
+        assert not any(row.label == "已部分落实" for row in shipped)
+
+        monkeypatch.setenv("UNPIPE_STATUS_VOCABULARY_FILE", str(extra))
+        get_settings.cache_clear()
+        try:
+            vocabulary = current_vocabulary()
+            assert vocabulary.lookup("已部分落实", "zh", "WIPO")[0] is not None
+            assert sync_vocabulary(engine, vocabulary) is True
+            with session_scope(engine) as session:
+                added = session.scalars(select(LabelRow).where(LabelRow.label == "已部分落实")).one()
+            assert (added.organization, added.acceptance, added.implementation) == (
+                "WIPO",
+                "accepted",
+                "in_progress",
+            )
+        finally:
+            get_settings.cache_clear()
