@@ -237,6 +237,7 @@ class StatusObservation(Base):
         Index("ix_status_entries_report_number", "report", "number"),
         # `unpipe status --unmapped` looks labels up per organization and language.
         Index("ix_status_entries_org_lang_implementation_raw", "organization", "language", "implementation_raw"),
+        Index("ix_status_entries_org_lang_acceptance_raw", "organization", "language", "acceptance_raw"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
