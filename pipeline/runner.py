@@ -190,11 +190,6 @@ def writing(engine: Engine) -> Iterator[None]:
         yield
 
 
-_extract_lock = threading.Lock()
-"""One extraction at a time per process: the spaCy pipelines the extractors share are not thread-safe
-(concurrent use corrupts their string store: ``KeyError: [E018] Can't retrieve string for hash``).
-Extraction takes a few percent of the time parsing does, so the lock costs little."""
-
 _fetchers: dict[str, Fetcher] = {}
 
 
@@ -570,8 +565,7 @@ def extract_item(item: WorkItem, settings: Settings) -> Extracted:
     engine = store_engine(settings.resolved_database_url)
     try:
         doc = read_layout(layout_path(settings, item))
-        with _extract_lock:
-            extraction = run_extractors(doc)
+        extraction = run_extractors(doc)  # spaCy use is serialised in extractors.nlp
     except Exception as exc:
         return Extracted(_guarded("extract", item, settings, exc))
     saved = _save(engine, item, state="extracted", reason=None)
@@ -670,12 +664,11 @@ def reextract_document(job: ReextractJob, settings: Settings) -> ReextractResult
             doc = ParsedDocument.from_bytes(layout.layout)
             context = _stored_context(session, job.document_id)
         chosen = [get_extractor(name) for name in job.extractors]
-        with _extract_lock:
-            if "metadata" in job.extractors:
-                extraction = run_extractors(doc, chosen)
-            else:
-                extraction = run_extractors(doc, [_Replay(context), *chosen])
-                extraction.runs = [run for run in extraction.runs if run.name != _Replay.name]
+        if "metadata" in job.extractors:
+            extraction = run_extractors(doc, chosen)
+        else:
+            extraction = run_extractors(doc, [_Replay(context), *chosen])
+            extraction.runs = [run for run in extraction.runs if run.name != _Replay.name]
         with writing(engine):
             result = replace_runs(engine, job.document_id, extraction, doc)
     except Exception as exc:
