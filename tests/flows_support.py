@@ -7,6 +7,7 @@ title the metadata extractor reads), which parse in a fraction of a second each.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -19,6 +20,7 @@ from typing import Any
 import pytest
 
 from tests.corpus import CORPUS
+from tests.databases import postgres_schema_url
 
 # Before anything imports Prefect: its home in a temporary folder, offline and quiet (the same
 # defaults flows/__init__.py sets for the command line).
@@ -44,7 +46,10 @@ SMALL_CORPUS = [
     ("zh", "WO_PBC_34_6.pdf", 3),
     ("zh", "UDHR_zh.pdf", 2),
 ]
-CHINESE_EXTRA = {"WO/PBC/34/6": "WIPO status report on JIU recommendations", "A/RES/217(III)": "Universal Declaration"}
+CHINESE_EXTRA = {
+    "WO/PBC/34/6": "WIPO status report on JIU recommendations",
+    "A/RES/217(III)": "Universal Declaration",
+}
 """Chinese documents the Digital Library stand-in does not list as oversight documents; added as records."""
 
 
@@ -77,8 +82,15 @@ def list_chinese_extras(standin: Any) -> None:
     for symbol in CHINESE_EXTRA:
         entry = by_symbol[symbol]
         standin.add_record(
-            CatalogEntry(symbol=symbol, title=entry.title, date=entry.date, author=SECRETARY_GENERAL,
-                         languages=["zh"], record_id=entry.record_id, author_field="110")
+            CatalogEntry(
+                symbol=symbol,
+                title=entry.title,
+                date=entry.date,
+                author=SECRETARY_GENERAL,
+                languages=["zh"],
+                record_id=entry.record_id,
+                author_field="110",
+            )
         )
 
 
@@ -111,8 +123,9 @@ def prefect_harness() -> Iterator[None]:
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=90), temporary_settings(
-        updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
+    with (
+        prefect_test_harness(server_startup_timeout=90),
+        temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
     ):
         yield
 
@@ -138,13 +151,25 @@ def small_standin(small_standin_server: Any) -> Iterator[Any]:
     small_standin_server.reset()
 
 
-@pytest.fixture
-def flow_settings(small_standin: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """Settings for a flow run against the small stand-in (small timeouts and backoffs), made current."""
+@pytest.fixture(params=["sqlite", "postgresql"])
+def flow_settings(
+    request: pytest.FixtureRequest, small_standin: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Any]:
+    """Settings for a flow run against the small stand-in (small timeouts and backoffs), made current;
+    the store is a SQLite file or a fresh PostgreSQL schema."""
+    with contextlib.ExitStack() as stack:
+        url = stack.enter_context(postgres_schema_url()) if request.param == "postgresql" else ""
+        yield from _flow_settings(small_standin, tmp_path, monkeypatch, url)
+
+
+def _flow_settings(
+    small_standin: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str
+) -> Iterator[Any]:
     from pipeline import runner
     from pipeline.settings import Settings
 
     settings = Settings(
+        database_url=url,
         data_dir=tmp_path / "data",
         ods_base_url=small_standin.url,
         undl_base_url=small_standin.url,
@@ -185,17 +210,25 @@ def snapshot(url: str, data_dir: Path) -> dict[str, list[str]]:
         meta = MetaData()
         meta.reflect(engine, views=False)
         with engine.connect() as conn:
-            rows = {name: [dict(r._mapping) for r in conn.execute(select(table))] for name, table in meta.tables.items()
-                    if name not in _SKIPPED_TABLES and not name.startswith("search_fts")}
+            rows = {
+                name: [dict(r._mapping) for r in conn.execute(select(table))]
+                for name, table in meta.tables.items()
+                if name not in _SKIPPED_TABLES and not name.startswith("search_fts")
+            }
     finally:
         engine.dispose()
     keys: dict[str, dict[Any, Any]] = {
-        "document_id": {r["id"]: (r["symbol"], r["language"], r["sha256"]) for r in rows.get("documents", [])},
+        "document_id": {
+            r["id"]: (r["symbol"], r["language"], r["sha256"]) for r in rows.get("documents", [])
+        },
         "file_id": {r["id"]: r["sha256"] for r in rows.get("files", [])},
-        "recommendation_id": {r["id"]: (r["report"], r["number"], r["language"])
-                              for r in rows.get("recommendations", [])},
+        "recommendation_id": {
+            r["id"]: (r["report"], r["number"], r["language"]) for r in rows.get("recommendations", [])
+        },
     }
-    keys["table_id"] = {r["id"]: (keys["document_id"].get(r["document_id"]), r["seq"]) for r in rows.get("tables", [])}
+    keys["table_id"] = {
+        r["id"]: (keys["document_id"].get(r["document_id"]), r["seq"]) for r in rows.get("tables", [])
+    }
     prefix = str(data_dir)
     out: dict[str, list[str]] = {}
     for name, table_rows in rows.items():
@@ -208,7 +241,7 @@ def snapshot(url: str, data_dir: Path) -> dict[str, list[str]]:
                 if column in keys:
                     value = keys[column].get(value, value)
                 elif isinstance(value, str) and value.startswith(prefix):
-                    value = "<data>" + value[len(prefix):]
+                    value = "<data>" + value[len(prefix) :]
                 elif isinstance(value, bytes):
                     value = hashlib.sha256(value).hexdigest()
                 values.append(f"{column}={value!r}")
