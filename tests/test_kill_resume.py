@@ -60,6 +60,9 @@ def _requested_key(request: Any) -> tuple[str, str] | None:
     return None
 
 
+# SQLite only: the test watches the killed run's progress in its database file, and the reference run
+# needs a store of its own (the other flow tests cover PostgreSQL).
+@pytest.mark.parametrize("flow_settings", ["sqlite"], indirect=True)
 def test_kill_minus_nine_then_rerun_equals_an_uninterrupted_run(
     flow_settings: Any, small_standin: Any, tmp_path: Path
 ) -> None:
