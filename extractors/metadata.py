@@ -13,6 +13,8 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from extractors import deadlines
+from extractors.deadlines import english_ordinal
 from extractors.records import DocumentInfo, DocumentKind, Record
 from extractors.registry import ExtractionContext, registered
 from extractors.symbols import (
@@ -156,55 +158,20 @@ class FrontPage:
     """Page 1 reads "Resolution adopted by the General Assembly"."""
 
 
-_UNITS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
-    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
-    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
-}
-_TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-}
-_TENTHS = {
-    "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "sixtieth": 60, "seventieth": 70,
-    "eightieth": 80, "ninetieth": 90, "hundredth": 100,
-}
-
-
 def ordinal_value(words: str) -> int | None:
     """``Eightieth`` → 80, ``Seventy-ninth`` → 79, ``one hundred and first`` → 101; else ``None``."""
-    tokens = [t for t in re.split(r"[\s-]+", words.lower()) if t and t != "and"]
-    total = 0
-    if len(tokens) >= 2 and tokens[0] == "one" and tokens[1] in ("hundred", "hundredth"):
-        total, tokens = 100, tokens[2:] if tokens[1] == "hundred" else []
-        if not tokens:
-            return total
-    if len(tokens) == 1:
-        word = tokens[0]
-        value = _UNITS.get(word) or _TENTHS.get(word)
-        return total + value if value else None
-    if len(tokens) == 2 and tokens[0] in _TENS and tokens[1] in _UNITS and _UNITS[tokens[1]] < 10:
-        return total + _TENS[tokens[0]] + _UNITS[tokens[1]]
-    return None
-
-
-_ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+    try:
+        return english_ordinal(words)
+    except ValueError:
+        return None
 
 
 def chinese_number(text: str) -> int | None:
-    """``七十七`` → 77, ``三十四`` → 34, ``一百零一`` → 101, ``十`` → 10."""
-    if not text or any(c not in _ZH_DIGITS and c not in "十百" for c in text):
+    """``七十七`` → 77, ``三十四`` → 34, ``一百零一`` → 101, ``十`` → 10; else ``None``."""
+    try:
+        return deadlines.chinese_number(text)
+    except ValueError:
         return None
-    total, digit = 0, None
-    for char in text:
-        if char == "百":
-            total += (digit if digit is not None else 1) * 100
-            digit = None
-        elif char == "十":
-            total += (digit if digit is not None else 1) * 10
-            digit = None
-        else:
-            digit = _ZH_DIGITS[char]
-    return total + (digit or 0)
 
 
 _SESSION_EN = re.compile(r"^(?P<ord>[A-Z][A-Za-z]*(?:[- ][A-Za-z]+){0,3}?)\s+(?:session|SESSION)\b")

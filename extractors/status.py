@@ -39,7 +39,7 @@ from extractors.registry import ExtractionContext, registered
 from extractors.symbols import find_citations
 from extractors.tables import continued_tables, table_header
 from pipeline.document import BBox, Cell, Line, Page, ParsedDocument, Table
-from pipeline.text import join_lines, normalize_text
+from pipeline.text import is_cjk, join_lines, normalize_text
 
 __all__ = ["StatusExtractor", "StatusLabel", "Vocabulary", "current_vocabulary", "load_vocabulary", "organization_of"]
 
@@ -111,16 +111,12 @@ class Vocabulary:
                 if strict_prefix:
                     ok = bool(re.match(r"^\s*[.;:—–]", rest))
                 else:
-                    ok = not rest or not rest[0].isalnum() or (_is_cjk(rest[0]) and _is_cjk(label[-1]))
+                    ok = not rest or not rest[0].isalnum() or (is_cjk(rest[0]) and is_cjk(label[-1]))
                 if ok and (best is None or len(label) > len(_fold(best.label))):
                     best = entry
             if best is not None:
                 return best, normalize_text(text)[: len(best.label)]
         return None, None
-
-
-def _is_cjk(char: str) -> bool:
-    return "\u3400" <= char <= "\u9fff"
 
 
 @lru_cache(maxsize=4)

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -96,10 +96,6 @@ def migration_lock(engine: Engine) -> Iterator[None]:
 
 
 _MIGRATION_LOCK_ID = 0x756E70697065  # "unpipe"
-
-
-def is_current(engine: Engine) -> bool:
-    return inspect(engine).has_table("documents")
 
 
 @contextmanager

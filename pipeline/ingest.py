@@ -48,8 +48,7 @@ def ingest_file(engine: Engine, path: Path, files: FileStore) -> LoadResult:
     try:
         doc = parse_pdf(path)
     except BadInputError as exc:
-        size = path.stat().st_size if path.exists() else 0
-        return record_failure(engine, file_name=path.name, sha256=sha256_file(path), error=exc, size=size)
+        return record_failure(engine, file_name=path.name, sha256=sha256_file(path), error=exc)
     extraction = run_extractors(doc)
     stored = files.put(path)
     return load_document(engine, doc, extraction, stored_path=str(stored.path))

@@ -125,8 +125,8 @@ def parse_pdf(path: str | Path) -> ParsedDocument:
         for number, page in enumerate(page_objects, start=1):
             try:
                 raw_pages.append(_read_page(page, number))
-            except Exception as exc:  # one unreadable page must not lose the others
-                raw_pages.append(_unreadable_page(page, number, exc))
+            except Exception:  # one unreadable page must not lose the others
+                raw_pages.append(_unreadable_page(page, number))
             finally:
                 page.close()
             quality = raw_pages[-1][0].quality
@@ -262,7 +262,7 @@ def _printed_chars(chars: list[dict[str, Any]]) -> set[int]:
     return keep
 
 
-def _unreadable_page(page: Any, number: int, exc: Exception) -> tuple[Page, list[_RawLine]]:
+def _unreadable_page(page: Any, number: int) -> tuple[Page, list[_RawLine]]:
     quality = PageQuality(flags=["unreadable"])
     width = float(getattr(page, "width", 0) or 0)
     height = float(getattr(page, "height", 0) or 0)

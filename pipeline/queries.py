@@ -96,20 +96,6 @@ def list_documents(engine: Engine, *, status: str | None = None) -> list[Documen
         ]
 
 
-def get_document(engine: Engine, symbol: str, language: str | None = None) -> list[DocumentSummary]:
-    """The stored language versions of one symbol."""
-    found = [
-        d
-        for d in list_documents(engine)
-        if d.symbol
-        and d.symbol.casefold() == symbol.casefold()
-        and (language is None or d.language == language)
-    ]
-    if not found:
-        raise NotFoundError(f"no stored document has the symbol {symbol!r}")
-    return found
-
-
 # --- Analyst queries over the views of migration 0002 (see docs/schema.md) ---------------------------
 # The views are described here as lightweight Core tables, so filters are built with bound parameters
 # (dates bind correctly on SQLite and PostgreSQL alike) and no SQL is pasted together from user input.

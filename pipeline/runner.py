@@ -530,8 +530,7 @@ def parse_item(item: WorkItem, settings: Settings, *, workers: int = 0) -> WorkI
             from pipeline.store import record_failure
 
             with writing(engine):
-                record_failure(engine, file_name=file_name_for(item), sha256=item.sha256, error=exc,
-                               size=pdf.stat().st_size)
+                record_failure(engine, file_name=file_name_for(item), sha256=item.sha256, error=exc)
             return _fail(engine, item, exc.reason, exc.message)
     except Exception as exc:
         return _guarded("parse", item, settings, exc)

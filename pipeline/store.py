@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, delete, func, select
@@ -91,9 +92,7 @@ def replace_runs(engine: Engine, document_id: int, extraction: Extraction, doc: 
         return LoadResult(document.id, document.symbol, document.language, "updated", counts)
 
 
-def record_failure(
-    engine: Engine, *, file_name: str, sha256: str, error: BadInputError, size: int = 0
-) -> LoadResult:
+def record_failure(engine: Engine, *, file_name: str, sha256: str, error: BadInputError) -> LoadResult:
     """Keep a file that could not be parsed, with its reason. Documents stored before are not touched."""
     with session_scope(engine) as session:
         document = session.scalars(
@@ -102,7 +101,7 @@ def record_failure(
         if document is not None and document.status == "loaded":
             # The same bytes loaded fine before (an older parser?): keep the good record.
             return LoadResult(document.id, document.symbol, document.language, "unchanged")
-        status = "updated" if document is not None else "inserted"
+        status = "failed" if document is not None else "inserted"
         if document is None:
             document = Document(sha256=sha256, file_name=file_name)
             session.add(document)
@@ -113,9 +112,7 @@ def record_failure(
         document.failure_reason = error.reason
         document.error = str(error)
         session.flush()
-        return LoadResult(
-            document.id, None, None, status if status == "inserted" else "failed", reason=error.reason
-        )
+        return LoadResult(document.id, None, None, status, reason=error.reason)
 
 
 def _find_document(session: Session, info: DocumentInfo, sha256: str) -> Document | None:
@@ -162,8 +159,6 @@ def _stored_file(
     stored.path = stored_path or stored.path
     stored.source_url = source_url or stored.source_url
     if stored_path:
-        from pathlib import Path
-
         stored.size = Path(stored_path).stat().st_size
     session.flush()
     return stored
