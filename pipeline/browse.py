@@ -49,17 +49,17 @@ CANNED_QUERIES: dict[str, dict[str, str]] = {
     "implementation_by_organization": {
         "title": "Implementation by organization",
         "description": "Latest statuses counted per organization and implementation state.",
-        "sql": "SELECT organization, implementation, COUNT(*) AS recommendations FROM status_latest_v"
+        "sql": "SELECT organization, implementation, SUM(entries) AS recommendations FROM status_counts"
                " GROUP BY organization, implementation ORDER BY organization, recommendations DESC",
     },
     "unmapped_labels": {
         "title": "Status labels the vocabulary does not map",
         "description": "Printed implementation labels without a row in status_vocabulary.",
-        "sql": "SELECT s.organization, s.language, s.implementation_raw AS label, COUNT(*) AS rows_"
-               " FROM status_entries s WHERE s.implementation_raw IS NOT NULL AND NOT EXISTS (SELECT 1"
+        "sql": "SELECT s.organization, s.language, s.label, SUM(s.entries) AS entries"
+               " FROM status_label_counts s WHERE s.field = 'implementation' AND NOT EXISTS (SELECT 1"
                " FROM status_vocabulary v WHERE v.organization IN (s.organization, '*')"
-               " AND v.language IN (s.language, '*') AND v.label = s.implementation_raw)"
-               " GROUP BY s.organization, s.language, s.implementation_raw ORDER BY rows_ DESC",
+               " AND v.language IN (s.language, '*') AND lower(trim(v.label)) = lower(trim(s.label)))"
+               " GROUP BY s.organization, s.language, s.label ORDER BY entries DESC",
     },
     "paragraphs_containing": {
         "title": "Paragraphs containing a phrase",
@@ -101,7 +101,7 @@ def metadata(database: Path) -> dict[str, Any]:
             database.stem: {
                 "tables": {name: {"description": text} for name, text in VIEW_DESCRIPTIONS.items()}
                 | {name: {"hidden": True} for name in ("search_fts", "search_docs", "status_current",
-                                                       "parsed_layouts")},
+                                                       "status_counts", "status_label_counts", "parsed_layouts")},
                 "queries": CANNED_QUERIES,
             }
         },

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +17,6 @@ from sqlalchemy import (
     Select,
     String,
     Text,
-    case,
     column,
     func,
     literal,
@@ -36,6 +36,7 @@ from models import (
     TableRow,
 )
 from pipeline.db import session_scope
+from pipeline.derived import status_counts
 from pipeline.errors import ConfigError, NotFoundError
 
 
@@ -311,32 +312,40 @@ def find_status(engine: Engine, f: StatusFilter) -> Rows:
 
 
 def unmapped_labels(engine: Engine, f: StatusFilter) -> Rows:
-    """Printed status labels the vocabulary (``status_vocabulary``) does not map, with how often they occur."""
-    parts = []
+    """Printed status labels the vocabulary (``status_vocabulary``) does not map, with how often they occur.
+
+    Counted from ``status_label_counts`` (labels per document), or from the observations themselves when
+    a report is asked for (its index makes that cheap, and the counts are not kept per report).
+    """
     params: dict[str, Any] = {}
-    extra = ""
+    where = ""
     if f.organization:
-        extra += " AND lower(s.organization) = :organization"
+        where += " AND lower(s.organization) = :organization"
         params["organization"] = f.organization.strip().lower()
-    if f.report:
-        extra += " AND s.report = :report"
-        params["report"] = f.report.strip()
     if f.language:
-        extra += " AND s.language = :language"
+        where += " AND s.language = :language"
         params["language"] = f.language
-    for field in ("implementation", "acceptance"):
-        raw = f"s.{field}_raw"
-        # Group first, then look each distinct label up: one probe per label, not per row.
-        parts.append(
-            f"SELECT g.organization, g.language, '{field}' AS field, g.label, g.rows_, g.example_report FROM"
-            f" (SELECT s.organization AS organization, s.language AS language, {raw} AS label,"
-            f" COUNT(*) AS rows_, MIN(s.report) AS example_report FROM status_entries s"
-            f" WHERE {raw} IS NOT NULL AND TRIM({raw}) <> ''{extra}"
-            f" GROUP BY s.organization, s.language, {raw}) g"
-            " WHERE NOT EXISTS (SELECT 1 FROM status_vocabulary v WHERE v.organization IN (g.organization, '*')"
-            " AND v.language IN (g.language, '*') AND lower(trim(v.label)) = lower(trim(g.label)))"
+    if f.report:
+        where += " AND s.report = :report"
+        params["report"] = f.report.strip()
+        counted = " UNION ALL ".join(
+            f"SELECT s.organization, s.language, '{field}' AS field, s.{field}_raw AS label, 1 AS entries,"
+            f" s.report AS example_report FROM status_entries s WHERE s.{field}_raw IS NOT NULL"
+            f" AND TRIM(s.{field}_raw) <> ''{where}"
+            for field in ("implementation", "acceptance")
         )
-    sql = " UNION ALL ".join(parts) + " ORDER BY organization, language, field, label"
+    else:
+        counted = f"SELECT * FROM status_label_counts s WHERE 1 = 1{where}"
+    # Group first, then look each distinct label up: one probe per label, not per row.
+    sql = (
+        "SELECT g.organization, g.language, g.field, g.label, g.entries, g.example_report FROM"
+        " (SELECT c.organization, c.language, c.field, c.label, SUM(c.entries) AS entries,"
+        f" MIN(c.example_report) AS example_report FROM ({counted}) c"
+        " GROUP BY c.organization, c.language, c.field, c.label) g"
+        " WHERE NOT EXISTS (SELECT 1 FROM status_vocabulary v WHERE v.organization IN (g.organization, '*')"
+        " AND v.language IN (g.language, '*') AND lower(trim(v.label)) = lower(trim(g.label)))"
+        " ORDER BY g.organization, g.language, g.field, g.label"
+    )
     with engine.connect() as conn:
         result = conn.execute(sql_text(sql), params)
         columns = ["organization", "language", "field", "label", "rows", "example_report"]
@@ -413,59 +422,66 @@ def status_stats(engine: Engine, by: list[str], as_of: dt.date | None = None,
                  organization: str | None = None) -> Rows:
     """Acceptance and implementation rates, and how long open recommendations have been outstanding.
 
-    Counted over the latest observation per recommendation and organization (``status_latest_v``); the
-    year is the year of the recommendation's report; age is the as-of year minus that year.
+    Counted over the latest observation per recommendation and organization (``status_latest_v``, as
+    summed up in ``status_counts``); the year is the year of the recommendation's report; age is the
+    as-of year minus that year.
     """
     unknown = [name for name in by if name not in STATS_DIMENSIONS]
     if unknown or not by:
         raise ConfigError(f"cannot group by {', '.join(unknown) or 'nothing'}; "
                           f"valid: {', '.join(STATS_DIMENSIONS)}")
-    # Each row's addressee and year are computed once (a materialized CTE), not once per use.
-    v = (select(status_latest_v.c.addressee, status_latest_v.c.report_year, status_latest_v.c.organization,
-                status_latest_v.c.acceptance, status_latest_v.c.implementation)
-         .where(func.lower(status_latest_v.c.organization) == organization.strip().lower() if organization
-                else literal(True))
-         .cte("latest").prefix_with("MATERIALIZED"))
+    v = status_counts
+    grouping = list(dict.fromkeys([*(STATS_DIMENSIONS[name] for name in by), "report_year", "acceptance",
+                                   "implementation"]))
+    query = (select(*[v.c[name] for name in grouping], func.sum(v.c.entries).label("entries"))
+             .where(func.lower(v.c.organization) == organization.strip().lower() if organization else literal(True))
+             .group_by(*[v.c[name] for name in grouping]))
     year = (as_of or dt.date.today()).year
-    age = literal(year) - v.c.report_year
-    outstanding = v.c.implementation.in_(OUTSTANDING)
-
-    def count(condition: ColumnElement[bool]) -> Any:
-        return func.sum(case((condition, 1), else_=0))
-
-    keys = [v.c[STATS_DIMENSIONS[name]].label(name) for name in by]
-    query = select(
-        *keys,
-        func.count().label("tracked"),
-        count(v.c.acceptance.is_not(None) & (v.c.acceptance != "not_relevant")).label("with_acceptance"),
-        count(v.c.acceptance == "accepted").label("accepted"),
-        count(v.c.acceptance == "partially_accepted").label("partially_accepted"),
-        count(v.c.acceptance == "not_accepted").label("not_accepted"),
-        count(v.c.implementation.is_not(None) & (v.c.implementation != "not_relevant")).label("with_implementation"),
-        count(v.c.implementation == "implemented").label("implemented"),
-        count(v.c.implementation == "in_progress").label("in_progress"),
-        count(v.c.implementation.in_(("not_started", "not_implemented"))).label("not_started"),
-        count(outstanding).label("outstanding"),
-        count(outstanding & (age < 1)).label("outstanding_under_1y"),
-        count(outstanding & (age >= 1) & (age < 3)).label("outstanding_1_3y"),
-        count(outstanding & (age >= 3) & (age < 5)).label("outstanding_3_5y"),
-        count(outstanding & (age >= 5)).label("outstanding_5y_plus"),
-    ).group_by(*[v.c[STATS_DIMENSIONS[name]] for name in by])
+    tallies: dict[tuple[Any, ...], Counter[str]] = {}
     with engine.connect() as conn:
-        found = _rows(conn, query, "status statistics")
+        for found in conn.execute(query).mappings():
+            key = tuple(found[STATS_DIMENSIONS[name]] for name in by)
+            tally = tallies.setdefault(key, Counter())
+            for category in _stats_categories(found["acceptance"], found["implementation"], found["report_year"],
+                                              year):
+                tally[category] += int(found["entries"])
     columns = [*by, "tracked", "accepted", "partially_accepted", "not_accepted", "acceptance_rate",
                "implemented", "in_progress", "not_started", "implementation_rate", "outstanding",
                "outstanding_under_1y", "outstanding_1_3y", "outstanding_3_5y", "outstanding_5y_plus"]
     rows = []
-    for row in found.rows:
-        row = {k: (int(val) if k not in by and val is not None else val) for k, val in row.items()}
-        row["acceptance_rate"] = _rate(row["accepted"] + row["partially_accepted"], row["with_acceptance"])
-        row["implementation_rate"] = _rate(row["implemented"], row["with_implementation"])
-        rows.append({name: row[name] for name in columns})
+    for key, tally in tallies.items():
+        row: dict[str, Any] = dict(zip(by, key, strict=True))
+        row.update({name: tally[name] for name in columns if name not in row})
+        row["acceptance_rate"] = _rate(tally["accepted"] + tally["partially_accepted"], tally["with_acceptance"])
+        row["implementation_rate"] = _rate(tally["implemented"], tally["with_implementation"])
+        rows.append(row)
     rows.sort(key=lambda r: tuple((r[k] is None, r[k] if r[k] is not None else 0) for k in by))
     brief = [*by, "tracked", "acceptance_rate", "implementation_rate", "outstanding", "outstanding_under_1y",
              "outstanding_1_3y", "outstanding_3_5y", "outstanding_5y_plus"]
     return Rows(columns, rows, "status statistics", brief)
+
+
+def _stats_categories(acceptance: str | None, implementation: str | None, report_year: int | None,
+                      year: int) -> list[str]:
+    """The ``unpipe stats`` columns one latest observation counts in."""
+    found = ["tracked"]
+    if acceptance is not None and acceptance != "not_relevant":
+        found.append("with_acceptance")
+    if acceptance in ("accepted", "partially_accepted", "not_accepted"):
+        found.append(acceptance)
+    if implementation is not None and implementation != "not_relevant":
+        found.append("with_implementation")
+    if implementation in ("implemented", "in_progress"):
+        found.append(implementation)
+    elif implementation in ("not_started", "not_implemented"):
+        found.append("not_started")
+    if implementation in OUTSTANDING:
+        found.append("outstanding")
+        if report_year is not None:
+            age = year - report_year
+            found.append("outstanding_under_1y" if age < 1 else "outstanding_1_3y" if age < 3
+                         else "outstanding_3_5y" if age < 5 else "outstanding_5y_plus")
+    return found
 
 
 def _rate(part: int, whole: int) -> float | None:

@@ -248,8 +248,8 @@ def _apply_runs(session: Session, document: Document, runs: list[ExtractorRun]) 
             kind = _add_record(session, document, run, record, seq)
             counts[kind] = counts.get(kind, 0) + 1
     session.flush()
-    _drop_orphan_recommendations(session)
-    refresh_document(session, document.id)
+    dropped = _drop_orphan_recommendations(session)
+    refresh_document(session, document.id, dropped)
     return counts
 
 
@@ -316,10 +316,13 @@ def _add_recommendation(
     )
 
 
-def _drop_orphan_recommendations(session: Session) -> None:
-    """A recommendation no document makes or quotes any more is removed."""
-    quoted = select(RecommendationSource.recommendation_id)
-    session.execute(delete(RecommendationRow).where(RecommendationRow.id.not_in(quoted)))
+def _drop_orphan_recommendations(session: Session) -> set[str]:
+    """A recommendation no document makes or quotes any more is removed; returns the reports it had."""
+    orphan = RecommendationRow.id.not_in(select(RecommendationSource.recommendation_id))
+    reports = set(session.scalars(select(RecommendationRow.report).where(orphan).distinct()))
+    if reports:
+        session.execute(delete(RecommendationRow).where(orphan))
+    return reports
 
 
 def _status_row(

@@ -131,22 +131,37 @@ SYNTHETIC_STATUS = {
 
 
 def load_synthetic(engine: Engine) -> None:
+    load_synthetic_recommendations(engine)
+    load_synthetic_status(engine)
+
+
+def load_synthetic_recommendations(engine: Engine, addressees: dict[str, str] | None = None,
+                                   version: str = "1") -> None:
+    """The synthetic English A/77/256/Add.1 with JIU/REP/2021/6 recs 1 and 6 (``addressees`` maps the
+    numbers to keep to their addressee; a new ``version`` makes a reload)."""
     from pipeline.store import load_document
 
+    if addressees is None:
+        addressees = {"1": "executive_heads", "6": "legislative_bodies"}
     en_doc = _synthetic_doc("A_77_256_Add.1_en_synthetic", list(EN_A_77_256_ADD_1_RECS.values()), "en")
     info = DocumentInfo(symbol="A/77/256/Add.1", language="en", kind="sg_note",
                         title="Review of business continuity management (synthetic English version)",
                         session=77, agenda_items=["145"], references=["JIU/REP/2021/6"])
     recs = [
-        Recommendation(report="JIU/REP/2021/6", number=number, text=text,
-                       addressee="executive_heads" if number == "1" else "legislative_bodies",
+        Recommendation(report="JIU/REP/2021/6", number=number, text=text, addressee=addressees[number],
                        deadline=Deadline("by the end of 2023", "year_end", "2023-12-31") if number == "1"
                        else Deadline("at the earliest opportunity", "asap"),
                        response=Response("supported", "Organizations support this recommendation."),
                        page=1, kind="jiu")
-        for number, text in EN_A_77_256_ADD_1_RECS.items()
+        for number, text in EN_A_77_256_ADD_1_RECS.items() if number in addressees
     ]
-    load_document(engine, en_doc, Extraction(info, [ExtractorRun("gold", "1", "ok", [info, *recs])]))
+    load_document(engine, en_doc, Extraction(info, [ExtractorRun("gold", version, "ok", [info, *recs])]))
+
+
+def load_synthetic_status(engine: Engine) -> None:
+    """The two synthetic WIPO status reports on JIU/REP/2021/6, and a small vocabulary."""
+    from pipeline.store import load_document
+
     for symbol, (date, rows) in SYNTHETIC_STATUS.items():
         doc = _synthetic_doc(symbol.replace("/", "_"), [f"Synthetic status report {symbol}"], "zh")
         info = DocumentInfo(symbol=symbol, language="zh", kind="status_report",

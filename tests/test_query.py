@@ -419,3 +419,58 @@ def test_latest_status_follows_reloads_and_deletions(empty_engine: Engine) -> No
         after = conn.execute(text("SELECT key_report, key_number, key_org, status_id, observations,"
                                   " latest_overall FROM status_current ORDER BY 1, 2, 3")).all()
     assert before == after and len(after) == 3
+    assert sum(assert_counts_match_the_views(empty_engine).values()) == 3
+
+
+def _summed(conn: Any, source: str, columns: str, measure: str) -> Counter[tuple[Any, ...]]:
+    rows = conn.execute(text(f"SELECT {columns}, {measure} FROM {source} GROUP BY {columns}")).all()
+    return Counter({tuple(row[:-1]): int(row[-1]) for row in rows})
+
+
+def assert_counts_match_the_views(engine: Engine) -> Counter[tuple[Any, ...]]:
+    """The count tables, kept load by load, equal counting the views and observations afresh."""
+    latest = "organization, addressee, report_year, acceptance, implementation"
+    labels = "organization, language, field, label"
+    printed = " UNION ALL ".join(
+        f"SELECT organization, language, '{field}' AS field, {field}_raw AS label FROM status_entries"
+        f" WHERE {field}_raw IS NOT NULL AND TRIM({field}_raw) <> ''" for field in ("acceptance", "implementation"))
+    with engine.connect() as conn:
+        kept = _summed(conn, "status_counts", latest, "SUM(entries)")
+        assert kept == _summed(conn, "status_latest_v", latest, "COUNT(*)")
+        assert _summed(conn, "status_label_counts", labels, "SUM(entries)") == _summed(
+            conn, f"({printed}) p", labels, "COUNT(*)")
+    return kept
+
+
+def test_count_tables_follow_loads_in_any_order(empty_engine: Engine) -> None:
+    from tests.query_data import load_synthetic_recommendations, load_synthetic_status
+
+    def addressees() -> dict[tuple[Any, ...], int]:
+        kept = assert_counts_match_the_views(empty_engine)
+        return {(key[1], key[3], key[4]): n for key, n in kept.items()}
+
+    load_synthetic_status(empty_engine)  # status first: no recommendation gives an addressee yet
+    assert addressees() == {(None, "under_consideration", "not_started"): 1, (None, "accepted", "in_progress"): 2}
+    load_synthetic_recommendations(empty_engine)  # the recommendations arrive in another document
+    assert addressees() == {("legislative_bodies", "under_consideration", "not_started"): 1,
+                            ("executive_heads", "accepted", "in_progress"): 1, (None, "accepted", "in_progress"): 1}
+    load_synthetic_recommendations(empty_engine, {"1": "general_assembly"}, version="2")  # 6 is dropped
+    assert addressees() == {(None, "under_consideration", "not_started"): 1,
+                            ("general_assembly", "accepted", "in_progress"): 1, (None, "accepted", "in_progress"): 1}
+    assert status_stats_rows(empty_engine) == {"general_assembly": (1, 1, 1), None: (2, 1, 2)}
+    load_synthetic_recommendations(empty_engine, {}, version="3")  # the document no longer quotes the report
+    assert addressees() == {(None, "under_consideration", "not_started"): 1, (None, "accepted", "in_progress"): 2}
+    assert status_stats_rows(empty_engine) == {None: (3, 2, 3)}
+
+
+def status_stats_rows(engine: Engine) -> dict[Any, tuple[int, int, int]]:
+    """``unpipe stats --by addressee``: tracked, accepted and outstanding per addressee."""
+    from pipeline.queries import status_stats
+
+    rows = status_stats(engine, ["addressee"], as_of=dt.date(2026, 11, 22)).rows
+    return {r["addressee"]: (r["tracked"], r["accepted"], r["outstanding"]) for r in rows}
+
+
+def test_count_tables_match_the_views_after_ingest(live_store: QueryStore) -> None:
+    kept = assert_counts_match_the_views(live_store.engine)
+    assert sum(kept.values()) > 50  # the WIPO and UNICEF status tables, counted

@@ -245,9 +245,11 @@ def upgrade() -> None:
     for name, body in view_sql(dialect).items():
         op.execute(f"CREATE VIEW {name} AS {body}")
     # A store loaded before this revision gets its derived tables now.
-    from pipeline.derived import rebuild
+    from pipeline.derived import rebuild_latest
+    from pipeline.search import rebuild_index
 
-    rebuild(bind)
+    rebuild_index(bind)
+    rebuild_latest(bind)
 
 
 def downgrade() -> None:
