@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 
 from extractors.records import Deadline, DocumentInfo, Recommendation, Response, StatusEntry, TableRecord
 from models import StatusLabel
@@ -175,6 +176,26 @@ def load_synthetic_status(engine: Engine) -> None:
         known = set(session.execute(select(StatusLabel.organization, StatusLabel.label)).tuples())
         session.add_all(StatusLabel(organization=org, language="zh", label=label, implementation=value)
                         for org, label, value in VOCABULARY if (org, label) not in known)
+
+
+def _summed(conn: Any, source: str, columns: str, measure: str) -> Counter[tuple[Any, ...]]:
+    rows = conn.execute(text(f"SELECT {columns}, {measure} FROM {source} GROUP BY {columns}")).all()
+    return Counter({tuple(row[:-1]): int(row[-1]) for row in rows})
+
+
+def assert_counts_match_the_views(engine: Engine) -> Counter[tuple[Any, ...]]:
+    """The count tables, kept load by load, equal counting the views and observations afresh."""
+    latest = "organization, addressee, report_year, acceptance, implementation"
+    labels = "organization, language, field, label"
+    printed = " UNION ALL ".join(
+        f"SELECT organization, language, '{field}' AS field, {field}_raw AS label FROM status_entries"
+        f" WHERE {field}_raw IS NOT NULL AND TRIM({field}_raw) <> ''" for field in ("acceptance", "implementation"))
+    with engine.connect() as conn:
+        kept = _summed(conn, "status_counts", latest, "SUM(entries)")
+        assert kept == _summed(conn, "status_latest_v", latest, "COUNT(*)")
+        assert _summed(conn, "status_label_counts", labels, "SUM(entries)") == _summed(
+            conn, f"({printed}) p", labels, "COUNT(*)")
+    return kept
 
 
 VOCABULARY = (

@@ -29,3 +29,19 @@ def test_models_and_migrations_agree(migrated: Engine) -> None:
 
 def test_upgrade_twice_is_a_no_op(migrated: Engine) -> None:
     upgrade(migrated)
+
+
+def test_upgrading_a_filled_store_builds_its_count_tables(migrated: Engine) -> None:
+    """A store filled before migration 0004 gets ``status_counts`` and ``status_label_counts`` on upgrade."""
+    from alembic import command
+
+    from pipeline.db import alembic_config
+    from tests.query_data import assert_counts_match_the_views, load_synthetic
+
+    load_synthetic(migrated)
+    config = alembic_config()
+    with migrated.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0003")
+    upgrade(migrated)
+    assert sum(assert_counts_match_the_views(migrated).values()) == 3

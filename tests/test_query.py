@@ -25,6 +25,7 @@ from tests.query_data import (
     EN_A_77_256_ADD_1_RECS,
     SYNTHETIC_STATUS,
     QueryStore,
+    assert_counts_match_the_views,
     cli,
     cli_json,
     gold_record,
@@ -420,26 +421,6 @@ def test_latest_status_follows_reloads_and_deletions(empty_engine: Engine) -> No
                                   " latest_overall FROM status_current ORDER BY 1, 2, 3")).all()
     assert before == after and len(after) == 3
     assert sum(assert_counts_match_the_views(empty_engine).values()) == 3
-
-
-def _summed(conn: Any, source: str, columns: str, measure: str) -> Counter[tuple[Any, ...]]:
-    rows = conn.execute(text(f"SELECT {columns}, {measure} FROM {source} GROUP BY {columns}")).all()
-    return Counter({tuple(row[:-1]): int(row[-1]) for row in rows})
-
-
-def assert_counts_match_the_views(engine: Engine) -> Counter[tuple[Any, ...]]:
-    """The count tables, kept load by load, equal counting the views and observations afresh."""
-    latest = "organization, addressee, report_year, acceptance, implementation"
-    labels = "organization, language, field, label"
-    printed = " UNION ALL ".join(
-        f"SELECT organization, language, '{field}' AS field, {field}_raw AS label FROM status_entries"
-        f" WHERE {field}_raw IS NOT NULL AND TRIM({field}_raw) <> ''" for field in ("acceptance", "implementation"))
-    with engine.connect() as conn:
-        kept = _summed(conn, "status_counts", latest, "SUM(entries)")
-        assert kept == _summed(conn, "status_latest_v", latest, "COUNT(*)")
-        assert _summed(conn, "status_label_counts", labels, "SUM(entries)") == _summed(
-            conn, f"({printed}) p", labels, "COUNT(*)")
-    return kept
 
 
 def test_count_tables_follow_loads_in_any_order(empty_engine: Engine) -> None:
