@@ -335,11 +335,8 @@ class Fetcher:
         With ``previous`` (an earlier result whose file is still in the store) the request is
         conditional, and an unchanged document comes back ``not_modified`` without a body.
         """
-        return call_with_retries(
-            lambda n: self.fetch_attempt(symbol, language, previous=previous, url=url, attempt=n),
-            retries=self.settings.http_retries,
-            backoff=self.settings.http_backoff_seconds,
-            sleep=self._sleep,
+        return self._with_retries(
+            lambda n: self.fetch_attempt(symbol, language, previous=previous, url=url, attempt=n)
         )
 
     def fetch_document(
@@ -465,12 +462,7 @@ class Fetcher:
             finally:
                 response.close()
 
-        return call_with_retries(
-            once,
-            retries=self.settings.http_retries,
-            backoff=self.settings.http_backoff_seconds,
-            sleep=self._sleep,
-        )
+        return self._with_retries(once)
 
     def get_bytes(self, url: str) -> bytes:
         """GET a page (search results, a listing) under the same rules as downloads; raises ``FetchError``."""
@@ -494,14 +486,15 @@ class Fetcher:
             finally:
                 response.close()
 
-        return call_with_retries(
-            once,
-            retries=self.settings.http_retries,
-            backoff=self.settings.http_backoff_seconds,
-            sleep=self._sleep,
-        )
+        return self._with_retries(once)
 
     # -- internals
+
+    def _with_retries(self, attempt: Callable[[int], T]) -> T:
+        """``call_with_retries`` under this fetcher's retry settings and clock."""
+        return call_with_retries(
+            attempt, retries=self.settings.http_retries, backoff=self.settings.http_backoff_seconds, sleep=self._sleep
+        )
 
     def _fetch_safely(
         self, symbol: str, language: str, previous: FetchResult | None, url: str | None
