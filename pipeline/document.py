@@ -29,6 +29,8 @@ class Line:
     bold: float
     """Share (0–1) of the line's characters set in a bold font."""
     role: LineRole = "body"
+    framed: bool = False
+    """Printed inside a drawn frame (a report's summary box, a recommendation box, a chart)."""
 
 
 @dataclass
@@ -46,6 +48,9 @@ class Paragraph:
     size: float = 0.0
     bold: float = 0.0
     end_page: int = 0
+    framed: bool = False
+    """Printed inside a drawn frame: still body text for the extractors, but set apart from the running
+    text (Word keeps such a box in a table), so a paragraph never runs into or out of a frame."""
 
 
 @dataclass

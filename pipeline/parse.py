@@ -4,7 +4,11 @@ What this stage guarantees to the extractors:
 - characters de-duplicated (Word prints bold text twice), text NFC with no spaces between CJK characters;
 - every line has a role: running headers and footers (symbol, job number, page number, barcode,
   "Please recycle"), the page-1 masthead and footnote bodies are kept apart from the body text;
-- paragraphs rebuilt across line and page breaks, with their UN numbering split off;
+- text printed in a drawn frame (a report's summary box, a recommendation box) stays body text but is
+  flagged ``framed``; tables of contents and small tables set in the text (figure rows, label-and-figure
+  boxes between rules) are ``table`` lines;
+- paragraphs rebuilt across line and page breaks, never across a frame's edge, with their UN numbering
+  split off;
 - per-page quality flags, so a scanned or garbled page is flagged rather than trusted;
 - each page is closed after reading, so memory stays flat on long documents.
 """
@@ -26,7 +30,16 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 
-from pipeline.document import Line, LineRole, Page, PageQuality, Paragraph, ParagraphRole, ParsedDocument
+from pipeline.document import (
+    BBox,
+    Line,
+    LineRole,
+    Page,
+    PageQuality,
+    Paragraph,
+    ParagraphRole,
+    ParsedDocument,
+)
 from pipeline.errors import (
     CorruptPdfError,
     EmptyFileError,
@@ -34,10 +47,10 @@ from pipeline.errors import (
     ImageOnlyPdfError,
     NotPdfError,
 )
-from pipeline.tables import find_tables, is_horizontal
+from pipeline.tables import Rule, find_frames, find_tables, horizontal_rules, is_horizontal
 from pipeline.text import is_cjk, join_lines, language_of, normalize_text
 
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 
 HEADER_BAND = 0.085  # share of the page height at the top where running headers sit
 FOOTER_BAND = 0.925  # a line starting below this share of the height is in the footer band
@@ -50,9 +63,9 @@ _MASTHEAD_CUE = re.compile(
 )
 _RUNNING = re.compile(
     r"^(\d{1,4}\s*/\s*\d{1,4}|\d{2,4}-\d{5}.*|\*\d{5,}\*|Please recycle.*|请回收.*|[A-Z]{1,5}(/[\w.()\- ]+)+\*?|"
-    r"\d{1,4}|\d{6})$",
+    r"\d{1,4}|\d{6}|(Annex [IVX]+, )?page \d{1,4}|(附件[一二三四五六七八九十]+[，,]\s*)?第\s*\d{1,4}\s*页)$",
     re.IGNORECASE,
-)
+)  # the last two: a WIPO annex page's running header ("Annex II, page 3", "附件二，第 3 页")
 _FOOTNOTE_MARK = re.compile(r"^(\d{1,3}|[*†‡§]+|[a-z])(\s|[A-Z\u4e00-\u9fff(（])")
 PARAGRAPH_NUMBER = re.compile(
     r"^(?P<num>\d{1,3}\.\d{1,3}(?=\s)|\d{1,3}(?:\.\d{1,3})*\.|\([a-z]{1,3}\)|\([ivx]{1,5}\)|[㈠-㈩]|[一二三四五六七八九十]{1,3}[.、．]"
@@ -73,6 +86,10 @@ class _RawLine:
     size: float
     bold: float
     barcode: bool
+    framed: bool = False
+    ruled_above: bool = False
+    """A horizontal rule runs just above the line (within ``RULE_REACH``)."""
+    ruled_below: bool = False
 
 
 def sha256_file(path: Path) -> str:
@@ -210,7 +227,37 @@ def _read_page(page: Any, number: int) -> tuple[Page, list[_RawLine]]:
         quality=quality,
         rotation=int(getattr(page, "rotation", 0) or 0),
     )
+    _mark_framed(raw_lines, find_frames(page), parsed)
+    _measure_rules(raw_lines, horizontal_rules(page, parsed.width))
     return parsed, raw_lines
+
+
+RULE_REACH = 9.0  # a rule this close above or below a line is drawn for it (a table row's rules)
+
+
+def _measure_rules(lines: list[_RawLine], rules: list[Rule]) -> None:
+    """Note whether a horizontal rule runs close above and below each line: small tables set in the text
+    (a label and its figures between two rules) are told apart from prose by them. A stroke through a
+    line's own box is an underline (a hyperlink) or a strike-through, not a rule."""
+    rules = [r for r in rules if not any(ln.top < r.y < ln.bottom and r.x0 < ln.x1 and r.x1 > ln.x0 for ln in lines)]
+    for line in lines:
+        for rule in rules:
+            if rule.x0 < line.x1 and rule.x1 > line.x0:
+                line.ruled_above = line.ruled_above or -1 <= line.top - rule.y <= RULE_REACH
+                line.ruled_below = line.ruled_below or -1 <= rule.y - line.bottom <= RULE_REACH
+
+
+def _mark_framed(lines: list[_RawLine], frames: list[BBox], page: Page) -> None:
+    """Flag the lines printed inside a drawn frame. A frame around the running header or footer is a
+    page border, not a box."""
+
+    def inside(line: _RawLine, frame: BBox) -> bool:
+        x, y = (line.x0 + line.x1) / 2, (line.top + line.bottom) / 2
+        return frame[0] <= x <= frame[2] and frame[1] <= y <= frame[3]
+
+    boxes = [f for f in frames if not any(_in_band(line, page) and inside(line, f) for line in lines)]
+    for line in lines:
+        line.framed = any(inside(line, box) for box in boxes)
 
 
 _LIGATURES = {
@@ -307,7 +354,7 @@ def _assign_roles(raw_pages: list[tuple[Page, list[_RawLine]]]) -> list[Page]:
     """Give every line a role: masthead, header, footer, footnote, table or body."""
     body_size = _body_font_size(line for _, lines in raw_pages for line in lines)
     pages: list[Page] = []
-    in_contents = False
+    contents: float | None = None
     for page, raw_lines in raw_pages:
         roles: list[LineRole] = ["body"] * len(raw_lines)
         for i, line in enumerate(raw_lines):
@@ -316,7 +363,8 @@ def _assign_roles(raw_pages: list[tuple[Page, list[_RawLine]]]) -> list[Page]:
         if page.number == 1:
             _mark_masthead(raw_lines, roles, page)
         _mark_footnotes(raw_lines, roles, page, body_size)
-        in_contents = _mark_table_lines(raw_lines, roles, page, in_contents)
+        contents = _mark_table_lines(raw_lines, roles, page, contents)
+        _mark_ruled_blocks(raw_lines, roles, body_size)
         page.lines = [
             Line(
                 text=line.text,
@@ -324,6 +372,7 @@ def _assign_roles(raw_pages: list[tuple[Page, list[_RawLine]]]) -> list[Page]:
                 size=line.size,
                 bold=line.bold,
                 role=role,
+                framed=line.framed,
             )
             for line, role in zip(raw_lines, roles, strict=True)
         ]
@@ -331,31 +380,82 @@ def _assign_roles(raw_pages: list[tuple[Page, list[_RawLine]]]) -> list[Page]:
     return pages
 
 
-def _mark_table_lines(lines: list[_RawLine], roles: list[LineRole], page: Page, in_contents: bool) -> bool:
+def _mark_table_lines(
+    lines: list[_RawLine], roles: list[LineRole], page: Page, contents: float | None
+) -> float | None:
     """Lines printed inside a table are the table's cells, not running text; so are the lines of a table
     of contents and figure rows that no ruled table framed (small borderless variance boxes).
 
-    Returns whether the page ended inside a table of contents."""
+    ``contents`` is None outside a table of contents, else the right edge of its page numbers (0 before
+    the first entry); it is returned, as a table of contents runs on to the next page."""
     boxes = [table.bbox for table in page.tables]
     for i, line in enumerate(lines):
         if roles[i] != "body":
             continue
         if _CONTENTS_HEADING.match(line.text):
-            in_contents = True
+            contents = 0.0
             continue
-        if in_contents and (_CONTENTS_ENTRY.search(line.text) or line.text in ("Page", "页次")):
-            roles[i] = "table"
-            continue
-        in_contents = False
+        if contents is not None and not line.framed:
+            if _CONTENTS_ENTRY.search(line.text) or line.text in ("Page", "页次"):
+                roles[i] = "table"
+                contents = max(contents, line.x1)
+                continue
+            if _entry_runs_on(lines, roles, i, contents):
+                roles[i] = "table"
+                continue
+        contents = None
         x, y = (line.x0 + line.x1) / 2, (line.top + line.bottom) / 2
-        framed = any(x0 - 1 <= x <= x1 + 1 and top - 1 <= y <= bottom + 1 for x0, top, x1, bottom in boxes)
-        if framed or _is_figure_row(line.text):
+        in_table = any(x0 - 1 <= x <= x1 + 1 and top - 1 <= y <= bottom + 1 for x0, top, x1, bottom in boxes)
+        if in_table or _is_figure_row(line.text):
             roles[i] = "table"
-    return in_contents  # a table of contents runs on to the next page
+    return contents
+
+
+MAX_RULED_LINES = 6
+
+
+def _mark_ruled_blocks(lines: list[_RawLine], roles: list[LineRole], body_size: float) -> None:
+    """A few lines hugged by a rule above and one below are set apart from the running text, which keeps
+    clear of rules: a small table (a label and its figures, in small print or as a figure row) or a
+    ruled box of prose (a results framework's closing "External factors" row), which stays body text
+    but framed. A small-print heading sitting on the rule over such a table row belongs to it."""
+    order = sorted((i for i, r in enumerate(roles) if r in ("body", "table")), key=lambda i: lines[i].top)
+    for start, i in enumerate(order):
+        if not lines[i].ruled_above:
+            continue
+        block = [i]
+        for j in order[start + 1 : start + MAX_RULED_LINES]:
+            if lines[block[-1]].ruled_below or lines[j].ruled_above:
+                break
+            previous = lines[block[-1]]
+            if lines[j].top - previous.bottom > 1.2 * max(previous.size, lines[j].size):
+                break
+            block.append(j)
+        if not lines[block[-1]].ruled_below:
+            continue
+        for k in block:
+            if roles[k] == "table" or lines[k].size <= body_size - 1 or _is_figure_row(lines[k].text):
+                roles[k] = "table"
+            else:
+                lines[k].framed = True
+    for before, after in itertools.pairwise(order):
+        on_rule = lines[before].ruled_below and lines[after].ruled_above
+        if on_rule and lines[before].size <= body_size - 1 and (roles[before], roles[after]) == ("body", "table"):
+            roles[before] = "table"
+
+
+def _entry_runs_on(lines: list[_RawLine], roles: list[LineRole], i: int, right: float) -> bool:
+    """A contents entry without a page number is a long title wrapped over lines, or a group heading
+    ("Annex"): one of the next three lines carries the page number, in the page-number column."""
+    following = [j for j in range(i + 1, len(lines)) if roles[j] == "body"][:3]
+    for j in following:
+        if _CONTENTS_ENTRY.search(lines[j].text):
+            return not right or abs(lines[j].x1 - right) <= 3
+    return False
 
 
 _CONTENTS_HEADING = re.compile(r"^(Contents|目录|Table des matières|Índice)$")
-_CONTENTS_ENTRY = re.compile(r"\s(\d{1,3}|[ivx]{1,5})$")
+_CONTENTS_ENTRY = re.compile(r"(?:^|\s)(\d{1,3}|[ivx]{1,5})$")
 _FIGURE = re.compile(r"^[(\[]?[-–—$€£%]*\d[\d,. ]*[%)\]]*$|^[-–—]$|^\d{4}/\d{2}$")
 
 
@@ -485,6 +585,7 @@ class _Builder:
             size=line.size,
             bold=line.bold,
             end_page=page,
+            framed=line.framed,
         )
         return cls(paragraph, line, [line.size], [line.bold])
 
@@ -533,6 +634,8 @@ def split_number(text: str) -> tuple[str | None, str]:
 
 
 def _starts_new_paragraph(previous: Line, line: Line, gap: float) -> bool:
+    if previous.framed != line.framed:
+        return True
     space = line.bbox[1] - previous.bbox[3]
     if space > gap + 0.4 * max(line.size, previous.size) or space < -2:
         return True
@@ -548,7 +651,7 @@ def _continues_across_pages(builder: _Builder, line: Line) -> bool:
     paragraph = builder.paragraph
     if paragraph.role != "body" or not paragraph.text or paragraph.text.endswith(_TERMINAL):
         return False
-    if PARAGRAPH_NUMBER.match(line.text):
+    if PARAGRAPH_NUMBER.match(line.text) or line.framed != paragraph.framed:
         return False
     return abs(line.size - builder.last.size) <= 0.9
 

@@ -21,7 +21,7 @@ import itertools
 import re
 import statistics
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +29,7 @@ from pipeline.document import BBox, Cell, Table
 from pipeline.numbers import parse_number
 from pipeline.text import join_lines, normalize_text
 
-__all__ = ["Word", "find_tables", "is_horizontal", "page_words"]
+__all__ = ["Rule", "Word", "find_frames", "find_tables", "horizontal_rules", "is_horizontal", "page_words"]
 
 _LINES_SETTINGS: dict[str, Any] = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
@@ -64,7 +64,9 @@ class Word:
 
 
 @dataclass
-class _Rule:
+class Rule:
+    """A horizontal rule across part of the page, at height ``y``."""
+
     x0: float
     x1: float
     y: float
@@ -99,7 +101,7 @@ class _Row:
 def find_tables(page: Any, page_number: int) -> list[Table]:
     """Tables on a pdfplumber page: ruled grids first, then rule-delimited ones outside them."""
     width, height = float(page.width), float(page.height)
-    rules = _horizontal_rules(page, width)
+    rules = horizontal_rules(page, width)
     has_grid = _has_vertical_edges(page)
     body_rules = [r for r in rules if height * HEADER_BAND < r.y < height * FOOTER_BAND
                   and r.x1 - r.x0 >= width * MIN_RULE_SHARE]
@@ -280,14 +282,65 @@ def _vertical_text(chars: list[dict[str, Any]]) -> str:
 
 def _has_vertical_edges(page: Any) -> bool:
     """A drawn grid has vertical strokes: lines, or rectangles taller than a rule."""
+    return next(_vertical_strokes(page), None) is not None
+
+
+def _vertical_strokes(page: Any) -> Iterator[tuple[float, float, float]]:
+    """Vertical strokes as (x, top, bottom): lines, boxes thinner than a rule, sides of stroked boxes."""
     for line in page.lines:
         if abs(line["x0"] - line["x1"]) < 1 and line["bottom"] - line["top"] > 8:
-            return True
+            yield (line["x0"] + line["x1"]) / 2, line["top"], line["bottom"]
     for rect in page.rects:
-        tall = rect["bottom"] - rect["top"] > RULE_THICKNESS and rect["x1"] - rect["x0"] > 0
-        if tall and (rect["x1"] - rect["x0"] < RULE_THICKNESS or rect.get("stroke")):
-            return True
-    return False
+        width = rect["x1"] - rect["x0"]
+        if rect["bottom"] - rect["top"] <= RULE_THICKNESS or width <= 0:
+            continue
+        if width < RULE_THICKNESS:
+            yield (rect["x0"] + rect["x1"]) / 2, rect["top"], rect["bottom"]
+        elif rect.get("stroke"):
+            yield rect["x0"], rect["top"], rect["bottom"]
+            yield rect["x1"], rect["top"], rect["bottom"]
+
+
+MIN_FRAME_SHARE = 0.3  # the sides of a frame stand at least this share of the page width apart
+MIN_FRAME_HEIGHT = 12.0
+
+
+def find_frames(page: Any) -> list[BBox]:
+    """Boxes drawn around text: a vertical rule on each side, facing each other over a stretch of the
+    page. UN reports print their summary in such a box (Word keeps it in a one-cell table, and it may
+    run over pages, open at the page break); JIU prints recommendations, and charts their plot areas.
+
+    Word draws a box side as one thin rectangle per paragraph, so the pieces of one side are joined
+    first. Returns (x0, top, x1, bottom) per frame; a frame may enclose ruled tables or other frames.
+    """
+    strokes = sorted(_vertical_strokes(page))
+    columns: list[list[tuple[float, float, float]]] = []
+    for stroke in strokes:
+        if columns and stroke[0] - columns[-1][-1][0] < 1.5:
+            columns[-1].append(stroke)
+        else:
+            columns.append([stroke])
+    sides: list[tuple[float, float, float]] = []
+    for column in columns:
+        x = statistics.median(s[0] for s in column)
+        merged: list[list[float]] = []
+        for _, top, bottom in sorted(column, key=lambda s: s[1]):
+            if merged and top <= merged[-1][1] + 3:
+                merged[-1][1] = max(merged[-1][1], bottom)
+            else:
+                merged.append([top, bottom])
+        sides.extend((x, top, bottom) for top, bottom in merged if bottom - top >= MIN_FRAME_HEIGHT)
+    frames: list[BBox] = []
+    for left in sides:
+        facing = [
+            (right[0], max(left[1], right[1]), min(left[2], right[2]))
+            for right in sides
+            if right[0] - left[0] >= MIN_FRAME_SHARE * float(page.width)
+        ]
+        facing = [f for f in facing if f[2] - f[1] >= MIN_FRAME_HEIGHT]
+        far = max((f[0] for f in facing), default=None)
+        frames.extend((left[0], top, x1, bottom) for x1, top, bottom in facing if x1 == far)
+    return frames
 
 
 def _not_a_fill(obj: dict[str, Any]) -> bool:
@@ -374,7 +427,7 @@ def _ruled_header_rows(rows: list[list[Cell | None]], styled: list[bool]) -> int
 # ---------------------------------------------------------------------------------------------
 
 
-def _horizontal_rules(page: Any, width: float) -> list[_Rule]:
+def horizontal_rules(page: Any, width: float) -> list[Rule]:
     """Horizontal strokes merged into rules (Word draws a table rule as one thin box per cell)."""
     pieces: list[tuple[float, float, float]] = []
     for line in page.lines:
@@ -384,25 +437,26 @@ def _horizontal_rules(page: Any, width: float) -> list[_Rule]:
         if rect["bottom"] - rect["top"] < RULE_THICKNESS and rect["x1"] - rect["x0"] > 0.5:
             pieces.append((rect["x0"], rect["x1"], (rect["top"] + rect["bottom"]) / 2))
     pieces.sort(key=lambda p: (round(p[2]), p[0]))
-    rules: list[_Rule] = []
+    rules: list[Rule] = []
     for x0, x1, y in pieces:
         last = rules[-1] if rules else None
         if last is not None and abs(last.y - y) < 1.5 and x0 <= last.x1 + 3:
             last.x1 = max(last.x1, x1)
         else:
-            rules.append(_Rule(x0, x1, y))
+            rules.append(Rule(x0, x1, y))
     return [r for r in rules if r.x1 - r.x0 > 0.05 * width]
 
 
-def _inside(rule: _Rule, box: BBox) -> bool:
+def _inside(rule: Rule, box: BBox) -> bool:
     return box[1] - 3 <= rule.y <= box[3] + 3 and rule.x0 < box[2] and rule.x1 > box[0]
 
 
-def _body_limit(words: list[Word], rules: list[_Rule], width: float, height: float) -> float:
-    """Where the body ends: the footnote separator (a short rule or a line of underscores), else the footer."""
+def _body_limit(words: list[Word], rules: list[Rule], width: float, height: float) -> float:
+    """Where the body ends: the footnote separator (a short rule from the left margin, or a line of
+    underscores), else the footer. A short rule further right groups a table's column headings."""
     limit = height * FOOTER_BAND
     for rule in rules:
-        if rule.y > height * 0.45 and rule.x1 - rule.x0 < width * 0.3:
+        if rule.y > height * 0.45 and rule.x1 - rule.x0 < width * 0.3 and rule.x0 < width * 0.3:
             limit = min(limit, rule.y)
     for word in words:
         if word.top > height * 0.45 and len(word.text) >= 5 and set(word.text) == {"_"}:
@@ -410,8 +464,8 @@ def _body_limit(words: list[Word], rules: list[_Rule], width: float, height: flo
     return limit
 
 
-def _rule_tables(rules: list[_Rule], words: list[Word], limit: float, page_number: int) -> list[Table]:
-    groups: list[list[_Rule]] = []
+def _rule_tables(rules: list[Rule], words: list[Word], limit: float, page_number: int) -> list[Table]:
+    groups: list[list[Rule]] = []
     for rule in sorted(rules, key=lambda r: r.y):
         for group in groups:
             if abs(group[0].x0 - rule.x0) < 8 and abs(group[0].x1 - rule.x1) < 8:
@@ -480,7 +534,7 @@ _NOTE = re.compile(r"^(?:Sources?|Notes?|Abbreviations|资料来源|来源|注)[
 
 
 def _table_end(
-    group: list[_Rule], header_index: int, region: list[Word], limit: float, size: float,
+    group: list[Rule], header_index: int, region: list[Word], limit: float, size: float,
     columns: list[tuple[float, float]],
 ) -> tuple[int, float]:
     """The rule that closes the table (index, y), or the last body line above ``limit`` when it runs on.
@@ -539,14 +593,19 @@ def _running_text(lines: list[list[Word]], columns: list[tuple[float, float]], w
     first = lines[0]
     if _NOTE.match(first[0].text):
         return True
-    if not _runs_across(first, columns):
+    if not _runs_across(first, columns) or _tabular(first):
         return False
     if not _bold(first):
         return first[-1].x1 - first[0].x0 > 0.85 * width or len(lines) == 1 or _runs_across(lines[1], columns)
     for line in lines[1:6]:
         if not _bold(line):
-            return line[-1].x1 - line[0].x0 > 0.85 * width and _runs_across(line, columns)
+            return line[-1].x1 - line[0].x0 > 0.85 * width and _runs_across(line, columns) and not _tabular(line)
     return False
+
+
+def _tabular(line: Sequence[Word]) -> bool:
+    """A label followed by figures: most words are numbers or nil dashes (a row, however wide, is no prose)."""
+    return sum(1 for w in line if w.text in _NIL or parse_number(w.text) is not None) * 2 > len(line)
 
 
 def _header_columns(head: list[Word]) -> list[tuple[float, float]]:
@@ -647,8 +706,8 @@ def _unheaded_first_column(
 
 
 def _build_rule_table(
-    top: _Rule, header_bottom: float, end_y: float, head: list[Word], body: list[Word],
-    columns: list[tuple[float, float]], inner_rules: list[_Rule], page_number: int,
+    top: Rule, header_bottom: float, end_y: float, head: list[Word], body: list[Word],
+    columns: list[tuple[float, float]], inner_rules: list[Rule], page_number: int,
 ) -> Table | None:
     """Cells of a rule-delimited table: one heading row, then body rows (spanning rows carry their
     text in the first cell and ``None`` after it)."""

@@ -53,6 +53,12 @@ def test_running_headers_footers_and_masthead_are_not_body_text() -> None:
     assert "Distr.: General" in masthead and "7 April 2026" in masthead
 
 
+def test_annex_page_numbers_are_running_headers() -> None:
+    doc = parsed("WO_PBC_34_6.pdf")
+    assert [ln.text for ln in doc.pages[5].lines if ln.role == "header"] == ["WO/PBC/34/6", "附件一，第 3 页"]
+    assert not re.search(r"附件[一二三]，第 \d+ 页", doc.text)
+
+
 def test_paragraph_numbers_are_split_off_and_complete() -> None:
     numbers = body_numbers(parsed(EN))
     paragraph_numbers = [n for n in numbers if int(n[:-1]) <= 44]

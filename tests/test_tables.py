@@ -361,3 +361,35 @@ def test_table_closed_by_a_rule_before_headings_and_prose() -> None:
         "and resolutions and decisions",
     ]]
     assert len(tables[1].rows) == 1
+
+
+def test_column_group_rule_is_not_a_footnote_separator() -> None:
+    """The short rule grouping "Cost estimates | Variance" sits right of the margin, low on the page: the
+    table under it is found whole (it once cut the body off as if it were the footnote separator)."""
+    tables = records("A_80_604_Add.1.pdf", 9)
+    assert len(tables) == 2
+    table = tables[1]
+    assert table.header == [
+        "Category", "Apportionment (2024/25) (1)", "Expenditure (2024/25) (2)", "Apportionment (2025/26) (3)",
+        "Expenditure as at 28 February 2026 (4)", "Cost estimates (2026/27) (5)", "Amount (6)=(5)-(3)",
+        "Percentage (7)=(6)÷(3)",
+    ]
+    assert table.rows[:3] == [
+        ["Operational costs", "", "", "", "", "", "", ""],
+        ["Civilian electoral observers", "–", "–", "–", "–", "–", "–", "–"],
+        ["Consultants and consulting services", "2.8", "23.6", "–", "–", "–", "–", "–"],
+    ]
+    assert table.rows[-2:] == [
+        ["Medical", "299.9", "233.8", "289.7", "96.3", "289.7", "–", "–"],
+        ["Special equipment", "–", "–", "–", "–", "–", "–", "–"],
+    ]
+
+
+def test_wide_rows_of_figures_under_a_group_rule_are_not_prose() -> None:
+    """A bold subtotal over rows of figures spanning every column stays in the table: the table of
+    financial resources runs from its headings to "Total requirements" over its group rules."""
+    [table] = records("A_80_596.pdf", 13)
+    labels = [row[0] for row in table.rows]
+    assert labels[0] == "Military and police personnel" and labels[-1] == "Total requirements"
+    assert len(labels) == 33
+    assert labels.count("Subtotal") == 3
