@@ -178,6 +178,8 @@ class RecommendationRow(Base):
     __tablename__ = "recommendations"
     __table_args__ = (
         UniqueConstraint("report", "number", "language", name="uq_recommendations_report_number_language"),
+        # `unpipe recs --addressee … --kind … --overdue` (and each filter alone) without a full scan.
+        Index("ix_recommendations_addressee_kind_deadline_date", "addressee", "kind", "deadline_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -187,7 +189,7 @@ class RecommendationRow(Base):
     kind: Mapped[str] = mapped_column(String(20))
     """``jiu``, ``acabq`` or ``ga_action``."""
     text: Mapped[str] = mapped_column(Text)
-    addressee: Mapped[str | None] = mapped_column(String(40), index=True)
+    addressee: Mapped[str | None] = mapped_column(String(40))
     deadline_text: Mapped[str | None] = mapped_column(Text)
     deadline_kind: Mapped[str | None] = mapped_column(String(20))
     deadline_date: Mapped[date | None] = mapped_column(Date, index=True)

@@ -1,9 +1,11 @@
-"""status count tables
+"""query speed: status count tables, a recommendation filter index
 
 ``status_counts`` (latest observations counted by report, organization, addressee, year, acceptance and
 implementation) and ``status_label_counts`` (printed status labels counted per document), kept by
 ``pipeline.derived`` after every load so that ``unpipe stats`` and ``unpipe status --unmapped`` sum a
-few thousand rows instead of classifying every observation at each query.
+few thousand rows instead of classifying every observation at each query. The index on a
+recommendation's addressee becomes one on (addressee, kind, deadline date), the filters of
+``unpipe recs``.
 
 Revision ID: 0004
 Revises: 0003
@@ -21,6 +23,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.drop_index("ix_recommendations_addressee", table_name="recommendations")
+    op.create_index("ix_recommendations_addressee_kind_deadline_date", "recommendations",
+                    ["addressee", "kind", "deadline_date"])
     op.create_table(  # maintained by pipeline.derived after every load
         "status_counts",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -60,3 +65,5 @@ def downgrade() -> None:
     op.drop_table("status_label_counts")
     op.drop_index("ix_status_counts_key_report", table_name="status_counts")
     op.drop_table("status_counts")
+    op.drop_index("ix_recommendations_addressee_kind_deadline_date", table_name="recommendations")
+    op.create_index("ix_recommendations_addressee", "recommendations", ["addressee"])
