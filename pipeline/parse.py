@@ -15,6 +15,7 @@ What this stage guarantees to the extractors:
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import itertools
 import re
@@ -118,10 +119,25 @@ def check_pdf_file(path: Path) -> None:
         raise CorruptPdfError("the PDF is truncated (no end-of-file marker)", document=path.name)
 
 
+_heap_frozen = False
+
+
+def _freeze_long_lived_objects() -> None:
+    """Before the first parse, take the objects alive so far (imported modules, settings) out of the
+    cyclic garbage collector's sight. Parsing allocates millions of small containers, so full
+    collections run often, and each one would otherwise walk every long-lived object again: over the
+    bench this was 15% of ``unpipe extract``'s time (112.05 s → 95.39 s), at the same peak memory."""
+    global _heap_frozen
+    if not _heap_frozen:
+        _heap_frozen = True
+        gc.freeze()
+
+
 def parse_pdf(path: str | Path) -> ParsedDocument:
     """Parse one PDF. Raises a ``BadInputError`` subclass when the file cannot be read as a text PDF."""
     path = Path(path)
     check_pdf_file(path)
+    _freeze_long_lived_objects()
     try:
         pdf = pdfplumber.open(path)
     except PdfminerException as exc:
