@@ -97,6 +97,16 @@ def test_typeset_documents_carry_no_quality_flags() -> None:
     assert parsed(ZH).quality_flags == []
 
 
+def test_an_old_typeset_record_is_not_taken_for_a_scan() -> None:
+    """A/48/PV.46 (1993) has no page image: its pages are text in base-14 Times set by Acrobat Distiller
+    2.1, and its only image is the UN emblem on page 1, drawn as thin strips (the corpus's SOURCES.tsv
+    lists it as a plain meeting record, the two scans as scanned). Flagging it would take a rule keyed to
+    the file, so it stays unflagged."""
+    doc = parsed("A_48_PV.46.pdf")
+    assert doc.quality_flags == []
+    assert max(page.quality.image_area_share for page in doc.pages) < 0.01
+
+
 def test_two_column_verbatim_record_is_read_column_by_column() -> None:
     doc = parsed("A_48_PV.46.pdf")
     texts = [p.text for p in doc.paragraphs]
