@@ -54,11 +54,12 @@ CANNED_QUERIES: dict[str, dict[str, str]] = {
     },
     "unmapped_labels": {
         "title": "Status labels the vocabulary does not map",
-        "description": "Printed implementation labels without a row in status_vocabulary.",
+        "description": "Printed implementation labels that no label in status_vocabulary is, or starts"
+                       " (unpipe status --unmapped also checks that the match ends at a word boundary).",
         "sql": "SELECT s.organization, s.language, s.label, SUM(s.entries) AS entries"
                " FROM status_label_counts s WHERE s.field = 'implementation' AND NOT EXISTS (SELECT 1"
                " FROM status_vocabulary v WHERE v.organization IN (s.organization, '*')"
-               " AND v.language IN (s.language, '*') AND lower(trim(v.label)) = lower(trim(s.label)))"
+               " AND v.language IN (s.language, '*') AND lower(trim(s.label)) LIKE lower(trim(v.label)) || '%')"
                " GROUP BY s.organization, s.language, s.label ORDER BY entries DESC",
     },
     "paragraphs_containing": {

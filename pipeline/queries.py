@@ -314,9 +314,14 @@ def find_status(engine: Engine, f: StatusFilter) -> Rows:
 def unmapped_labels(engine: Engine, f: StatusFilter) -> Rows:
     """Printed status labels the vocabulary (``status_vocabulary``) does not map, with how often they occur.
 
-    Counted from ``status_label_counts`` (labels per document), or from the observations themselves when
-    a report is asked for (its index makes that cheap, and the counts are not kept per report).
+    A label counts as mapped exactly when the status extractor would map it (``Vocabulary.lookup``: the
+    whole label, or a label it starts with, such as 已接受 in "已接受之前为“正在落实”"), so the list is
+    what to add to the vocabulary. Counted from ``status_label_counts`` (labels per document), or from
+    the observations themselves when a report is asked for (its index makes that cheap).
     """
+    from extractors.status import StatusLabel as VocabularyLabel
+    from extractors.status import Vocabulary
+
     params: dict[str, Any] = {}
     where = ""
     if f.organization:
@@ -336,20 +341,23 @@ def unmapped_labels(engine: Engine, f: StatusFilter) -> Rows:
         )
     else:
         counted = f"SELECT * FROM status_label_counts s WHERE 1 = 1{where}"
-    # Group first, then look each distinct label up: one probe per label, not per row.
     sql = (
-        "SELECT g.organization, g.language, g.field, g.label, g.entries, g.example_report FROM"
-        " (SELECT c.organization, c.language, c.field, c.label, SUM(c.entries) AS entries,"
+        "SELECT c.organization, c.language, c.field, c.label, SUM(c.entries) AS entries,"
         f" MIN(c.example_report) AS example_report FROM ({counted}) c"
-        " GROUP BY c.organization, c.language, c.field, c.label) g"
-        " WHERE NOT EXISTS (SELECT 1 FROM status_vocabulary v WHERE v.organization IN (g.organization, '*')"
-        " AND v.language IN (g.language, '*') AND lower(trim(v.label)) = lower(trim(g.label)))"
-        " ORDER BY g.organization, g.language, g.field, g.label"
+        " GROUP BY c.organization, c.language, c.field, c.label"
+        " ORDER BY c.organization, c.language, c.field, c.label"
     )
+    columns = ["organization", "language", "field", "label", "rows", "example_report"]
     with engine.connect() as conn:
-        result = conn.execute(sql_text(sql), params)
-        columns = ["organization", "language", "field", "label", "rows", "example_report"]
-        return Rows(columns, [dict(zip(columns, row, strict=True)) for row in result], "unmapped labels")
+        vocabulary = Vocabulary([
+            VocabularyLabel(row.organization, row.language, row.label, row.acceptance, row.implementation)
+            for row in conn.execute(sql_text(
+                "SELECT organization, language, label, acceptance, implementation FROM status_vocabulary"))
+        ])
+        found = [dict(zip(columns, row, strict=True)) for row in conn.execute(sql_text(sql), params)]
+    unmapped = [row for row in found
+                if vocabulary.lookup(row["label"], row["language"], row["organization"])[0] is None]
+    return Rows(columns, unmapped, "unmapped labels")
 
 
 def show_document(engine: Engine, symbol: str) -> list[Rows]:

@@ -127,7 +127,7 @@ SYNTHETIC_STATUS = {
     # JIU/REP/2021/6 recs 1-3, 5, 6 implemented and 4 in progress; these add an earlier and a later report.
     "WO/PBC/TEST/1": ("2021-07-01", [("6", "under_consideration", "not_started", "尚未启动"),
                                      ("1", "accepted", "in_progress", "正在落实")]),
-    "WO/PBC/TEST/2": ("2024-07-01", [("4", "accepted", "in_progress", "进行中（测试标签）")]),
+    "WO/PBC/TEST/2": ("2024-07-01", [("4", "accepted", "in_progress", "推进中（测试标签）")]),
 }
 
 
