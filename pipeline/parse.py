@@ -233,7 +233,8 @@ def _read_page(page: Any, number: int) -> tuple[Page, list[_RawLine]]:
                 barcode=any("barcode" in f.lower() for f in fonts),
             )
         )
-    tables = find_tables(deduped, number)
+    rules = horizontal_rules(page, float(page.width))
+    tables = find_tables(deduped, number, rules)
     parsed = Page(
         number=number,
         width=round(float(page.width), 2),
@@ -244,7 +245,7 @@ def _read_page(page: Any, number: int) -> tuple[Page, list[_RawLine]]:
         rotation=int(getattr(page, "rotation", 0) or 0),
     )
     _mark_framed(raw_lines, find_frames(page), parsed)
-    _measure_rules(raw_lines, horizontal_rules(page, parsed.width))
+    _measure_rules(raw_lines, rules)
     return parsed, raw_lines
 
 

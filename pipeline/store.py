@@ -318,11 +318,11 @@ def _add_recommendation(
 
 def _drop_orphan_recommendations(session: Session) -> set[str]:
     """A recommendation no document makes or quotes any more is removed; returns the reports it had."""
-    orphan = RecommendationRow.id.not_in(select(RecommendationSource.recommendation_id))
-    reports = set(session.scalars(select(RecommendationRow.report).where(orphan).distinct()))
-    if reports:
-        session.execute(delete(RecommendationRow).where(orphan))
-    return reports
+    orphans = session.execute(select(RecommendationRow.id, RecommendationRow.report).where(
+        RecommendationRow.id.not_in(select(RecommendationSource.recommendation_id)))).all()
+    if orphans:
+        session.execute(delete(RecommendationRow).where(RecommendationRow.id.in_([row.id for row in orphans])))
+    return {row.report for row in orphans}
 
 
 def _status_row(

@@ -98,10 +98,11 @@ class _Row:
         self.bottom = max(self.bottom, unit.bottom)
 
 
-def find_tables(page: Any, page_number: int) -> list[Table]:
-    """Tables on a pdfplumber page: ruled grids first, then rule-delimited ones outside them."""
+def find_tables(page: Any, page_number: int, rules: list[Rule]) -> list[Table]:
+    """Tables on a pdfplumber page: ruled grids first, then rule-delimited ones outside them.
+
+    ``rules`` are the page's ``horizontal_rules`` (the parser also measures lines against them)."""
     width, height = float(page.width), float(page.height)
-    rules = horizontal_rules(page, width)
     has_grid = _has_vertical_edges(page)
     body_rules = [r for r in rules if height * HEADER_BAND < r.y < height * FOOTER_BAND
                   and r.x1 - r.x0 >= width * MIN_RULE_SHARE]
