@@ -51,13 +51,36 @@ def alembic_config() -> Any:
 
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest migration (safe to call at every start)."""
+    with _reachable(engine), migration_lock(engine):
+        _migrate(engine)
+
+
+def prepare_store(engine: Engine) -> None:
+    """Migrate the store and make its ``status_vocabulary`` the extractor's, as one step under the
+    migration lock: flows starting together on a new store would otherwise both seed the vocabulary,
+    and one would fail on its unique key."""
+    from extractors.status import current_vocabulary
+    from pipeline.store import sync_vocabulary
+
+    with _reachable(engine), migration_lock(engine):
+        _migrate(engine)
+        sync_vocabulary(engine, current_vocabulary())
+
+
+def _migrate(engine: Engine) -> None:
     from alembic import command
 
     config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+@contextlib.contextmanager
+def _reachable(engine: Engine) -> Iterator[None]:
+    """Turn a connection failure into a message that names the database."""
     try:
-        with migration_lock(engine), engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        yield
     except OperationalError as exc:
         raise StoreError(
             f"cannot reach the database at {engine.url.render_as_string(hide_password=True)}: {exc.orig}"
@@ -121,9 +144,5 @@ def open_store(url: str | None = None) -> Engine:
     from pipeline.settings import get_settings
 
     engine = make_engine(url or get_settings().resolved_database_url)
-    upgrade(engine)
-    from extractors.status import current_vocabulary
-    from pipeline.store import sync_vocabulary
-
-    sync_vocabulary(engine, current_vocabulary())
+    prepare_store(engine)
     return engine

@@ -41,7 +41,7 @@ from typing import Any, Literal
 from sqlalchemy import Engine, select
 
 from models import Document, IngestItem, ParsedLayout
-from pipeline.db import make_engine, session_scope, upgrade
+from pipeline.db import make_engine, prepare_store, session_scope
 from pipeline.document import ParsedDocument
 from pipeline.errors import BadInputError, FetchError, RetryableFetchError, UnpipeError
 from pipeline.extract import Extraction, run_extractors
@@ -255,11 +255,7 @@ def run_settings(languages: Sequence[str] | None = None, settings: Settings | No
 def prepare(settings: Settings) -> Engine:
     """Migrate the store and clear what a crash can leave behind (temporary downloads and layouts)."""
     engine = store_engine(settings.resolved_database_url)
-    upgrade(engine)
-    from extractors.status import current_vocabulary
-    from pipeline.store import sync_vocabulary
-
-    sync_vocabulary(engine, current_vocabulary())
+    prepare_store(engine)
     default_store(settings).cleanup_temp()
     cache = layout_dir(settings)
     if cache.is_dir():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -45,3 +46,45 @@ def test_upgrading_a_filled_store_builds_its_count_tables(migrated: Engine) -> N
         command.downgrade(config, "0003")
     upgrade(migrated)
     assert sum(assert_counts_match_the_views(migrated).values()) == 3
+
+
+def test_stores_opened_together_seed_the_vocabulary_once(migrated: Engine) -> None:
+    """Processes opening a migrated store at the same instant all find its vocabulary empty; seeding
+    it must still happen once, not fail on the unique key in all but one of them (a CI failure)."""
+    import multiprocessing
+
+    from sqlalchemy import func, select
+
+    from extractors.status import current_vocabulary
+    from models import StatusLabel
+
+    url = migrated.url.render_as_string(hide_password=False)
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(4), context.Queue()
+    processes = [context.Process(target=_open_at_once, args=(url, barrier, results)) for _ in range(4)]
+    for process in processes:
+        process.start()
+    outcomes = [results.get(timeout=120) for _ in processes]
+    for process in processes:
+        process.join()
+    assert outcomes == ["ok"] * 4
+    with migrated.connect() as conn:
+        stored = conn.scalar(select(func.count()).select_from(StatusLabel))
+    assert stored == len(current_vocabulary().labels)
+
+
+def _open_at_once(url: str, barrier: Any, results: Any) -> None:
+    import alembic.command  # noqa: F401  (imported before the barrier, so all start the same instant)
+
+    import pipeline.store  # noqa: F401
+    from extractors.status import current_vocabulary
+    from pipeline.db import open_store
+
+    current_vocabulary()
+    barrier.wait()
+    try:
+        open_store(url).dispose()
+    except Exception as exc:
+        results.put(f"{type(exc).__name__}: {exc}"[:300])
+    else:
+        results.put("ok")
