@@ -3,7 +3,9 @@
 What this stage guarantees to the extractors:
 - characters de-duplicated (Word prints bold text twice), text NFC with no spaces between CJK characters;
 - every line has a role: running headers and footers (symbol, job number, page number, barcode,
-  "Please recycle"), the page-1 masthead and footnote bodies are kept apart from the body text;
+  "Please recycle", and any line repeated at the same height in the header or footer band of many
+  pages), the page-1 masthead and footnote bodies are kept apart from the body text;
+- two-column pages (verbatim records) are read column by column, even where the columns share baselines;
 - text printed in a drawn frame (a report's summary box, a recommendation box) stays body text but is
   flagged ``framed``; tables of contents and small tables set in the text (figure rows, label-and-figure
   boxes between rules) are ``table`` lines;
@@ -30,6 +32,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import PdfminerException
+from pdfplumber.utils.text import chars_to_textmap
 
 from pipeline.document import (
     BBox,
@@ -51,7 +54,7 @@ from pipeline.errors import (
 from pipeline.tables import Rule, find_frames, find_tables, horizontal_rules, is_horizontal
 from pipeline.text import is_cjk, join_lines, language_of, normalize_text
 
-PARSER_VERSION = "3"
+PARSER_VERSION = "4"
 
 HEADER_BAND = 0.085  # share of the page height at the top where running headers sit
 FOOTER_BAND = 0.925  # a line starting below this share of the height is in the footer band
@@ -87,6 +90,8 @@ class _RawLine:
     size: float
     bold: float
     barcode: bool
+    gapped: bool = False
+    """The line has a gap wider than a word space: table columns, not prose."""
     framed: bool = False
     ruled_above: bool = False
     """A horizontal rule runs just above the line (within ``RULE_REACH``)."""
@@ -212,7 +217,8 @@ def _read_page(page: Any, number: int) -> tuple[Page, list[_RawLine]]:
     level = {id(c) for c in chars if id(c) in keep and is_horizontal(c)}
     upright = page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) in level)
     raw_lines: list[_RawLine] = []
-    for found in upright.extract_text_lines(x_tolerance_ratio=0.15, y_tolerance=3, return_chars=True):
+    found_lines = upright.extract_text_lines(**_LINE_SETTINGS, return_chars=True)
+    for found in _split_at_gutter(found_lines, float(page.width)):
         line_chars = found["chars"]
         text = _space_glued_superscripts(found["text"], line_chars)
         text = normalize_text(_LEADER.sub(" ", text))  # table-of-contents dot leaders are layout
@@ -231,6 +237,7 @@ def _read_page(page: Any, number: int) -> tuple[Page, list[_RawLine]]:
                 size=round(statistics.median(sizes), 2),
                 bold=round(bold, 2),
                 barcode=any("barcode" in f.lower() for f in fonts),
+                gapped=bool(_wide_gaps(line_chars)),
             )
         )
     rules = horizontal_rules(page, float(page.width))
@@ -247,6 +254,72 @@ def _read_page(page: Any, number: int) -> tuple[Page, list[_RawLine]]:
     _mark_framed(raw_lines, find_frames(page), parsed)
     _measure_rules(raw_lines, rules)
     return parsed, raw_lines
+
+
+_LINE_SETTINGS: dict[str, Any] = {"x_tolerance_ratio": 0.15, "y_tolerance": 3}
+WIDE_GAP_EM = 1.0  # a gap inside a line this many character sizes wide is no word space (justified: < 0.9)
+GUTTER_MIN_LINES = 5
+COLUMN_MIN_SHARE = 0.3  # a line of a text column is at least this share of the page width
+
+
+def _split_at_gutter(lines: list[dict[str, Any]], page_width: float) -> list[dict[str, Any]]:
+    """On a two-column page whose columns share baselines (old verbatim records), pdfplumber reads a
+    line of each column as one line; cut such lines where the page's gutter runs.
+
+    A gutter is a gap in the middle of the page that many full lines of text on both sides share, with
+    both edges straight (the justified left column ends there, the right one starts there). A table's
+    column gap has short cells beside it, a contents page's gap a ragged left edge: neither is one.
+    Only pages whose lines all fall on one side of it or straddle it are cut, so prose spanning the page
+    keeps its tables whole.
+    """
+    central = {i: _central_gaps(line["chars"], page_width) for i, line in enumerate(lines)}
+    widest = {i: max(gaps, key=lambda gap: gap[1] - gap[0]) for i, gaps in central.items() if gaps}
+    if len(widest) < GUTTER_MIN_LINES:
+        return lines
+    left_edge = statistics.median(gap[0] for gap in widest.values())
+    right_edge = statistics.median(gap[1] for gap in widest.values())
+    full_pairs = [
+        i
+        for i, gap in widest.items()
+        if abs(gap[0] - left_edge) <= 2
+        and abs(gap[1] - right_edge) <= 2
+        and min(gap[0] - lines[i]["x0"], lines[i]["x1"] - gap[1]) >= COLUMN_MIN_SHARE * page_width
+    ]
+    if len(full_pairs) < GUTTER_MIN_LINES:
+        return lines
+    crossing = {
+        i for i, gaps in central.items() if any(a <= left_edge + 2 and b >= right_edge - 2 for a, b in gaps)
+    }
+    one_side = sum(1 for line in lines if line["x1"] <= left_edge + 2 or line["x0"] >= right_edge - 2)
+    if len(crossing) + one_side < 0.9 * len(lines):
+        return lines
+    cut = (left_edge + right_edge) / 2
+    result: list[dict[str, Any]] = []
+    for i, line in enumerate(lines):
+        if i not in crossing:
+            result.append(line)
+            continue
+        for part in (
+            [c for c in line["chars"] if c["x1"] <= cut],
+            [c for c in line["chars"] if c["x0"] >= cut],
+        ):
+            result.extend(chars_to_textmap(part, **_LINE_SETTINGS).extract_text_lines(return_chars=True))
+    return result
+
+
+def _central_gaps(chars: list[dict[str, Any]], page_width: float) -> list[tuple[float, float]]:
+    """The line's wide gaps that lie in the middle third of the page, where a gutter runs."""
+    return [gap for gap in _wide_gaps(chars) if page_width / 3 <= (gap[0] + gap[1]) / 2 <= page_width * 2 / 3]
+
+
+def _wide_gaps(chars: list[dict[str, Any]]) -> list[tuple[float, float]]:
+    """Gaps between printed characters of a line wider than any word space: a gutter or a table's column gap."""
+    printed = [c for c in chars if not c["text"].isspace()]
+    return [
+        (before["x1"], after["x0"])
+        for before, after in itertools.pairwise(printed)
+        if after["x0"] - before["x1"] >= WIDE_GAP_EM * max(before["size"], after["size"])
+    ]
 
 
 RULE_REACH = 9.0  # a rule this close above or below a line is drawn for it (a table row's rules)
@@ -370,12 +443,14 @@ def _page_quality(page: Any, chars: list[dict[str, Any]]) -> PageQuality:
 def _assign_roles(raw_pages: list[tuple[Page, list[_RawLine]]]) -> list[Page]:
     """Give every line a role: masthead, header, footer, footnote, table or body."""
     body_size = _body_font_size(line for _, lines in raw_pages for line in lines)
+    repeated = _repeated_band_lines(raw_pages)
     pages: list[Page] = []
     contents: float | None = None
     for page, raw_lines in raw_pages:
         roles: list[LineRole] = ["body"] * len(raw_lines)
         for i, line in enumerate(raw_lines):
-            if line.barcode or (_in_band(line, page) and len(line.text) <= 100 and _looks_running(line.text)):
+            running = _looks_running(line.text) or _band_key(line) in repeated
+            if line.barcode or (_in_band(line, page) and len(line.text) <= 100 and running):
                 roles[i] = "header" if line.top < page.height / 2 else "footer"
         if page.number == 1:
             _mark_masthead(raw_lines, roles, page)
@@ -423,7 +498,7 @@ def _mark_table_lines(
         contents = None
         x, y = (line.x0 + line.x1) / 2, (line.top + line.bottom) / 2
         in_table = any(x0 - 1 <= x <= x1 + 1 and top - 1 <= y <= bottom + 1 for x0, top, x1, bottom in boxes)
-        if in_table or _is_figure_row(line.text):
+        if in_table or (line.gapped and _is_figure_row(line.text)):
             roles[i] = "table"
     return contents
 
@@ -483,6 +558,23 @@ def _is_figure_row(text: str) -> bool:
     figures = [token for token in tokens if _FIGURE.match(token)]
     printed = sum(map(len, tokens))
     return len(figures) >= 2 and sum(map(len, figures)) >= 0.5 * printed
+
+
+REPEATED_SHARE = 0.25  # a header-band line on this share of the pages (and on three) is a running one
+
+
+def _repeated_band_lines(raw_pages: list[tuple[Page, list[_RawLine]]]) -> set[tuple[str, int]]:
+    """Running headers the patterns do not know ("46th meeting - Monday, 1 November 1993 13"): lines in
+    the header or footer band printed at the same height on many pages, their numbers aside."""
+    pages_with: Counter[tuple[str, int]] = Counter()
+    for page, lines in raw_pages:
+        pages_with.update({_band_key(line) for line in lines if _in_band(line, page)})
+    least = max(3, REPEATED_SHARE * len(raw_pages))
+    return {key for key, count in pages_with.items() if count >= least}
+
+
+def _band_key(line: _RawLine) -> tuple[str, int]:
+    return re.sub(r"\d+", "#", line.text), round(line.top)
 
 
 def _in_band(line: _RawLine, page: Page) -> bool:
@@ -561,12 +653,14 @@ def build_paragraphs(pages: list[Page]) -> list[Paragraph]:
         body_lines = reading_order([ln for ln in page.lines if ln.role == "body"], page.width)
         for line in body_lines:
             if previous is None:
-                if open_body is not None and _continues_across_pages(open_body, line):
+                if open_body is not None and _runs_on(open_body, line):
                     current = open_body
                     current.add(line, page.number, vocabulary)  # the run-on line itself belongs to it
                 else:
                     current = _Builder.start(line, page.number)
                     paragraphs.append(current.paragraph)
+            elif current is not None and _next_column(previous, line) and _runs_on(current, line):
+                current.add(line, page.number, vocabulary)
             elif _starts_new_paragraph(previous, line, gap):
                 current = _Builder.start(line, page.number)
                 paragraphs.append(current.paragraph)
@@ -663,8 +757,14 @@ def _starts_new_paragraph(previous: Line, line: Line, gap: float) -> bool:
     return bool(previous.bold >= 0.9 > line.bold + 0.5 and len(previous.text) < 120 and space > gap + 1)
 
 
-def _continues_across_pages(builder: _Builder, line: Line) -> bool:
-    """A paragraph runs on to the next page when it did not end a sentence and the next line is no new item."""
+def _next_column(previous: Line, line: Line) -> bool:
+    """The line starts the next column: it sits right of the previous line and higher up."""
+    return line.bbox[0] >= previous.bbox[2] and line.bbox[1] < previous.bbox[1]
+
+
+def _runs_on(builder: _Builder, line: Line) -> bool:
+    """A paragraph runs on to the next page or column when it did not end a sentence and the next line
+    is no new item."""
     paragraph = builder.paragraph
     if paragraph.role != "body" or not paragraph.text or paragraph.text.endswith(_TERMINAL):
         return False

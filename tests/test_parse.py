@@ -111,6 +111,25 @@ def test_two_column_verbatim_record_is_read_column_by_column() -> None:
     doc = parsed("A_48_PV.46.pdf")
     texts = [p.text for p in doc.paragraphs]
     assert "REPORT OF THE INTERNATIONAL ATOMIC ENERGY AGENCY" in texts
+    # From page 2 on the two columns share baselines, so pdfplumber reads each pair of lines as one.
+    assert (
+        "These inspections are essential to give the international community confidence that the declared "
+        "nuclear facilities of the Democratic People’s Republic of Korea are being used exclusively for "
+        "peaceful purposes." in " ".join(texts)
+    )
+    # A paragraph that runs from the foot of the left column to the head of the right one is one paragraph.
+    latin_america = next(t for t in texts if t.startswith("The United States welcomes the stabilizing effect"))
+    assert "We look forward to the early entry into force of the quadripartite safeguards agreement" in latin_america
+
+
+def test_running_headers_the_patterns_do_not_know_are_found_by_repetition() -> None:
+    """The record's running headers ("2 General Assembly - Forty-eighth session", "46th meeting - Monday,
+    1 November 1993 3") name no symbol; they repeat at the same height on every other page."""
+    doc = parsed("A_48_PV.46.pdf")
+    headers = [line.text for page in doc.pages for line in page.lines if line.role == "header"]
+    assert len([h for h in headers if h.endswith("General Assembly - Forty-eighth session")]) == 14  # even pages
+    assert len([h for h in headers if h.startswith("46th meeting - Monday, 1 November 1993")]) == 13  # odd pages from 3
+    assert not any("Forty-eighth session" in p.text or "46th meeting" in p.text for p in doc.paragraphs)
 
 
 def test_layout_round_trips_through_its_stored_form() -> None:
@@ -143,3 +162,21 @@ def test_normalize_is_idempotent_and_keeps_every_cjk_character(text: str) -> Non
     cjk_in = [c for c in __import__("unicodedata").normalize("NFC", text) if is_cjk(c) and not c.isspace()]
     cjk_out = [c for c in once if is_cjk(c) and not c.isspace()]
     assert cjk_in == cjk_out
+
+
+@pytest.mark.parametrize(
+    ("previous", "following", "joined"),
+    [
+        ("the roles and", "‘three lines of defense’ model", "the roles and ‘three lines of defense’ model"),
+        ("the ‘three lines of defense’", "model", "the ‘three lines of defense’ model"),
+        ("题为", "“联合国系统各组织的业务连续性管理”的报告", "题为“联合国系统各组织的业务连续性管理”的报告"),
+        ("“联合国系统各组织的业务连续性管理”", "的报告", "“联合国系统各组织的业务连续性管理”的报告"),
+        ("在", "2023年底前", "在2023年底前"),
+        ("health-", "related", "health-related"),
+    ],
+)
+def test_lines_join_by_the_script_beside_a_curly_quote(previous: str, following: str, joined: str) -> None:
+    """Curly quotes are set in Chinese and English text alike: they decide nothing by themselves."""
+    from pipeline.text import join_lines
+
+    assert join_lines(previous, following) == joined
