@@ -218,7 +218,7 @@ def _read_page(page: Any, number: int) -> tuple[Page, list[_RawLine]]:
     upright = page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) in level)
     raw_lines: list[_RawLine] = []
     found_lines = upright.extract_text_lines(**_LINE_SETTINGS, return_chars=True)
-    for found in _split_at_gutter(found_lines, float(page.width)):
+    for found, gaps in _split_at_gutter(found_lines, float(page.width)):
         line_chars = found["chars"]
         text = _space_glued_superscripts(found["text"], line_chars)
         text = normalize_text(_LEADER.sub(" ", text))  # table-of-contents dot leaders are layout
@@ -237,7 +237,7 @@ def _read_page(page: Any, number: int) -> tuple[Page, list[_RawLine]]:
                 size=round(statistics.median(sizes), 2),
                 bold=round(bold, 2),
                 barcode=any("barcode" in f.lower() for f in fonts),
-                gapped=bool(_wide_gaps(line_chars)),
+                gapped=bool(gaps),
             )
         )
     rules = horizontal_rules(page, float(page.width))
@@ -262,9 +262,13 @@ GUTTER_MIN_LINES = 5
 COLUMN_MIN_SHARE = 0.3  # a line of a text column is at least this share of the page width
 
 
-def _split_at_gutter(lines: list[dict[str, Any]], page_width: float) -> list[dict[str, Any]]:
+Gap = tuple[float, float]
+
+
+def _split_at_gutter(lines: list[dict[str, Any]], page_width: float) -> list[tuple[dict[str, Any], list[Gap]]]:
     """On a two-column page whose columns share baselines (old verbatim records), pdfplumber reads a
-    line of each column as one line; cut such lines where the page's gutter runs.
+    line of each column as one line; cut such lines where the page's gutter runs. Each line comes with
+    its wide gaps (``_wide_gaps``).
 
     A gutter is a gap in the middle of the page that many full lines of text on both sides share, with
     both edges straight (the justified left column ends there, the right one starts there). A table's
@@ -272,10 +276,12 @@ def _split_at_gutter(lines: list[dict[str, Any]], page_width: float) -> list[dic
     Only pages whose lines all fall on one side of it or straddle it are cut, so prose spanning the page
     keeps its tables whole.
     """
-    central = {i: _central_gaps(line["chars"], page_width) for i, line in enumerate(lines)}
+    wide = [_wide_gaps(line["chars"]) for line in lines]
+    unchanged = list(zip(lines, wide, strict=True))
+    central = {i: [gap for gap in gaps if _is_central(gap, page_width)] for i, gaps in enumerate(wide)}
     widest = {i: max(gaps, key=lambda gap: gap[1] - gap[0]) for i, gaps in central.items() if gaps}
     if len(widest) < GUTTER_MIN_LINES:
-        return lines
+        return unchanged
     left_edge = statistics.median(gap[0] for gap in widest.values())
     right_edge = statistics.median(gap[1] for gap in widest.values())
     full_pairs = [
@@ -286,40 +292,47 @@ def _split_at_gutter(lines: list[dict[str, Any]], page_width: float) -> list[dic
         and min(gap[0] - lines[i]["x0"], lines[i]["x1"] - gap[1]) >= COLUMN_MIN_SHARE * page_width
     ]
     if len(full_pairs) < GUTTER_MIN_LINES:
-        return lines
+        return unchanged
     crossing = {
         i for i, gaps in central.items() if any(a <= left_edge + 2 and b >= right_edge - 2 for a, b in gaps)
     }
     one_side = sum(1 for line in lines if line["x1"] <= left_edge + 2 or line["x0"] >= right_edge - 2)
     if len(crossing) + one_side < 0.9 * len(lines):
-        return lines
+        return unchanged
     cut = (left_edge + right_edge) / 2
-    result: list[dict[str, Any]] = []
-    for i, line in enumerate(lines):
+    result: list[tuple[dict[str, Any], list[Gap]]] = []
+    for i, (line, gaps) in enumerate(unchanged):
         if i not in crossing:
-            result.append(line)
+            result.append((line, gaps))
             continue
         for part in (
             [c for c in line["chars"] if c["x1"] <= cut],
             [c for c in line["chars"] if c["x0"] >= cut],
         ):
-            result.extend(chars_to_textmap(part, **_LINE_SETTINGS).extract_text_lines(return_chars=True))
+            for found in chars_to_textmap(part, **_LINE_SETTINGS).extract_text_lines(return_chars=True):
+                result.append((found, _wide_gaps(found["chars"])))
     return result
 
 
-def _central_gaps(chars: list[dict[str, Any]], page_width: float) -> list[tuple[float, float]]:
-    """The line's wide gaps that lie in the middle third of the page, where a gutter runs."""
-    return [gap for gap in _wide_gaps(chars) if page_width / 3 <= (gap[0] + gap[1]) / 2 <= page_width * 2 / 3]
+def _is_central(gap: Gap, page_width: float) -> bool:
+    """The gap lies in the middle third of the page, where a gutter runs."""
+    return page_width / 3 <= (gap[0] + gap[1]) / 2 <= page_width * 2 / 3
 
 
-def _wide_gaps(chars: list[dict[str, Any]]) -> list[tuple[float, float]]:
+def _wide_gaps(chars: list[dict[str, Any]]) -> list[Gap]:
     """Gaps between printed characters of a line wider than any word space: a gutter or a table's column gap."""
-    printed = [c for c in chars if not c["text"].isspace()]
-    return [
-        (before["x1"], after["x0"])
-        for before, after in itertools.pairwise(printed)
-        if after["x0"] - before["x1"] >= WIDE_GAP_EM * max(before["size"], after["size"])
-    ]
+    gaps: list[Gap] = []
+    previous: dict[str, Any] | None = None
+    for char in chars:  # a plain loop: this runs over every character of every page
+        if char["text"].isspace():
+            continue
+        if previous is not None:
+            start, end = previous["x1"], char["x0"]
+            size = previous["size"] if previous["size"] > char["size"] else char["size"]
+            if end - start >= WIDE_GAP_EM * size:
+                gaps.append((start, end))
+        previous = char
+    return gaps
 
 
 RULE_REACH = 9.0  # a rule this close above or below a line is drawn for it (a table row's rules)

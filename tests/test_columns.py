@@ -13,6 +13,11 @@ from pipeline.parse import _split_at_gutter
 WIDTH = 612.0
 
 
+def split_lines(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The lines ``_split_at_gutter`` gives back (without their gaps)."""
+    return [found for found, _gaps in _split_at_gutter(lines, WIDTH)]
+
+
 def chars(
     text: str, x0: float, top: float, size: float = 10.0, advance: float | None = None
 ) -> list[dict[str, Any]]:
@@ -67,7 +72,7 @@ def test_english_columns_on_shared_baselines_are_cut_at_the_gutter() -> None:
     left = [f"left column line {i:02} text, justified to edge"[:48].ljust(48, "x") for i in range(8)]
     right = [f"right column line {i:02} and more words set"[:48].ljust(48, "y") for i in range(8)]
     lines = two_column_page(left, right, advance=243 / 48)
-    cut = _split_at_gutter(lines, WIDTH)
+    cut = split_lines(lines)
     assert [entry["text"] for entry in cut] == [
         text for pair in zip(left, right, strict=True) for text in pair
     ]
@@ -78,7 +83,7 @@ def test_chinese_columns_on_shared_baselines_are_cut_at_the_gutter() -> None:
     left = ["联合检查组建议各组织行政首长在二〇二七年底前审查各自的业务连续性政策和框架"[:24]] * 6
     right = ["行预咨委会建议大会请秘书长在下一次预算报告中提供有关资料并说明进展情况"[:24]] * 6
     lines = two_column_page(left, right, advance=243 / 24)
-    cut = _split_at_gutter(lines, WIDTH)
+    cut = split_lines(lines)
     assert [entry["text"] for entry in cut] == [left[0], right[0]] * 6
 
 
@@ -96,7 +101,7 @@ def test_a_contents_page_with_ragged_titles_is_not_cut() -> None:
         line([chars(title, 72, 100 + 14 * i), chars(str(3 + i), 530, 100 + 14 * i)])
         for i, title in enumerate(titles)
     ]
-    assert _split_at_gutter(lines, WIDTH) == lines
+    assert split_lines(lines) == lines
 
 
 def test_a_page_with_prose_across_the_gutter_keeps_its_table_rows_whole() -> None:
@@ -119,7 +124,7 @@ def test_a_page_with_prose_across_the_gutter_keeps_its_table_rows_whole() -> Non
         for i in range(8)
     ]
     lines = rows + prose
-    assert _split_at_gutter(lines, WIDTH) == lines
+    assert split_lines(lines) == lines
 
 
 def test_a_list_with_a_narrow_label_column_is_not_cut() -> None:
@@ -133,4 +138,4 @@ def test_a_list_with_a_narrow_label_column_is_not_cut() -> None:
         )
         for i in range(8)
     ]
-    assert _split_at_gutter(lines, WIDTH) == lines
+    assert split_lines(lines) == lines
