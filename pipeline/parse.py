@@ -260,6 +260,7 @@ _LINE_SETTINGS: dict[str, Any] = {"x_tolerance_ratio": 0.15, "y_tolerance": 3}
 WIDE_GAP_EM = 1.0  # a gap inside a line this many character sizes wide is no word space (justified: < 0.9)
 GUTTER_MIN_LINES = 5
 COLUMN_MIN_SHARE = 0.3  # a line of a text column is at least this share of the page width
+EDGE_SLACK = 2.0  # points a column edge may stray from the page's gutter edge
 
 
 Gap = tuple[float, float]
@@ -287,16 +288,15 @@ def _split_at_gutter(lines: list[dict[str, Any]], page_width: float) -> list[tup
     full_pairs = [
         i
         for i, gap in widest.items()
-        if abs(gap[0] - left_edge) <= 2
-        and abs(gap[1] - right_edge) <= 2
+        if abs(gap[0] - left_edge) <= EDGE_SLACK
+        and abs(gap[1] - right_edge) <= EDGE_SLACK
         and min(gap[0] - lines[i]["x0"], lines[i]["x1"] - gap[1]) >= COLUMN_MIN_SHARE * page_width
     ]
     if len(full_pairs) < GUTTER_MIN_LINES:
         return unchanged
-    crossing = {
-        i for i, gaps in central.items() if any(a <= left_edge + 2 and b >= right_edge - 2 for a, b in gaps)
-    }
-    one_side = sum(1 for line in lines if line["x1"] <= left_edge + 2 or line["x0"] >= right_edge - 2)
+    left_limit, right_limit = left_edge + EDGE_SLACK, right_edge - EDGE_SLACK
+    crossing = {i for i, gaps in central.items() if any(a <= left_limit and b >= right_limit for a, b in gaps)}
+    one_side = sum(1 for line in lines if line["x1"] <= left_limit or line["x0"] >= right_limit)
     if len(crossing) + one_side < 0.9 * len(lines):
         return unchanged
     cut = (left_edge + right_edge) / 2
@@ -354,13 +354,15 @@ def _mark_framed(lines: list[_RawLine], frames: list[BBox], page: Page) -> None:
     """Flag the lines printed inside a drawn frame. A frame around the running header or footer is a
     page border, not a box."""
 
-    def inside(line: _RawLine, frame: BBox) -> bool:
-        x, y = (line.x0 + line.x1) / 2, (line.top + line.bottom) / 2
-        return frame[0] <= x <= frame[2] and frame[1] <= y <= frame[3]
-
-    boxes = [f for f in frames if not any(_in_band(line, page) and inside(line, f) for line in lines)]
+    boxes = [f for f in frames if not any(_in_band(line, page) and _centred_in(line, f) for line in lines)]
     for line in lines:
-        line.framed = any(inside(line, box) for box in boxes)
+        line.framed = any(_centred_in(line, box) for box in boxes)
+
+
+def _centred_in(line: _RawLine, box: BBox, slack: float = 0.0) -> bool:
+    """The line's centre lies in the box (widened by ``slack`` on every side)."""
+    x, y = (line.x0 + line.x1) / 2, (line.top + line.bottom) / 2
+    return box[0] - slack <= x <= box[2] + slack and box[1] - slack <= y <= box[3] + slack
 
 
 _LIGATURES = {
@@ -462,8 +464,7 @@ def _assign_roles(raw_pages: list[tuple[Page, list[_RawLine]]]) -> list[Page]:
     for page, raw_lines in raw_pages:
         roles: list[LineRole] = ["body"] * len(raw_lines)
         for i, line in enumerate(raw_lines):
-            running = _looks_running(line.text) or _band_key(line) in repeated
-            if line.barcode or (_in_band(line, page) and len(line.text) <= 100 and running):
+            if line.barcode or (_in_band(line, page) and len(line.text) <= 100 and _is_running(line, repeated)):
                 roles[i] = "header" if line.top < page.height / 2 else "footer"
         if page.number == 1:
             _mark_masthead(raw_lines, roles, page)
@@ -509,8 +510,7 @@ def _mark_table_lines(
                 roles[i] = "table"
                 continue
         contents = None
-        x, y = (line.x0 + line.x1) / 2, (line.top + line.bottom) / 2
-        in_table = any(x0 - 1 <= x <= x1 + 1 and top - 1 <= y <= bottom + 1 for x0, top, x1, bottom in boxes)
+        in_table = any(_centred_in(line, box, slack=1.0) for box in boxes)
         if in_table or (line.gapped and _is_figure_row(line.text)):
             roles[i] = "table"
     return contents
@@ -584,6 +584,11 @@ def _repeated_band_lines(raw_pages: list[tuple[Page, list[_RawLine]]]) -> set[tu
         pages_with.update({_band_key(line) for line in lines if _in_band(line, page)})
     least = max(3, REPEATED_SHARE * len(raw_pages))
     return {key for key, count in pages_with.items() if count >= least}
+
+
+def _is_running(line: _RawLine, repeated: set[tuple[str, int]]) -> bool:
+    """A header-band line is running text when its pattern says so or it repeats over the pages."""
+    return _looks_running(line.text) or _band_key(line) in repeated
 
 
 def _band_key(line: _RawLine) -> tuple[str, int]:

@@ -265,8 +265,6 @@ def prepare(settings: Settings) -> Engine:
     return engine
 
 
-
-
 # --- Layout cache ---------------------------------------------------------------------------------
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
 
 # CJK ideographs, compatibility ideographs, enclosed numerals (㈠), and CJK / full-width punctuation.
 CJK_CHARS = r"\u2e80-\u2fdf\u3000-\u303f\u3200-\u32ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
@@ -41,6 +40,9 @@ def normalize_text(text: str) -> str:
     return text.strip()
 
 
+_SHARED_QUOTES = "“”‘’"
+
+
 def join_lines(previous: str, following: str, *, keep_hyphen: bool = True) -> str:
     """Join two printed lines of one paragraph.
 
@@ -53,8 +55,10 @@ def join_lines(previous: str, following: str, *, keep_hyphen: bool = True) -> st
     if not following:
         return previous
     last, first = previous[-1], following[0]
-    # Curly quotes are set in both scripts: the letter beside one says which script it belongs to.
-    if is_cjk(_letter_at(reversed(previous))) or is_cjk(_letter_at(iter(following))):
+    # Curly quotes are set in both scripts: the character beside one says which script it belongs to.
+    before = previous.rstrip(_SHARED_QUOTES)[-1:] or last
+    after = following.lstrip(_SHARED_QUOTES)[:1] or first
+    if is_cjk(before) or is_cjk(after):
         # "在 2023" across a line break keeps no space on the CJK side.
         return previous + following
     if last == "-" and len(previous) > 1 and previous[-2].isalpha():
@@ -62,19 +66,6 @@ def join_lines(previous: str, following: str, *, keep_hyphen: bool = True) -> st
     if last == "/" or first in ",.;:)":
         return previous + following
     return previous + " " + following
-
-
-_SHARED_QUOTES = "“”‘’"
-
-
-def _letter_at(chars: Iterator[str]) -> str:
-    """The first character that is not a curly quote (or the quote itself when nothing else is there)."""
-    seen = ""
-    for char in chars:
-        if char not in _SHARED_QUOTES:
-            return char
-        seen = seen or char
-    return seen
 
 
 _STOPWORDS = {
