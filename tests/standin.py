@@ -716,7 +716,9 @@ def standin(standin_server: StandIn) -> Iterator[StandIn]:
 
 @pytest.fixture
 def standin_settings(standin: StandIn, tmp_path: Path) -> Any:
-    """Settings pointing every UN site at the stand-in, with small timeouts and backoffs."""
+    """Settings pointing every UN site at the stand-in, with short backoffs. The timeout is short too,
+    but not so short that a loaded CI machine's slow answer is retried (tests count the requests);
+    "slow" faults wait longer than it."""
     from pipeline.settings import Settings
 
     return Settings(
@@ -724,7 +726,7 @@ def standin_settings(standin: StandIn, tmp_path: Path) -> Any:
         ods_base_url=standin.url,
         undl_base_url=standin.url,
         jiu_base_url=standin.url,
-        http_timeout_seconds=0.5,
+        http_timeout_seconds=2.0,
         http_retries=2,
         http_backoff_seconds=0.01,
         http_max_retry_after_seconds=2.0,

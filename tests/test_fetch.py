@@ -219,13 +219,13 @@ def test_retry_after_beyond_the_cap_fails_clearly(
 
 
 def test_a_slow_answer_times_out_and_is_retried(fetcher: Fetcher, standin: StandIn) -> None:
-    standin.add_fault("slow", symbol=SYMBOL, delay=2.0, times=1)
+    standin.add_fault("slow", symbol=SYMBOL, delay=5.0, times=1)
     result = fetcher.fetch(SYMBOL, "en")
     assert (result.status, result.attempts) == ("downloaded", 2)
 
 
 def test_a_lasting_timeout_fails_with_reason_timeout(fetcher: Fetcher, standin: StandIn) -> None:
-    standin.add_fault("slow", symbol=SYMBOL, delay=2.0)
+    standin.add_fault("slow", symbol=SYMBOL, delay=5.0)
     [result] = fetcher.fetch_document(SYMBOL, ["en"])
     assert (result.status, result.reason, result.attempts) == ("failed", "timeout", 3)
 
