@@ -38,7 +38,7 @@ def plain_extract_text(files: list[str]) -> int:
 
 
 def unpipe_extract(files: list[str]) -> int:
-    from pipeline.cli import app
+    from pipeline.cli.app import app
 
     with tempfile.TemporaryDirectory() as out:
         with contextlib.suppress(SystemExit):

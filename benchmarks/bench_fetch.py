@@ -19,8 +19,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.fetch import Fetcher, RateLimiter, fetch_results_by_key  # noqa: E402
-from pipeline.settings import Settings  # noqa: E402
+from pipeline.core.settings import Settings  # noqa: E402
+from pipeline.fetch.fetcher import Fetcher  # noqa: E402
+from pipeline.fetch.ratelimit import RateLimiter  # noqa: E402
+from pipeline.fetch.results import fetch_results_by_key  # noqa: E402
 from tests.standin import StandIn  # noqa: E402
 
 

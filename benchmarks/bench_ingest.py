@@ -32,9 +32,9 @@ def child(workers: int, inbox: Path, data: Path) -> None:
     # isort: split
     from prefect import flow
 
-    from extractors.nlp import pipeline
+    from extractors.lib.nlp import pipeline
     from flows.run import one_off_run, run_ingest
-    from pipeline.search import index_text
+    from pipeline.store.search_index import index_text
 
     @flow(name="warm-up")
     def warm_up() -> None:

@@ -7,7 +7,7 @@ this shows whether the filtered queries stay interactive (aim: under 100 ms) at 
 
 Rows are written with bulk Core inserts (not the ORM, not through the extractors); the search index is
 filled with the same segmentation the store uses. Timings are the median of ``--runs`` runs of the
-library call (``pipeline.queries`` / ``pipeline.search``), rows included, after one warm-up run.
+library call (``pipeline.query.queries`` / ``pipeline.search``), rows included, after one warm-up run.
 """
 
 from __future__ import annotations
@@ -31,8 +31,7 @@ from models import (
     StatusLabel,
     StatusObservation,
 )
-from pipeline.db import make_engine, upgrade
-from pipeline.queries import (
+from pipeline.query.queries import (
     RecommendationFilter,
     StatusFilter,
     find_recommendations,
@@ -42,7 +41,9 @@ from pipeline.queries import (
     status_stats,
     unmapped_labels,
 )
-from pipeline.search import index_text, search, search_docs
+from pipeline.query.search import search
+from pipeline.store.db import make_engine, upgrade
+from pipeline.store.search_index import index_text, search_docs
 
 EN_SUBJECTS = ["The executive heads of the United Nations system organizations",
                "The legislative organs and governing bodies", "The Secretary-General", "The General Assembly"]
@@ -145,7 +146,7 @@ def fill(engine: Engine, n_recs: int, seed: int = 7) -> dict[str, Any]:
 def _rebuild_status(conn: Any) -> None:
     """Recompute ``status_current`` and the count tables for every observation (the search index was
     bulk-inserted above)."""
-    from pipeline.derived import rebuild_counts, rebuild_latest
+    from pipeline.store.derived import rebuild_counts, rebuild_latest
 
     rebuild_latest(conn)
     rebuild_counts(conn)

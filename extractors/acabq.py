@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from extractors.deadlines import find_deadline
-from extractors.nlp import Cue, committee_recommendations, language_key
-from extractors.recommendations import (
+from extractors.base import ExtractionContext
+from extractors.lib.deadlines import find_deadline
+from extractors.lib.nlp import Cue, committee_recommendations, language_key
+from extractors.lib.paragraphs import (
     Item,
     clean_text,
     document_language,
@@ -26,9 +27,8 @@ from extractors.recommendations import (
     numbered_items,
     paragraph_number,
 )
-from extractors.records import Addressee, Recommendation, Record
-from extractors.registry import ExtractionContext, registered
-from pipeline.document import ParsedDocument
+from extractors.lib.records import Addressee, Recommendation, Record
+from pipeline.core.document import ParsedDocument
 
 _ACABQ_TITLE = re.compile(
     r"Report of the Advisory Committee on Administrative and Budgetary Questions"
@@ -59,7 +59,7 @@ def addressee_of(cue: Cue, lang: str) -> Addressee:
     Secretary-General be requested to" both stay with the Assembly; "recommends that Member States …"
     does not.
     """
-    from extractors.cues import classify_addressee
+    from extractors.lib.cues import classify_addressee
 
     if lang == "zh":
         match = _ZH_DIRECT.search(cue.sentence)
@@ -78,7 +78,6 @@ def addressee_of(cue: Cue, lang: str) -> Addressee:
     return "general_assembly"
 
 
-@registered
 class AcabqRecommendations:
     """Advisory Committee recommendations, one per numbered paragraph of an ACABQ report."""
 

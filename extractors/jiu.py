@@ -14,9 +14,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from extractors.deadlines import find_deadline
-from extractors.nlp import heading_kind, is_directive, language_key
-from extractors.recommendations import (
+from extractors.base import ExtractionContext
+from extractors.lib.deadlines import find_deadline
+from extractors.lib.nlp import heading_kind, is_directive, language_key
+from extractors.lib.paragraphs import (
     JIU_SYMBOL,
     body_paragraphs,
     clean_text,
@@ -28,9 +29,8 @@ from extractors.recommendations import (
     labelled_text,
     paragraph_number,
 )
-from extractors.records import Position, Recommendation, Record, Response
-from extractors.registry import ExtractionContext, registered
-from pipeline.document import Paragraph, ParsedDocument
+from extractors.lib.records import Position, Recommendation, Record, Response
+from pipeline.core.document import Paragraph, ParsedDocument
 
 _LABEL = re.compile(r"^(?:Recommendation|建议)\s*(?P<n>\d{1,2})(?![\d.,、，和至-])\s*[:：.]?\s*")
 # A second label inside a paragraph, after the end of the recommendation before it.
@@ -124,7 +124,7 @@ def _text_after(paragraphs: list[Paragraph], start: int) -> tuple[list[Paragraph
 
 
 def _record(block: Block, report: str, response: Response | None) -> Recommendation:
-    from extractors.cues import classify_addressee
+    from extractors.lib.cues import classify_addressee
 
     return Recommendation(
         report=report,
@@ -185,7 +185,6 @@ def is_jiu_report(doc: ParsedDocument, context: ExtractionContext) -> bool:
     return any(p.page <= 3 and len(p.text) < 100 and _JIU_TITLE.match(p.text) for p in doc.paragraphs)
 
 
-@registered
 class JiuRecommendations:
     """Each formal (labelled) recommendation of a JIU report once, with addressee and deadline."""
 
@@ -220,7 +219,6 @@ def _once(blocks: list[Block], paragraphs: list[Paragraph]) -> list[Block]:
     return sorted(chosen.values(), key=lambda b: b.start)
 
 
-@registered
 class JiuComments:
     """JIU recommendations quoted in a Secretary-General's note, with the organizations' comments."""
 
@@ -259,7 +257,7 @@ class JiuComments:
     @staticmethod
     def _response(paragraphs: list[Paragraph], marks: dict[int, set[str]]) -> Response | None:
         """The comment paragraphs up to the next section: numbers dropped, one per line."""
-        from extractors.cues import classify_position
+        from extractors.lib.cues import classify_position
 
         texts: list[str] = []
         for paragraph in paragraphs:

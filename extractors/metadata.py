@@ -13,11 +13,11 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from extractors import deadlines
-from extractors.deadlines import english_ordinal
-from extractors.records import DocumentInfo, DocumentKind, Record
-from extractors.registry import ExtractionContext, registered
-from extractors.symbols import (
+from extractors.base import ExtractionContext
+from extractors.lib import deadlines
+from extractors.lib.deadlines import english_ordinal
+from extractors.lib.records import DocumentInfo, DocumentKind, Record
+from extractors.lib.symbols import (
     Citation,
     Organ,
     find_document_symbols,
@@ -27,11 +27,11 @@ from extractors.symbols import (
     normalize_space,
     normalize_symbol,
 )
-from pipeline.document import Line, Page, ParsedDocument
-from pipeline.text import join_lines, language_of, normalize_text
+from pipeline.core.document import Line, Page, ParsedDocument
+from pipeline.core.languages import LANGUAGE_NAMES
+from pipeline.core.text import join_lines, language_of, normalize_text
 
 
-@registered
 class MetadataExtractor:
     """Yields one ``DocumentInfo``; registered first so later extractors find the kind and symbol."""
 
@@ -119,12 +119,6 @@ def _split_symbol(lines: list[Line]) -> str | None:
 # --------------------------------------------------------------------------------------------------
 # Language.
 
-_MASTHEAD_LANGUAGE = {
-    "english": "en", "french": "fr", "spanish": "es", "russian": "ru", "arabic": "ar", "chinese": "zh",
-    "français": "fr", "anglais": "en", "español": "es", "中文": "zh", "英文": "en",
-}
-
-
 def detect_language(doc: ParsedDocument) -> str | None:
     """ISO 639-1 code of the document's text, from its script and, for Latin script, its commonest words.
 
@@ -136,7 +130,7 @@ def detect_language(doc: ParsedDocument) -> str | None:
     if found:
         return found
     for line in doc.pages[0].lines if doc.pages else []:
-        code = _MASTHEAD_LANGUAGE.get(line.text.strip().lower())
+        code = LANGUAGE_NAMES.get(line.text.strip().lower())
         if line.role == "masthead" and code:
             return code
     return None

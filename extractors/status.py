@@ -1,180 +1,18 @@
-"""Status entries: one per row of a table that tracks recommendations, requests or planned actions.
-
-Which tables count (spec ``status_entries``): an organization's report on JIU recommendations, an
-annex "Summary of follow-up action taken to implement relevant recommendations of the oversight
-bodies", a Secretary-General's "Summary of follow-up action taken to implement the decisions and
-requests of the General Assembly …", an action plan with a status column. They come in two shapes:
-
-* **column tables** — a text column (``Recommendation``, ``Decision/request``, ``活动``) beside a
-  status, action-taken or remarks column, maybe symbol, addressee, responsible and date columns.
-  Rows are either labelled (``Recommendation 4``, ``(6)``, ``建议 2``; unlabelled rows continue the
-  entry) or one entry each (``… (para. 17).``). A table whose rows are whole reports (a ``Title`` or
-  ``Total recommendations`` column) is a summary, not a status table.
-* **key/value blocks** (WIPO): ``建议 6 | text``, ``接受情况 | 已接受``, ``落实情况 | 已落实``, ``负责人 | …``.
-
-The tracked report comes from a symbol column, a group-heading row inside the table, or the
-headings above it ("JIU/REP/2021/6 “…”", "(Resolution 76/274)", "(A/79/724/Add.1 and General
-Assembly resolution 79/307)", a heading whose footnote gives the symbol). The addressee comes from
-an addressee column or an "addressed to"/"提出的建议" heading; printed status words map to the
-spec's values through ``data/status_vocabulary.csv``, and a label nobody mapped stays ``null``
-with its raw text kept.
-"""
-
 from __future__ import annotations
 
-import csv
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
-from pathlib import Path
-from typing import get_args
 
-from extractors.cues import classify_addressee
-from extractors.deadlines import find_deadline, parse_deadline_phrase
-from extractors.records import Acceptance, Addressee, Implementation, Record, StatusEntry
-from extractors.registry import ExtractionContext, registered
-from extractors.symbols import find_citations
+from extractors.base import ExtractionContext
+from extractors.lib.cues import classify_addressee
+from extractors.lib.deadlines import find_deadline, parse_deadline_phrase
+from extractors.lib.records import Acceptance, Addressee, Implementation, Record, StatusEntry
+from extractors.lib.symbols import find_citations
+from extractors.lib.vocabulary import Vocabulary, current_vocabulary, organization_of
 from extractors.tables import continued_tables, table_header
-from pipeline.document import BBox, Cell, Line, Page, ParsedDocument, Table
-from pipeline.text import is_cjk, join_lines, normalize_text
-
-__all__ = ["StatusExtractor", "StatusLabel", "Vocabulary", "current_vocabulary", "load_vocabulary", "organization_of"]
-
-# ---------------------------------------------------------------------------------------------
-# Vocabulary
-# ---------------------------------------------------------------------------------------------
-
-_ACCEPTANCE = set(get_args(Acceptance))
-_IMPLEMENTATION = set(get_args(Implementation))
-
-
-@dataclass(frozen=True)
-class StatusLabel:
-    """One printed status label and the canonical values it stands for (``None``: not stated)."""
-
-    organization: str
-    language: str
-    label: str
-    acceptance: Acceptance | None
-    implementation: Implementation | None
-
-
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = re.sub(r"\s+", " ", text).strip()
-    return text.rstrip(" .;:。；：")
-
-
-class Vocabulary:
-    """Printed status labels → canonical values, per organization (``*`` for all) and language."""
-
-    def __init__(self, labels: list[StatusLabel]) -> None:
-        self.labels = labels
-        self._index: dict[tuple[str, str, str], StatusLabel] = {}
-        for label in labels:
-            self._index[(label.organization.casefold(), label.language, _fold(label.label))] = label
-
-    def _candidates(self, language: str | None, organization: str | None) -> list[tuple[str, str]]:
-        orgs = ([organization.casefold()] if organization else []) + ["*"]
-        languages = [language] if language else []
-        languages += sorted({label.language for label in self.labels} - set(languages))
-        return [(org, lang) for org in orgs for lang in languages]
-
-    def lookup(
-        self, text: str | None, language: str | None = None, organization: str | None = None, *,
-        prefix: bool = True, strict_prefix: bool = False,
-    ) -> tuple[StatusLabel | None, str | None]:
-        """The label a status cell starts with, and the printed words it matched.
-
-        An exact match wins; else the longest label the cell starts with, followed by a word
-        boundary (a Chinese label may run straight into a note: "已接受之前为“正在落实”"). With
-        ``strict_prefix`` (a remarks cell) the label must end at punctuation: "Implemented. The …".
-        """
-        if not text:
-            return None, None
-        folded = _fold(text)
-        for org, lang in self._candidates(language, organization):
-            found = self._index.get((org, lang, folded))
-            if found:
-                return found, normalize_text(text).rstrip(" .;。；")
-        if not prefix:
-            return None, None
-        for org, lang in self._candidates(language, organization):
-            best: StatusLabel | None = None
-            for (entry_org, entry_lang, label), entry in self._index.items():
-                if (entry_org, entry_lang) != (org, lang) or not folded.startswith(label):
-                    continue
-                rest = folded[len(label):]
-                if strict_prefix:
-                    ok = bool(re.match(r"^\s*[.;:—–]", rest))
-                else:
-                    ok = not rest or not rest[0].isalnum() or (is_cjk(rest[0]) and is_cjk(label[-1]))
-                if ok and (best is None or len(label) > len(_fold(best.label))):
-                    best = entry
-            if best is not None:
-                return best, normalize_text(text)[: len(best.label)]
-        return None, None
-
-
-@lru_cache(maxsize=4)
-def load_vocabulary(path: str | None = None) -> Vocabulary:
-    """Read the status vocabulary (``extractors/data/status_vocabulary.csv`` unless ``path`` is given).
-
-    Columns: organization (or ``*``), language, printed label, acceptance, implementation; an empty
-    value means the label states nothing about that part. Unknown canonical values are rejected so a
-    typo in the data cannot leak into the records.
-    """
-    if path is None:
-        text = resources.files("extractors").joinpath("data", "status_vocabulary.csv").read_text(encoding="utf-8")
-    else:
-        text = Path(path).read_text(encoding="utf-8")
-    labels: list[StatusLabel] = []
-    for number, row in enumerate(csv.DictReader(text.splitlines()), start=2):
-        acceptance = (row.get("acceptance") or "").strip() or None
-        implementation = (row.get("implementation") or "").strip() or None
-        if acceptance is not None and acceptance not in _ACCEPTANCE:
-            raise ValueError(f"status vocabulary line {number}: unknown acceptance {acceptance!r}")
-        if implementation is not None and implementation not in _IMPLEMENTATION:
-            raise ValueError(f"status vocabulary line {number}: unknown implementation {implementation!r}")
-        labels.append(StatusLabel(
-            organization=(row.get("organization") or "*").strip(),
-            language=(row.get("language") or "").strip(),
-            label=normalize_text(row["label"]),
-            acceptance=acceptance,  # type: ignore[arg-type]
-            implementation=implementation,  # type: ignore[arg-type]
-        ))
-    return Vocabulary(labels)
-
-
-def current_vocabulary() -> Vocabulary:
-    """The shipped vocabulary, extended by the analyst's file (``UNPIPE_STATUS_VOCABULARY_FILE``) if any."""
-    from pipeline.settings import get_settings
-
-    extra = get_settings().status_vocabulary_file
-    shipped = load_vocabulary()
-    if extra is None:
-        return shipped
-    return Vocabulary(shipped.labels + load_vocabulary(str(extra)).labels)
-
-
-_ORGANIZATIONS = [  # document-series prefixes, most specific first
-    (r"^E/ICEF/", "UNICEF"), (r"^DP/FPA/", "UNFPA"), (r"^DP/OPS/", "UNOPS"), (r"^DP/", "UNDP"),
-    (r"^UNW/", "UN-Women"), (r"^WO/|^WIPO/", "WIPO"), (r"^WFP/", "WFP"), (r"^UNEP/", "UNEP"),
-    (r"^ICCD/", "UNCCD"), (r"^FCCC/", "UNFCCC"), (r"^IDB\.", "UNIDO"), (r"^GB\.", "ILO"), (r"^EB\d", "WHO"),
-    (r"^A/|^S/|^ST/|^E/", "United Nations"), (r"^JIU/", "JIU"),
-]
-
-
-def organization_of(symbol: str | None) -> str | None:
-    """The organization behind a document symbol (``E/ICEF/2025/14`` → UNICEF), for its own labels."""
-    for pattern, organization in _ORGANIZATIONS:
-        if symbol and re.match(pattern, symbol):
-            return organization
-    return None
-
+from pipeline.core.document import BBox, Cell, Line, Page, ParsedDocument, Table
+from pipeline.core.text import join_lines, normalize_text
 
 # ---------------------------------------------------------------------------------------------
 # Table shapes
@@ -614,7 +452,6 @@ def _outside_tables(line: Line, tables: list[Table]) -> bool:
                    and line.bbox[2] > t.bbox[0] for t in tables)
 
 
-@registered
 class StatusExtractor:
     name = "status"
     version = "1.1"

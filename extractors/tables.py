@@ -11,16 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from extractors.records import Record, TableRecord
-from extractors.registry import ExtractionContext, registered
-from pipeline.document import BBox, Page, ParsedDocument, Table
-from pipeline.numbers import detect_unit
-from pipeline.text import normalize_text
+from extractors.base import ExtractionContext
+from extractors.lib.records import Record, TableRecord
+from pipeline.core.document import BBox, Page, ParsedDocument, Table
+from pipeline.core.numbers import detect_unit
+from pipeline.core.text import normalize_text
 
 __all__ = ["TablesExtractor", "continued_tables", "table_header", "table_record"]
 
 
-@registered
 class TablesExtractor:
     name = "tables"
     version = "1.0"

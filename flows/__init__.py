@@ -20,7 +20,7 @@ import os
 import sys
 from pathlib import Path
 
-from pipeline.settings import get_settings
+from pipeline.core.settings import get_settings
 
 
 def prefect_environment() -> dict[str, str]:

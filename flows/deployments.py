@@ -13,7 +13,7 @@ from prefect.schedules import Cron
 from flows.ingest import ingest
 from flows.reextract import reextract
 from flows.run import task_runner
-from pipeline.errors import ConfigError
+from pipeline.core.errors import ConfigError
 
 INGEST_CRON = "0 3 * * *"
 """Every day at 03:00: new documents appear on ODS in the (New York) working day."""

@@ -1,6 +1,6 @@
 """The ingest flow: discover → fetch → parse → extract → load, documents in parallel.
 
-Each task is a thin wrapper over a stage in ``pipeline.runner``; items flow from stage to stage as
+Each task is a thin wrapper over a stage in ``pipeline.run.stages``; items flow from stage to stage as
 futures, so one document is parsed while the next is still downloading. Fetch has Prefect retries
 (transient errors only: the stage returns permanent failures as failed items). Parsing runs in a
 process pool of ``settings.workers`` processes, or directly in the Dask workers when the flow runs
@@ -18,10 +18,10 @@ from prefect.context import FlowRunContext
 from prefect.runtime import task_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from pipeline import runner
-from pipeline.fetch import backoff_delays
-from pipeline.runner import Extracted, IngestReport, WorkItem
-from pipeline.settings import Settings
+from pipeline.core.settings import Settings
+from pipeline.fetch.retries import backoff_delays
+from pipeline.run import resources, stages
+from pipeline.run.items import Extracted, IngestReport, WorkItem
 
 # NO_CACHE everywhere: resuming is the job of the ingest_items table, and settings objects are not
 # worth hashing for cache keys.
@@ -29,28 +29,28 @@ from pipeline.settings import Settings
 
 @task(name="discover", cache_policy=NO_CACHE)
 def discover(since: date | None, sources: list[str] | None, settings: Settings) -> list[WorkItem]:
-    return runner.discover_items(settings, since, sources)
+    return stages.discover_items(settings, since, sources)
 
 
 @task(name="fetch", cache_policy=NO_CACHE)
 def fetch(item: WorkItem, settings: Settings) -> WorkItem:
     attempt = task_run.run_count or 1
-    return runner.fetch_item(item, settings, attempt=attempt, last_try=attempt > settings.http_retries)
+    return stages.fetch_item(item, settings, attempt=attempt, last_try=attempt > settings.http_retries)
 
 
 @task(name="parse", cache_policy=NO_CACHE)
 def parse(item: WorkItem, settings: Settings, workers: int) -> WorkItem:
-    return runner.parse_item(item, settings, workers=workers)
+    return stages.parse_item(item, settings, workers=workers)
 
 
 @task(name="extract", cache_policy=NO_CACHE)
 def extract(item: WorkItem, settings: Settings) -> Extracted:
-    return runner.extract_item(item, settings)
+    return stages.extract_item(item, settings)
 
 
 @task(name="load", cache_policy=NO_CACHE)
 def load(extracted: Extracted, settings: Settings) -> WorkItem:
-    return runner.load_item(extracted, settings)
+    return stages.load_item(extracted, settings)
 
 
 THREADS: Any = ThreadPoolTaskRunner(max_workers=64)
@@ -65,8 +65,8 @@ def ingest(
     since: date | None = None, languages: list[str] | None = None, sources: list[str] | None = None
 ) -> IngestReport:
     """Bring the store up to date with what the sources list; safe to re-run and to resume after a crash."""
-    settings = runner.run_settings(languages)
-    runner.prepare(settings)
+    settings = resources.run_settings(languages)
+    resources.prepare(settings)
     workers = parse_processes(settings)
     retrying_fetch = fetch.with_options(retries=settings.http_retries,
                                         retry_delay_seconds=backoff_delays(settings) or 0)
@@ -76,9 +76,9 @@ def ingest(
         parsed = parse.map(fetched, settings=unmapped(settings), workers=unmapped(workers))
         extracted = extract.map(parsed, settings=unmapped(settings))
         loaded = load.map(extracted, settings=unmapped(settings))
-        report = runner.finish(loaded.result(), settings)
+        report = stages.finish(loaded.result(), settings)
     finally:
-        runner.close_parse_pools()
+        resources.close_parse_pools()
     counts, logger = report.counts, get_run_logger()
     logger.info("%d document(s): %d loaded, %d unchanged, %d failed", len(report.items), counts["loaded"],
                 counts["unchanged"], counts["failed"])

@@ -12,19 +12,20 @@ from prefect import flow, task, unmapped
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from pipeline import runner
-from pipeline.runner import ReextractJob, ReextractReport, ReextractResult
-from pipeline.settings import Settings, get_settings
+from pipeline.core.settings import Settings, get_settings
+from pipeline.run import reextract as reextraction
+from pipeline.run import resources
+from pipeline.run.reextract import ReextractJob, ReextractReport, ReextractResult
 
 
 @task(name="plan", cache_policy=NO_CACHE)
 def plan(extractor: str | None, settings: Settings) -> list[ReextractJob]:
-    return runner.plan_reextract(settings, extractor)
+    return reextraction.plan_reextract(settings, extractor)
 
 
 @task(name="reextract-document", cache_policy=NO_CACHE)
 def reextract_document(job: ReextractJob, settings: Settings) -> ReextractResult:
-    return runner.reextract_document(job, settings)
+    return reextraction.reextract_document(job, settings)
 
 
 THREADS: Any = ThreadPoolTaskRunner(max_workers=4)
@@ -35,7 +36,7 @@ THREADS: Any = ThreadPoolTaskRunner(max_workers=4)
 def reextract(extractor: str | None = None) -> ReextractReport:
     """Re-run extractors whose version changed since their output was stored (or the one named)."""
     settings = get_settings()
-    runner.prepare(settings)
+    resources.prepare(settings)
     jobs = plan(extractor, settings)
     results = reextract_document.map(jobs, settings=unmapped(settings))
     return ReextractReport(results.result())

@@ -15,8 +15,9 @@ from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settin
 
 from flows.ingest import ingest
 from flows.reextract import reextract
-from pipeline.runner import IngestReport, ReextractReport
-from pipeline.settings import get_settings
+from pipeline.core.settings import get_settings
+from pipeline.run.items import IngestReport
+from pipeline.run.reextract import ReextractReport
 
 
 def task_runner(dask_address: str | None = None) -> Any:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.document import ParsedDocument
+from pipeline.core.document import ParsedDocument
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("UNPIPE_SHARED_DIR", ROOT.parent / "shared"))
@@ -31,7 +31,7 @@ def corpus_pdf(name: str) -> Path:
 
 @lru_cache(maxsize=64)
 def _parse_cached(path: str) -> ParsedDocument:
-    from pipeline.parse import parse_pdf
+    from pipeline.parse.pdf import parse_pdf
 
     return parse_pdf(path)
 

@@ -50,7 +50,7 @@ def postgres_schema_url() -> Iterator[str]:
 @contextmanager
 def migrated_engine(kind: str, folder: Path) -> Iterator[Engine]:
     """A migrated, empty store: a SQLite file in ``folder`` or a fresh PostgreSQL schema."""
-    from pipeline.db import make_engine, upgrade
+    from pipeline.store.db import make_engine, upgrade
 
     with contextlib.ExitStack() as stack:
         url = (

@@ -108,7 +108,7 @@ def env_for(settings: Any) -> dict[str, str]:
 
 def use_settings(monkeypatch: pytest.MonkeyPatch, settings: Any) -> None:
     """Make ``get_settings()`` return these settings (through the environment, as the CLI sees it)."""
-    from pipeline.settings import Settings, get_settings
+    from pipeline.core.settings import Settings, get_settings
 
     for name in Settings.model_fields:
         monkeypatch.delenv(f"UNPIPE_{name.upper()}", raising=False)
@@ -165,8 +165,8 @@ def flow_settings(
 def _flow_settings(
     small_standin: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str
 ) -> Iterator[Any]:
-    from pipeline import runner
-    from pipeline.settings import Settings
+    from pipeline.core.settings import Settings
+    from pipeline.run import resources
 
     settings = Settings(
         database_url=url,
@@ -184,8 +184,8 @@ def _flow_settings(
     )
     use_settings(monkeypatch, settings)
     yield settings
-    runner.release_resources()
-    from pipeline.settings import get_settings
+    resources.release_resources()
+    from pipeline.core.settings import get_settings
 
     get_settings.cache_clear()
 

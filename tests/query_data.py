@@ -25,12 +25,12 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, select, text
 
-from extractors.records import Deadline, DocumentInfo, Recommendation, Response, StatusEntry, TableRecord
+from extractors.apply import Extraction, ExtractorRun
+from extractors.lib.records import Deadline, DocumentInfo, Recommendation, Response, StatusEntry, TableRecord
 from models import StatusLabel
-from pipeline.db import make_engine, session_scope, upgrade
-from pipeline.document import Page, PageQuality, Paragraph, ParsedDocument
-from pipeline.extract import Extraction, ExtractorRun
-from pipeline.filestore import FileStore
+from pipeline.core.document import Page, PageQuality, Paragraph, ParsedDocument
+from pipeline.fetch.filestore import FileStore
+from pipeline.store.db import make_engine, session_scope, upgrade
 from tests.corpus import GOLD, corpus_pdf, parsed
 from tests.databases import postgres_schema_url
 
@@ -140,7 +140,7 @@ def load_synthetic_recommendations(engine: Engine, addressees: dict[str, str] | 
                                    version: str = "1") -> None:
     """The synthetic English A/77/256/Add.1 with JIU/REP/2021/6 recs 1 and 6 (``addressees`` maps the
     numbers to keep to their addressee; a new ``version`` makes a reload)."""
-    from pipeline.store import load_document
+    from pipeline.store.load import load_document
 
     if addressees is None:
         addressees = {"1": "executive_heads", "6": "legislative_bodies"}
@@ -161,7 +161,7 @@ def load_synthetic_recommendations(engine: Engine, addressees: dict[str, str] | 
 
 def load_synthetic_status(engine: Engine) -> None:
     """The two synthetic WIPO status reports on JIU/REP/2021/6, and a small vocabulary."""
-    from pipeline.store import load_document
+    from pipeline.store.load import load_document
 
     for symbol, (date, rows) in SYNTHETIC_STATUS.items():
         doc = _synthetic_doc(symbol.replace("/", "_"), [f"Synthetic status report {symbol}"], "zh")
@@ -204,9 +204,9 @@ VOCABULARY = (
 
 
 def _fill(engine: Engine, files: Path, *, gold: bool) -> None:
-    import pipeline.ingest
-    from pipeline.extract import run_extractors
-    from pipeline.ingest import ingest_paths
+    import pipeline.run.files
+    from extractors.apply import run_extractors
+    from pipeline.run.files import ingest_paths
 
     paths = [corpus_pdf(name) for name in CORPUS_FILES]
 
@@ -215,9 +215,9 @@ def _fill(engine: Engine, files: Path, *, gold: bool) -> None:
         return gold_extraction(stem) if gold and (GOLD / f"{stem}.json").exists() else run_extractors(doc)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pipeline.ingest, "parse_pdf", lambda path: parsed(Path(path).name))
+        patch.setattr(pipeline.run.files, "parse_pdf", lambda path: parsed(Path(path).name))
         if gold:
-            patch.setattr(pipeline.ingest, "run_extractors", extraction)
+            patch.setattr(pipeline.run.files, "run_extractors", extraction)
         summary = ingest_paths(engine, paths, FileStore(files))
     assert not summary.failures, summary.failures
     if gold:
@@ -240,7 +240,7 @@ def cli(store: QueryStore, *args: str) -> Any:
     """Run an ``unpipe`` command against a store; fails the test on a non-zero exit."""
     from typer.testing import CliRunner
 
-    from pipeline.cli import app
+    from pipeline.cli.app import app
 
     result = CliRunner().invoke(app, [*args, "--db", store.url])
     assert result.exit_code == 0, (result.output, result.exception)

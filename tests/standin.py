@@ -719,7 +719,7 @@ def standin_settings(standin: StandIn, tmp_path: Path) -> Any:
     """Settings pointing every UN site at the stand-in, with short backoffs. The timeout is short too,
     but not so short that a loaded CI machine's slow answer is retried (tests count the requests);
     "slow" faults wait longer than it."""
-    from pipeline.settings import Settings
+    from pipeline.core.settings import Settings
 
     return Settings(
         data_dir=tmp_path / "data",

@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import select
 
 from models import Document
-from pipeline.db import make_engine, session_scope, upgrade
-from pipeline.errors import BadInputError
-from pipeline.filestore import FileStore
-from pipeline.ingest import ingest_paths
-from pipeline.parse import parse_pdf
+from pipeline.core.errors import BadInputError
+from pipeline.fetch.filestore import FileStore
+from pipeline.parse.pdf import parse_pdf
+from pipeline.run.files import ingest_paths
+from pipeline.store.db import make_engine, session_scope, upgrade
 from tests.badfiles import GOOD, make_bad_files
 from tests.corpus import corpus_pdf
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.parse import _split_at_gutter
+from pipeline.parse.layout import _split_at_gutter
 
 WIDTH = 612.0
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.cues import classify_addressee, classify_position
-from extractors.records import Addressee, Position
+from extractors.lib.cues import classify_addressee, classify_position
+from extractors.lib.records import Addressee, Position
 from tests.corpus import GOLD
 
 ADDRESSEE_CASES: list[tuple[str, Addressee | None]] = [

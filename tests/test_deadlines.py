@@ -8,14 +8,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extractors.deadlines import (
+from extractors.lib.deadlines import (
     chinese_number,
     english_ordinal,
     find_deadline,
     parse_deadline_phrase,
     session_number,
 )
-from extractors.records import Deadline
+from extractors.lib.records import Deadline
 from tests.corpus import GOLD
 
 

@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import inspect, text
 from typer.testing import CliRunner
 
-from pipeline.cli import app
-from pipeline.cli_query import QUERY_COMMANDS
+from pipeline.cli.app import app
+from pipeline.cli.query_commands import QUERY_COMMANDS
 from tests.query_data import QueryStore, cli
 
 pytest_plugins = ["tests.query_store"]
@@ -99,7 +99,7 @@ def test_sql_examples_run_and_return_rows(gold_store: QueryStore, index: int) ->
 
 
 def sqlite_file(store: QueryStore) -> Path:
-    from pipeline.browse import sqlite_path
+    from pipeline.query.browse import sqlite_path
 
     return sqlite_path(store.url)
 
@@ -119,7 +119,7 @@ async def _canned(path: Path, metadata: dict[str, Any], names: list[str]) -> dic
 
 def test_datasette_metadata_is_valid_and_every_canned_query_returns_rows(gold_sqlite_store: QueryStore) -> None:
     gold_store = gold_sqlite_store
-    from pipeline.browse import CANNED_QUERIES, VIEW_DESCRIPTIONS, metadata
+    from pipeline.query.browse import CANNED_QUERIES, VIEW_DESCRIPTIONS, metadata
 
     path = sqlite_file(gold_store)
     meta = metadata(path)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import (
+from pipeline.core.errors import (
     CorruptPdfError,
     DocumentNotFoundError,
     FetchError,
@@ -25,17 +25,11 @@ from pipeline.errors import (
     RetryAfterTooLongError,
     TooLargeError,
 )
-from pipeline.fetch import (
-    Fetcher,
-    FetchResult,
-    RateLimiter,
-    backoff_delays,
-    call_with_retries,
-    fetch_results_by_key,
-    is_retryable,
-    parse_retry_after,
-)
-from pipeline.settings import Settings
+from pipeline.core.settings import Settings
+from pipeline.fetch.fetcher import Fetcher
+from pipeline.fetch.ratelimit import RateLimiter
+from pipeline.fetch.results import FetchResult, fetch_results_by_key
+from pipeline.fetch.retries import backoff_delays, call_with_retries, is_retryable, parse_retry_after
 from tests.standin import StandIn
 
 SYMBOL = "A/80/604/Add.1"

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.filestore import FileStore, put, restore_plain_symbol, safe_filename
-from pipeline.settings import Settings
+from pipeline.core.settings import Settings
+from pipeline.fetch.filestore import FileStore, put, restore_plain_symbol, safe_filename
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 

@@ -229,7 +229,7 @@ def test_deployments_register_with_cron_schedules() -> None:
 def test_serve_refuses_to_start_without_a_server() -> None:
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from pipeline.cli import app
+    from pipeline.cli.app import app
 
     with temporary_settings(restore_defaults={PREFECT_API_URL}):
         result = CliRunner().invoke(app, ["serve"])
@@ -247,7 +247,7 @@ def test_serve_refuses_to_start_without_a_server() -> None:
     ],
 )
 def test_flow_commands_reject_bad_arguments_in_one_line(args: list[str], message: str, tmp_path: Path) -> None:
-    from pipeline.cli import app
+    from pipeline.cli.app import app
 
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 1
@@ -261,7 +261,7 @@ def test_flows_starting_together_on_a_new_store_migrate_it_once(backend: str, tm
     import contextlib
     import multiprocessing
 
-    from pipeline.settings import Settings
+    from pipeline.core.settings import Settings
     from tests.databases import postgres_schema_url
 
     with postgres_schema_url() if backend == "postgresql" else contextlib.nullcontext("") as url:
@@ -273,11 +273,11 @@ def test_flows_starting_together_on_a_new_store_migrate_it_once(backend: str, tm
 
 
 def _prepare(settings_json: str) -> str:
-    from pipeline import runner
-    from pipeline.settings import Settings
+    from pipeline.core.settings import Settings
+    from pipeline.run import resources
 
     try:
-        runner.prepare(Settings.model_validate_json(settings_json))
+        resources.prepare(Settings.model_validate_json(settings_json))
     except Exception as exc:
         return f"{type(exc).__name__}: {exc}"
     return "ok"

@@ -26,18 +26,18 @@ def dask_address() -> Iterator[str]:
 def test_ingest_and_reextract_on_dask_with_postgres(
     flow_settings: Any, dask_address: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from extractors.registry import get_extractor
+    from extractors.catalog import get_extractor
     from flows.run import run_ingest, run_reextract
-    from pipeline import runner
+    from pipeline.run import stages
 
-    parse_item = runner.parse_item
+    parse_item = stages.parse_item
     seen: list[tuple[str, int]] = []
 
     def recording_parse_item(item: Any, settings: Any, *, workers: int = 0) -> Any:
         seen.append((threading.current_thread().name, workers))
         return parse_item(item, settings, workers=workers)
 
-    monkeypatch.setattr(runner, "parse_item", recording_parse_item)
+    monkeypatch.setattr(stages, "parse_item", recording_parse_item)
 
     with postgres_schema_url() as url:
         settings = flow_settings.model_copy(update={"database_url": url, "dask_address": dask_address})

@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from extractors.base import ExtractionContext
+from extractors.catalog import get_extractor
 from extractors.metadata import (
     agenda_items,
     chinese_number,
@@ -18,7 +20,6 @@ from extractors.metadata import (
     ordinal_value,
     parse_date,
 )
-from extractors.registry import ExtractionContext, get_extractor
 from tests.corpus import parsed
 
 DOCUMENTS: dict[str, dict[str, Any]] = {

@@ -12,7 +12,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine
 
 from models import Base
-from pipeline.db import include_object, upgrade
+from pipeline.store.db import include_object, upgrade
 from tests.databases import migrated_engine
 
 
@@ -36,7 +36,7 @@ def test_upgrading_a_filled_store_builds_its_count_tables(migrated: Engine) -> N
     """A store filled before migration 0004 gets ``status_counts`` and ``status_label_counts`` on upgrade."""
     from alembic import command
 
-    from pipeline.db import alembic_config
+    from pipeline.store.db import alembic_config
     from tests.query_data import assert_counts_match_the_views, load_synthetic
 
     load_synthetic(migrated)
@@ -55,7 +55,7 @@ def test_stores_opened_together_seed_the_vocabulary_once(migrated: Engine) -> No
 
     from sqlalchemy import func, select
 
-    from extractors.status import current_vocabulary
+    from extractors.lib.vocabulary import current_vocabulary
     from models import StatusLabel
 
     url = migrated.url.render_as_string(hide_password=False)
@@ -76,9 +76,9 @@ def test_stores_opened_together_seed_the_vocabulary_once(migrated: Engine) -> No
 def _open_at_once(url: str, barrier: Any, results: Any) -> None:
     import alembic.command  # noqa: F401  (imported before the barrier, so all start the same instant)
 
-    import pipeline.store  # noqa: F401
-    from extractors.status import current_vocabulary
-    from pipeline.db import open_store
+    import pipeline.store.load  # noqa: F401
+    from extractors.lib.vocabulary import current_vocabulary
+    from pipeline.store.db import open_store
 
     current_vocabulary()
     barrier.wait()

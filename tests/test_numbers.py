@@ -1,4 +1,4 @@
-"""Numbers as UN tables print them (pipeline.numbers): table-driven cases plus a round-trip property."""
+"""Numbers as UN tables print them (pipeline.core.numbers): table-driven cases plus a round-trip property."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.numbers import detect_unit, parse_number, unit_scale
+from pipeline.core.numbers import detect_unit, parse_number, unit_scale
 
 
 @pytest.mark.parametrize(

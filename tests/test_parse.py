@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.document import ParsedDocument
-from pipeline.parse import split_number
-from pipeline.text import is_cjk, normalize_text
+from pipeline.core.document import ParsedDocument
+from pipeline.core.text import is_cjk, normalize_text
+from pipeline.parse.paragraphs import split_number
 from tests.corpus import parsed
 
 EN = "A_80_604_Add.1.pdf"
@@ -177,6 +177,6 @@ def test_normalize_is_idempotent_and_keeps_every_cjk_character(text: str) -> Non
 )
 def test_lines_join_by_the_script_beside_a_curly_quote(previous: str, following: str, joined: str) -> None:
     """Curly quotes are set in Chinese and English text alike: they decide nothing by themselves."""
-    from pipeline.text import join_lines
+    from pipeline.core.text import join_lines
 
     assert join_lines(previous, following) == joined

@@ -4,7 +4,7 @@ running paragraphs; the parser keeps boxes as (framed) body text, so no extracto
 
 from __future__ import annotations
 
-from pipeline.document import Line, ParsedDocument
+from pipeline.core.document import Line, ParsedDocument
 from tests.corpus import parsed
 
 UNDOF = "A_80_596.pdf"  # budget report: summary box over pages 3-5, variance boxes, wrapped contents

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, select, text
 
-from extractors.status import load_vocabulary
+from extractors.lib.vocabulary import load_vocabulary
 from tests.query_data import (
     CORPUS_FILES,
     DATE_SUPPLEMENT,
@@ -149,7 +149,7 @@ def test_recs_xlsx_needs_an_output_file(gold_store: QueryStore, tmp_path: Path) 
     from openpyxl import load_workbook
     from typer.testing import CliRunner
 
-    from pipeline.cli import app
+    from pipeline.cli.app import app
 
     target = tmp_path / "recs.xlsx"
     cli(gold_store, "recs", "--kind", "ga_action", "--format", "xlsx", "--output", str(target))
@@ -170,7 +170,7 @@ def test_recs_table_for_people(gold_store: QueryStore) -> None:
 def test_recs_reject_a_bad_choice(gold_store: QueryStore) -> None:
     from typer.testing import CliRunner
 
-    from pipeline.cli import app
+    from pipeline.cli.app import app
 
     result = CliRunner().invoke(app, ["recs", "--kind", "nonsense", "--db", gold_store.url])
     assert result.exit_code == 2 and "jiu" in result.output
@@ -280,7 +280,7 @@ def test_show_tables_references_and_citations(gold_store: QueryStore) -> None:
 def test_show_one_section_as_csv_and_unknown_symbols(gold_store: QueryStore) -> None:
     from typer.testing import CliRunner
 
-    from pipeline.cli import app
+    from pipeline.cli.app import app
 
     out = cli(gold_store, "show", "WO/PBC/34/6", "--section", "status", "--format", "csv").stdout
     assert len(list(csv.DictReader(io.StringIO(out)))) == 51
@@ -354,7 +354,7 @@ def test_stats_by_addressee_and_year(gold_store: QueryStore) -> None:
 def test_stats_rejects_an_unknown_dimension(gold_store: QueryStore) -> None:
     from typer.testing import CliRunner
 
-    from pipeline.cli import app
+    from pipeline.cli.app import app
 
     result = CliRunner().invoke(app, ["stats", "--by", "colour", "--db", gold_store.url])
     assert result.exit_code == 1 and "addressee, year, organization" in result.output
@@ -389,7 +389,7 @@ def test_references_view(gold_store: QueryStore) -> None:
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    from pipeline.db import make_engine, upgrade
+    from pipeline.store.db import make_engine, upgrade
     from tests.databases import postgres_schema_url
 
     with ExitStack() as stack:
@@ -403,9 +403,9 @@ def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Eng
 
 def test_latest_status_follows_reloads_and_deletions(empty_engine: Engine) -> None:
     from models import Document
-    from pipeline.db import session_scope
-    from pipeline.derived import rebuild
-    from pipeline.queries import StatusFilter, find_status
+    from pipeline.query.queries import StatusFilter, find_status
+    from pipeline.store.db import session_scope
+    from pipeline.store.derived import rebuild
     from tests.query_data import load_synthetic
 
     load_synthetic(empty_engine)
@@ -455,7 +455,7 @@ def test_count_tables_follow_loads_in_any_order(empty_engine: Engine) -> None:
 
 def status_stats_rows(engine: Engine) -> dict[Any, tuple[int, int, int]]:
     """``unpipe stats --by addressee``: tracked, accepted and outstanding per addressee."""
-    from pipeline.queries import status_stats
+    from pipeline.query.queries import status_stats
 
     rows = status_stats(engine, ["addressee"], as_of=dt.date(2026, 11, 22)).rows
     return {r["addressee"]: (r["tracked"], r["accepted"], r["outstanding"]) for r in rows}

@@ -16,11 +16,11 @@ from typing import Any
 import pytest
 
 from extractors.acabq import AcabqRecommendations
+from extractors.base import ExtractionContext, Extractor
+from extractors.ga_actions import GaActions
 from extractors.jiu import JiuComments, JiuRecommendations
-from extractors.records import Recommendation
-from extractors.registry import ExtractionContext, Extractor
-from extractors.sg import GaActions
-from pipeline.document import ParsedDocument
+from extractors.lib.records import Recommendation
+from pipeline.core.document import ParsedDocument
 from tests.corpus import GOLD, parsed
 
 EXTRACTORS: list[Extractor] = [JiuRecommendations(), JiuComments(), AcabqRecommendations(), GaActions()]
@@ -174,7 +174,7 @@ def test_other_documents_yield_nothing(pdf: str) -> None:
 
 
 def test_registered_and_run_through_the_registry() -> None:
-    from pipeline.extract import run_extractors
+    from extractors.apply import run_extractors
 
     extraction = run_extractors(parsed("A_80_604_Add.1.pdf"))
     runs = {run.name: run for run in extraction.runs}

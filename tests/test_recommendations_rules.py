@@ -10,13 +10,13 @@ from __future__ import annotations
 import pytest
 
 from extractors.acabq import AcabqRecommendations
+from extractors.base import ExtractionContext
+from extractors.ga_actions import GaActions
 from extractors.jiu import JiuComments, JiuRecommendations
-from extractors.nlp import committee_recommendations, heading_kind
-from extractors.recommendations import drop_footnote_marks
-from extractors.records import DocumentInfo, Recommendation
-from extractors.registry import ExtractionContext
-from extractors.sg import GaActions
-from pipeline.document import Page, PageQuality, Paragraph, ParsedDocument
+from extractors.lib.nlp import committee_recommendations, heading_kind
+from extractors.lib.paragraphs import drop_footnote_marks
+from extractors.lib.records import DocumentInfo, Recommendation
+from pipeline.core.document import Page, PageQuality, Paragraph, ParsedDocument
 
 Spec = tuple[int, str | None, str, float]
 """(page, number, text, bold share) of one paragraph; a bold short text with no number is a heading."""

@@ -34,7 +34,7 @@ def _without(snap: dict[str, list[str]], *names: str) -> dict[str, list[str]]:
 def test_version_bump_reruns_only_that_extractor_without_reading_pdfs(
     flow_settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from extractors.registry import all_extractors, get_extractor
+    from extractors.catalog import all_extractors, get_extractor
     from flows.run import run_ingest, run_reextract
 
     ingested = run_ingest(sources=["undl"])

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select, text
 
-from pipeline.search import Term, fts5_query, index_text, parse_query, search, snippet, tsquery
+from pipeline.query.search import Term, fts5_query, parse_query, search, snippet, tsquery
+from pipeline.store.search_index import index_text
 from tests.query_data import QueryStore, cli, cli_json
 
 pytest_plugins = ["tests.query_store"]
@@ -97,7 +98,7 @@ def test_search_command_outputs(gold_store: QueryStore) -> None:
 def test_search_without_words_is_a_clean_error(gold_store: QueryStore) -> None:
     from typer.testing import CliRunner
 
-    from pipeline.cli import app
+    from pipeline.cli.app import app
 
     result = CliRunner().invoke(app, ["search", "“ ”", "--db", gold_store.url])
     assert result.exit_code == 1 and "no words" in result.output
@@ -107,12 +108,12 @@ def test_search_without_words_is_a_clean_error(gold_store: QueryStore) -> None:
 
 
 def test_index_follows_loads_reloads_and_deletes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from extractors.registry import get_extractor
+    from extractors.catalog import get_extractor
     from models import Document
-    from pipeline.db import make_engine, session_scope, upgrade
-    from pipeline.filestore import FileStore
-    from pipeline.ingest import ingest_paths
-    from pipeline.search import rebuild_index
+    from pipeline.fetch.filestore import FileStore
+    from pipeline.run.files import ingest_paths
+    from pipeline.store.db import make_engine, session_scope, upgrade
+    from pipeline.store.search_index import rebuild_index
     from tests.corpus import corpus_pdf
 
     engine = make_engine(f"sqlite:///{tmp_path / 'store.db'}")

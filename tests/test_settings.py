@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from pipeline.settings import Settings
+from pipeline.core.settings import Settings
 
 
 @pytest.mark.parametrize(

@@ -11,35 +11,26 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import (
+from pipeline.core.errors import (
     DuplicateSourceError,
     PermanentFetchError,
     SourceNotConfiguredError,
     UnknownSourceError,
     WatchlistError,
 )
-from pipeline.fetch import Fetcher, RateLimiter
-from pipeline.settings import Settings
-from pipeline.sources import (
-    Discovered,
-    all_sources,
-    classify,
-    discover_all,
-    get_source,
-    inbox,
-    jiu,
-    load_watchlist,
-    merge_discovered,
-    parse_jiu_listing,
-    parse_marcxml,
-    register,
-    registered,
-    symbol_from_filename,
-    undl,
-    watchlist,
-)
+from pipeline.core.settings import Settings
+from pipeline.discover.base import Discovered, merge_discovered
+from pipeline.discover.catalog import all_sources, discover_all, get_source, register, registered
+from pipeline.discover.inbox import symbol_from_filename
+from pipeline.discover.jiu import parse_jiu_listing
+from pipeline.discover.undl import classify, parse_marcxml
+from pipeline.discover.watchlist import load_watchlist
+from pipeline.fetch.fetcher import Fetcher
+from pipeline.fetch.ratelimit import RateLimiter
 from tests.corpus import CORPUS
 from tests.standin import ACABQ, JIU, SECRETARY_GENERAL, CatalogEntry, StandIn
+
+undl, watchlist, jiu, inbox = (get_source(name) for name in ("undl", "watchlist", "jiu", "inbox"))
 
 
 @pytest.fixture
@@ -89,7 +80,7 @@ def test_duplicate_names_are_refused() -> None:
 
 
 def test_a_new_source_registers_like_the_builtins(standin_settings: Settings) -> None:
-    from pipeline import sources
+    from pipeline.discover import catalog
 
     @registered
     class Fixed:
@@ -103,7 +94,7 @@ def test_a_new_source_registers_like_the_builtins(standin_settings: Settings) ->
         found = list(discover_all(None, standin_settings, names=["fixed-test-source"]))
         assert [d.symbol for d in found] == ["A/80/1"]
     finally:
-        sources._REGISTRY.pop("fixed-test-source")
+        catalog._REGISTRY.pop("fixed-test-source")
 
 
 def test_a_failing_source_does_not_stop_the_others(standin_settings: Settings, standin: StandIn) -> None:

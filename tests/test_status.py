@@ -12,11 +12,13 @@ from typing import Any
 
 import pytest
 
-from extractors.records import DocumentInfo, StatusEntry
-from extractors.registry import ExtractionContext, get_extractor
-from extractors.status import StatusExtractor, load_vocabulary, organization_of
-from pipeline.document import Cell, Line, Page, PageQuality, ParsedDocument, Table
-from pipeline.extract import run_extractors
+from extractors.apply import run_extractors
+from extractors.base import ExtractionContext
+from extractors.catalog import get_extractor
+from extractors.lib.records import DocumentInfo, StatusEntry
+from extractors.lib.vocabulary import load_vocabulary, organization_of
+from extractors.status import StatusExtractor
+from pipeline.core.document import Cell, Line, Page, PageQuality, ParsedDocument, Table
 from tests.corpus import GOLD, SHARED, parsed
 
 # --------------------------------------------------------------------------------------------------
@@ -460,11 +462,11 @@ def test_store_holds_the_vocabulary_and_an_analysts_extra_labels(
 ) -> None:
     from sqlalchemy import select
 
-    from extractors.status import current_vocabulary
+    from extractors.lib.vocabulary import current_vocabulary
     from models import StatusLabel as LabelRow
-    from pipeline.db import session_scope
-    from pipeline.settings import get_settings
-    from pipeline.store import sync_vocabulary
+    from pipeline.core.settings import get_settings
+    from pipeline.store.db import session_scope
+    from pipeline.store.load import sync_vocabulary
     from tests.databases import migrated_engine
 
     extra = tmp_path / "labels.csv"

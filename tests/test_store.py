@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from models import Document, PageRow, ParagraphRow, ParsedLayout, Reference
-from pipeline.db import session_scope
-from pipeline.document import ParsedDocument
-from pipeline.filestore import FileStore
-from pipeline.ingest import ingest_paths
+from pipeline.core.document import ParsedDocument
+from pipeline.fetch.filestore import FileStore
+from pipeline.run.files import ingest_paths
+from pipeline.store.db import session_scope
 from tests.corpus import corpus_pdf
 from tests.databases import migrated_engine
 
@@ -73,7 +73,7 @@ def test_stored_layout_round_trips_and_pages_keep_quality(engine: Engine, tmp_pa
 def test_same_file_under_a_new_extractor_version_is_updated_not_duplicated(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from extractors.registry import get_extractor
+    from extractors.catalog import get_extractor
 
     files = FileStore(tmp_path / "files")
     path = corpus_pdf("A_77_256_Add.1.pdf")

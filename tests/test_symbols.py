@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from extractors.symbols import (
+from extractors.lib.symbols import (
     find_citations,
     find_document_symbols,
     find_listed_resolutions,

@@ -12,10 +12,10 @@ from typing import Any
 import pdfplumber
 import pytest
 
-from extractors.records import TableRecord
+from extractors.lib.records import TableRecord
 from extractors.tables import continued_tables, table_record
-from pipeline.parse import _read_page
-from pipeline.tables import Word, page_words
+from pipeline.parse.pdf import _read_page
+from pipeline.parse.words import Word, page_words
 from tests.corpus import GOLD, corpus_pdf, parsed
 
 

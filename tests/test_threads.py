@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from pipeline.extract import build_record, run_extractors
+from extractors.apply import run_extractors
+from pipeline.run.record import build_record
 from tests.corpus import parsed
 
 NAMES = ("A_80_604_Add.1.pdf", "A_77_256_Add.1.pdf", "JIU_REP_2025_2.pdf")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.parse import split_number
+from pipeline.parse.paragraphs import split_number
 from tests.corpus import corpus_pdf, parsed
 
 

@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the connection unpipe hands over (see ``pipeline.db.upgrade``)."""
+"""Alembic environment: runs on the connection unpipe hands over (see ``pipeline.store.db.upgrade``)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 from models import Base
-from pipeline.db import include_object
+from pipeline.store.db import include_object
 
 config = context.config
 target_metadata = Base.metadata

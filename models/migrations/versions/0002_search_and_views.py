@@ -1,7 +1,7 @@
 """search index and analyst views
 
 The full-text index (``search_docs``, with FTS5 on SQLite and a tsvector on PostgreSQL), the latest
-status per observation key (``status_current``, see ``pipeline.derived``) and the views analysts query
+status per observation key (``status_current``, see ``pipeline.store.derived``) and the views analysts query
 (documented in docs/schema.md). Views are defined per dialect only where the two differ
 (year of a date, days between dates, a regular expression); their columns are the same on both.
 
@@ -207,7 +207,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("kind", "ref_id", name="uq_search_docs_kind_ref_id"),
     )
     op.create_index("ix_search_docs_document_id", "search_docs", ["document_id"])
-    op.create_table(  # maintained by pipeline.derived after every load
+    op.create_table(  # maintained by pipeline.store.derived after every load
         "status_current",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("key_report", sa.String(length=200), nullable=False),
@@ -245,8 +245,8 @@ def upgrade() -> None:
     for name, body in view_sql(dialect).items():
         op.execute(f"CREATE VIEW {name} AS {body}")
     # A store loaded before this revision gets its derived tables now.
-    from pipeline.derived import rebuild_latest
-    from pipeline.search import rebuild_index
+    from pipeline.store.derived import rebuild_latest
+    from pipeline.store.search_index import rebuild_index
 
     rebuild_index(bind)
     rebuild_latest(bind)

@@ -2,7 +2,7 @@
 
 ``status_counts`` (latest observations counted by report, organization, addressee, year, acceptance and
 implementation) and ``status_label_counts`` (printed status labels counted per document), kept by
-``pipeline.derived`` after every load so that ``unpipe stats`` and ``unpipe status --unmapped`` sum a
+``pipeline.store.derived`` after every load so that ``unpipe stats`` and ``unpipe status --unmapped`` sum a
 few thousand rows instead of classifying every observation at each query. The index on a
 recommendation's addressee becomes one on (addressee, kind, deadline date), the filters of
 ``unpipe recs``.
@@ -26,7 +26,7 @@ def upgrade() -> None:
     op.drop_index("ix_recommendations_addressee", table_name="recommendations")
     op.create_index("ix_recommendations_addressee_kind_deadline_date", "recommendations",
                     ["addressee", "kind", "deadline_date"])
-    op.create_table(  # maintained by pipeline.derived after every load
+    op.create_table(  # maintained by pipeline.store.derived after every load
         "status_counts",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("key_report", sa.String(length=200), nullable=False),
@@ -39,7 +39,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_status_counts"),
     )
     op.create_index("ix_status_counts_key_report", "status_counts", ["key_report"])
-    op.create_table(  # maintained by pipeline.derived after every load
+    op.create_table(  # maintained by pipeline.store.derived after every load
         "status_label_counts",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("document_id", sa.Integer(), nullable=False),
@@ -55,7 +55,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_status_label_counts_document_id", "status_label_counts", ["document_id"])
     # A store loaded before this revision gets its counts now.
-    from pipeline.derived import rebuild_counts
+    from pipeline.store.derived import rebuild_counts
 
     rebuild_counts(op.get_bind())
 

@@ -1,0 +1,1 @@
+"""Helpers the extractors share: records, symbols, deadlines, cues, spaCy pipelines, vocabulary."""

@@ -1,0 +1,147 @@
+"""The status vocabulary: printed status labels mapped to acceptance and implementation values."""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import get_args
+
+from extractors.lib.records import Acceptance, Implementation
+from pipeline.core.text import is_cjk, normalize_text
+
+# ---------------------------------------------------------------------------------------------
+# Vocabulary
+# ---------------------------------------------------------------------------------------------
+
+_ACCEPTANCE = set(get_args(Acceptance))
+_IMPLEMENTATION = set(get_args(Implementation))
+
+
+@dataclass(frozen=True)
+class StatusLabel:
+    """One printed status label and the canonical values it stands for (``None``: not stated)."""
+
+    organization: str
+    language: str
+    label: str
+    acceptance: Acceptance | None
+    implementation: Implementation | None
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = re.sub(r"\s+", " ", text).strip()
+    return text.rstrip(" .;:。；：")
+
+
+class Vocabulary:
+    """Printed status labels → canonical values, per organization (``*`` for all) and language."""
+
+    def __init__(self, labels: list[StatusLabel]) -> None:
+        self.labels = labels
+        self._index: dict[tuple[str, str, str], StatusLabel] = {}
+        for label in labels:
+            self._index[(label.organization.casefold(), label.language, _fold(label.label))] = label
+
+    def _candidates(self, language: str | None, organization: str | None) -> list[tuple[str, str]]:
+        orgs = ([organization.casefold()] if organization else []) + ["*"]
+        languages = [language] if language else []
+        languages += sorted({label.language for label in self.labels} - set(languages))
+        return [(org, lang) for org in orgs for lang in languages]
+
+    def lookup(
+        self, text: str | None, language: str | None = None, organization: str | None = None, *,
+        prefix: bool = True, strict_prefix: bool = False,
+    ) -> tuple[StatusLabel | None, str | None]:
+        """The label a status cell starts with, and the printed words it matched.
+
+        An exact match wins; else the longest label the cell starts with, followed by a word
+        boundary (a Chinese label may run straight into a note: "已接受之前为“正在落实”"). With
+        ``strict_prefix`` (a remarks cell) the label must end at punctuation: "Implemented. The …".
+        """
+        if not text:
+            return None, None
+        folded = _fold(text)
+        for org, lang in self._candidates(language, organization):
+            found = self._index.get((org, lang, folded))
+            if found:
+                return found, normalize_text(text).rstrip(" .;。；")
+        if not prefix:
+            return None, None
+        for org, lang in self._candidates(language, organization):
+            best: StatusLabel | None = None
+            for (entry_org, entry_lang, label), entry in self._index.items():
+                if (entry_org, entry_lang) != (org, lang) or not folded.startswith(label):
+                    continue
+                rest = folded[len(label):]
+                if strict_prefix:
+                    ok = bool(re.match(r"^\s*[.;:—–]", rest))
+                else:
+                    ok = not rest or not rest[0].isalnum() or (is_cjk(rest[0]) and is_cjk(label[-1]))
+                if ok and (best is None or len(label) > len(_fold(best.label))):
+                    best = entry
+            if best is not None:
+                return best, normalize_text(text)[: len(best.label)]
+        return None, None
+
+
+@lru_cache(maxsize=4)
+def load_vocabulary(path: str | None = None) -> Vocabulary:
+    """Read the status vocabulary (``extractors/data/status_vocabulary.csv`` unless ``path`` is given).
+
+    Columns: organization (or ``*``), language, printed label, acceptance, implementation; an empty
+    value means the label states nothing about that part. Unknown canonical values are rejected so a
+    typo in the data cannot leak into the records.
+    """
+    if path is None:
+        text = resources.files("extractors").joinpath("data", "status_vocabulary.csv").read_text(encoding="utf-8")
+    else:
+        text = Path(path).read_text(encoding="utf-8")
+    labels: list[StatusLabel] = []
+    for number, row in enumerate(csv.DictReader(text.splitlines()), start=2):
+        acceptance = (row.get("acceptance") or "").strip() or None
+        implementation = (row.get("implementation") or "").strip() or None
+        if acceptance is not None and acceptance not in _ACCEPTANCE:
+            raise ValueError(f"status vocabulary line {number}: unknown acceptance {acceptance!r}")
+        if implementation is not None and implementation not in _IMPLEMENTATION:
+            raise ValueError(f"status vocabulary line {number}: unknown implementation {implementation!r}")
+        labels.append(StatusLabel(
+            organization=(row.get("organization") or "*").strip(),
+            language=(row.get("language") or "").strip(),
+            label=normalize_text(row["label"]),
+            acceptance=acceptance,  # type: ignore[arg-type]
+            implementation=implementation,  # type: ignore[arg-type]
+        ))
+    return Vocabulary(labels)
+
+
+def current_vocabulary() -> Vocabulary:
+    """The shipped vocabulary, extended by the analyst's file (``UNPIPE_STATUS_VOCABULARY_FILE``) if any."""
+    from pipeline.core.settings import get_settings
+
+    extra = get_settings().status_vocabulary_file
+    shipped = load_vocabulary()
+    if extra is None:
+        return shipped
+    return Vocabulary(shipped.labels + load_vocabulary(str(extra)).labels)
+
+
+_ORGANIZATIONS = [  # document-series prefixes, most specific first
+    (r"^E/ICEF/", "UNICEF"), (r"^DP/FPA/", "UNFPA"), (r"^DP/OPS/", "UNOPS"), (r"^DP/", "UNDP"),
+    (r"^UNW/", "UN-Women"), (r"^WO/|^WIPO/", "WIPO"), (r"^WFP/", "WFP"), (r"^UNEP/", "UNEP"),
+    (r"^ICCD/", "UNCCD"), (r"^FCCC/", "UNFCCC"), (r"^IDB\.", "UNIDO"), (r"^GB\.", "ILO"), (r"^EB\d", "WHO"),
+    (r"^A/|^S/|^ST/|^E/", "United Nations"), (r"^JIU/", "JIU"),
+]
+
+
+def organization_of(symbol: str | None) -> str | None:
+    """The organization behind a document symbol (``E/ICEF/2025/14`` → UNICEF), for its own labels."""
+    for pattern, organization in _ORGANIZATIONS:
+        if symbol and re.match(pattern, symbol):
+            return organization
+    return None

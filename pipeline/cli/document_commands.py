@@ -1,0 +1,149 @@
+"""The document commands: ``unpipe extract``, ``ingest``, ``docs``, ``extractors`` and ``db upgrade``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from pipeline.cli.app import app, clean_errors, console, err_console
+from pipeline.core.errors import UnpipeError
+
+
+@app.command()
+@clean_errors
+def extract(
+    files: Annotated[list[Path], typer.Argument(help="PDF files to extract.", exists=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the JSON records.")],
+) -> None:
+    """Write one extraction record (JSON, spec v1) per PDF, without any database.
+
+    Example: unpipe extract ../shared/corpus/en/A_80_604_Add.1.pdf --out out/
+    """
+    from extractors.apply import run_extractors
+    from pipeline.parse.pdf import parse_pdf
+    from pipeline.run.record import build_record
+
+    out.mkdir(parents=True, exist_ok=True)
+    failed = 0
+    for path in files:
+        try:
+            if not path.is_file():
+                raise UnpipeError(f"no such file: {path}", hint="check the path")
+            doc = parse_pdf(path)
+            record = build_record(doc, run_extractors(doc))
+        except UnpipeError as exc:
+            failed += 1
+            err_console.print(f"[red]failed:[/red] {path}: {exc}", highlight=False)
+            continue
+        target = out / (path.stem + ".json")
+        target.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    ok = len(files) - failed
+    err_console.print(f"{ok} record(s) written to {out}, {failed} failed", highlight=False)
+    if failed:
+        raise typer.Exit(1)
+
+
+db_app = typer.Typer(help="Database schema commands.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+@clean_errors
+def db_upgrade() -> None:
+    """Create or migrate the store's schema to the newest version.
+
+    Example: UNPIPE_DATABASE_URL=postgresql+psycopg://localhost/unpipe unpipe db upgrade
+    """
+    from pipeline.store.db import open_store
+
+    engine = open_store()
+    console.print(f"schema is current at {engine.url.render_as_string(hide_password=True)}")
+
+
+@app.command()
+@clean_errors
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="PDF files or folders of PDFs.")],
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Parse, extract and store PDFs (files or folders). Re-ingesting the same file changes nothing.
+
+    Example: unpipe ingest samples/
+    """
+    from rich.progress import Progress
+
+    from pipeline.fetch.filestore import default_store
+    from pipeline.run.files import find_pdfs, ingest_paths
+    from pipeline.store.db import open_store
+
+    engine = open_store()
+    files = list(find_pdfs(paths))
+    with Progress(console=err_console, disable=quiet, transient=True) as progress:
+        task = progress.add_task("ingesting", total=len(files))
+
+        def advance(path: Path, result: Any) -> None:
+            progress.update(task, advance=1, description=path.name)
+            if result.status == "failed" or result.reason:
+                err_console.print(f"[red]failed:[/red] {path}: {result.reason}", highlight=False)
+
+        summary = ingest_paths(engine, files, default_store(), on_progress=advance)
+    counts = summary.counts
+    console.print(
+        f"{len(summary.results)} file(s): {counts['inserted']} inserted, {counts['updated']} updated, "
+        f"{counts['unchanged']} unchanged, {len(summary.failures)} failed",
+        highlight=False,
+    )
+    _print_documents([result.document_id for _, result in summary.results])
+    if summary.failures:
+        raise typer.Exit(1)
+
+
+def _print_documents(ids: list[int] | None = None) -> None:
+    from rich.table import Table
+
+    from pipeline.query.queries import list_documents
+    from pipeline.store.db import open_store
+
+    rows = [d for d in list_documents(open_store()) if ids is None or d.id in ids]
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for name in ("symbol", "lang", "kind", "date", "pp", "recs", "status", "tables", "refs"):
+        table.add_column(name, no_wrap=True)
+    for d in rows:
+        kind = f"failed: {d.reason}" if d.status == "failed" else d.kind or "—"
+        table.add_row(d.symbol or d.file_name, d.language or "—", kind, d.date or "—", str(d.pages or "—"),
+                      str(d.recommendations), str(d.status_entries), str(d.tables), str(d.references))
+    console.print(table)
+
+
+@app.command()
+@clean_errors
+def docs(
+    failed: Annotated[
+        bool, typer.Option("--failed", help="Only documents that failed, with the reason.")
+    ] = False,
+) -> None:
+    """List stored documents with what was extracted from each.
+
+    Example: unpipe docs --failed
+    """
+    from pipeline.query.queries import list_documents
+    from pipeline.store.db import open_store
+
+    ids = [d.id for d in list_documents(open_store(), status="failed" if failed else None)]
+    _print_documents(ids)
+
+
+@app.command()
+@clean_errors
+def extractors() -> None:
+    """List the registered extractors (name and version), in run order.
+
+    Example: unpipe extractors
+    """
+    from extractors.catalog import all_extractors
+
+    for extractor in all_extractors():
+        console.print(f"{extractor.name}\t{extractor.version}", highlight=False)

@@ -1,0 +1,1 @@
+"""The floor: document model, text, numbers, errors and settings (imports nothing else of ours)."""

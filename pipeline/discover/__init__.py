@@ -1,0 +1,1 @@
+"""Discovery: sources that say which documents exist, without downloading them."""

@@ -1,0 +1,87 @@
+"""The discovery sources, in run order, and how to find one by name."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
+from typing import Any, TypeVar
+
+from pipeline.core.errors import (
+    DuplicateSourceError,
+    FetchError,
+    SourceNotConfiguredError,
+    UnknownSourceError,
+)
+from pipeline.core.settings import Settings, get_settings
+from pipeline.discover.base import Discovered, Source
+from pipeline.discover.inbox import InboxSource
+from pipeline.discover.jiu import JiuSource
+from pipeline.discover.undl import UndlSource
+from pipeline.discover.watchlist import WatchlistSource
+
+log = logging.getLogger(__name__)
+
+
+# --- Registry -----------------------------------------------------------------------------------
+
+BUILTIN_SOURCES: tuple[Source, ...] = (UndlSource(), WatchlistSource(), JiuSource(), InboxSource())
+"""The built-in sources, in run order; a newcomer joins with ``register`` (duplicate names are refused)."""
+
+_REGISTRY: dict[str, Source] = {source.name: source for source in BUILTIN_SOURCES}
+
+
+S = TypeVar("S", bound=Source)
+C = TypeVar("C", bound=Callable[[], Any])
+
+
+def register(source: S) -> S:
+    """Add a source to the registry (returns it, so ``x = register(X())`` works); duplicates are refused."""
+    if source.name in _REGISTRY:
+        raise DuplicateSourceError(f"a discovery source named {source.name!r} is already registered")
+    _REGISTRY[source.name] = source
+    return source
+
+
+def registered(cls: C) -> C:
+    """Class decorator: instantiate the class and register the instance."""
+    register(cls())
+    return cls
+
+
+def get_source(name: str) -> Source:
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        valid = ", ".join(_REGISTRY)
+        raise UnknownSourceError(f"no discovery source named {name!r}; valid names: {valid}") from None
+
+
+def all_sources() -> list[Source]:
+    return list(_REGISTRY.values())
+
+
+def discover_all(
+    since: date | None,
+    settings: Settings | None = None,
+    names: Iterable[str] | None = None,
+    *,
+    on_error: Callable[[str, FetchError], None] | None = None,
+) -> Iterator[Discovered]:
+    """Run sources in registry order (or the named ones) and yield what each finds.
+
+    An unconfigured source is skipped with a log line. A source whose site fails (``FetchError``)
+    stops there — what it yielded before stands — and the others still run; ``on_error(name, error)``
+    hears about it (default: a warning in the log), so a flow can record the failure.
+    """
+    settings = settings or get_settings()
+    for source in [get_source(n) for n in names] if names is not None else all_sources():
+        try:
+            yield from source.discover(since, settings)
+        except SourceNotConfiguredError as exc:
+            log.info("source %s skipped: %s", source.name, exc)
+        except FetchError as exc:
+            if on_error is not None:
+                on_error(source.name, exc)
+            else:
+                log.warning("source %s failed: %s", source.name, exc)

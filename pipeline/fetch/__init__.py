@@ -1,0 +1,1 @@
+"""Fetching: downloads with rate limits and retries, and the content-addressed file store."""

@@ -1,0 +1,409 @@
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
+from types import TracebackType
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+import httpx
+
+from pipeline.core.errors import (
+    DocumentNotFoundError,
+    ForeignHostError,
+    NotPdfResponseError,
+    PermanentFetchError,
+    RedirectError,
+    RetryableFetchError,
+    RetryAfterTooLongError,
+    TooLargeError,
+    TruncatedPdfError,
+)
+from pipeline.core.settings import Settings, get_settings
+from pipeline.fetch.filestore import FileStore, StoredFile, default_store
+from pipeline.fetch.ratelimit import RateLimiter, shared_limiter
+from pipeline.fetch.results import PDF_EOF, PDF_MAGIC, SNIFF_BYTES, FetchResult, WantedDocument, ods_url
+from pipeline.fetch.retries import call_with_retries, parse_retry_after
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+_REDIRECT_CODES = {301, 302, 303, 307, 308}
+
+
+# --- The fetcher --------------------------------------------------------------------------------
+
+
+def _origin(url: str) -> tuple[str, int] | None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return None
+    return parts.hostname.lower(), port
+
+
+class Fetcher:
+    """Downloads documents through one shared HTTP client; thread-safe. Use ``with`` or ``close()``."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        store: FileStore | None = None,
+        limiter: RateLimiter | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.settings = settings or get_settings()
+        self.store = store or default_store(self.settings)
+        self.limiter = limiter or shared_limiter(self.settings.http_requests_per_second)
+        self._sleep = sleep
+        hosts = {
+            _origin(u)
+            for u in (self.settings.ods_base_url, self.settings.undl_base_url, self.settings.jiu_base_url)
+        }
+        self.allowed_origins: frozenset[tuple[str, int]] = frozenset(h for h in hosts if h is not None)
+        self._client = httpx.Client(
+            timeout=httpx.Timeout(self.settings.http_timeout_seconds),
+            headers={"User-Agent": self.settings.http_user_agent},
+            follow_redirects=False,
+        )
+
+    # -- lifecycle
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # -- public API
+
+    def ods_url(self, symbol: str, language: str) -> str:
+        return ods_url(self.settings.ods_base_url, symbol, language)
+
+    def allows(self, url: str) -> bool:
+        """Whether the fetcher would contact this URL (see ``_open`` for the rule)."""
+        try:
+            self._check_origin(url, document=url)
+        except ForeignHostError:
+            return False
+        return True
+
+    def fetch(
+        self, symbol: str, language: str, *, previous: FetchResult | None = None, url: str | None = None
+    ) -> FetchResult:
+        """Fetch one document in one language, retrying transient failures; raises ``FetchError`` on failure.
+
+        With ``previous`` (an earlier result whose file is still in the store) the request is
+        conditional, and an unchanged document comes back ``not_modified`` without a body.
+        """
+        return self._with_retries(
+            lambda n: self.fetch_attempt(symbol, language, previous=previous, url=url, attempt=n)
+        )
+
+    def fetch_document(
+        self,
+        symbol: str,
+        languages: Sequence[str] | None = None,
+        *,
+        previous: Mapping[tuple[str, str], FetchResult] | None = None,
+        urls: Mapping[str, str] | None = None,
+    ) -> list[FetchResult]:
+        """Fetch a document in each language (default: ``settings.languages``); never raises.
+
+        ``previous`` maps (symbol, language) to the last result; ``urls`` gives direct links per
+        language (the JIU site's) used instead of the ODS URL.
+        """
+        results = []
+        for language in self.settings.languages if languages is None else languages:
+            prev = (previous or {}).get((symbol, language))
+            url = (urls or {}).get(language)
+            results.append(self._fetch_safely(symbol, language, prev, url))
+        return results
+
+    def fetch_many(
+        self,
+        wanted: Iterable[WantedDocument],
+        *,
+        previous: Mapping[tuple[str, str], FetchResult] | None = None,
+    ) -> list[FetchResult]:
+        """Fetch every wanted document in the wanted languages it is known to exist in; never raises.
+
+        Languages are ``settings.languages`` narrowed to the document's known ``languages`` (when the
+        source knows them); a document in none of the wanted languages gives no result.
+        """
+        results: list[FetchResult] = []
+        for doc in wanted:
+            langs = [lang for lang in self.settings.languages if not doc.languages or lang in doc.languages]
+            results.extend(self.fetch_document(doc.symbol, langs, previous=previous, urls=doc.urls))
+        return results
+
+    def fetch_attempt(
+        self,
+        symbol: str,
+        language: str,
+        *,
+        previous: FetchResult | None = None,
+        url: str | None = None,
+        attempt: int = 1,
+    ) -> FetchResult:
+        """One try, no retry: the unit a Prefect task with its own retries calls. Raises ``FetchError``."""
+        url = url or self.ods_url(symbol, language)
+        document = f"{symbol} [{language}]"
+        headers: dict[str, str] = {}
+        reuse = (
+            previous is not None and previous.ok and previous.sha256 and self.store.exists(previous.sha256)
+        )
+        if previous is not None and reuse:
+            if previous.etag:
+                headers["If-None-Match"] = previous.etag
+            if previous.last_modified:
+                headers["If-Modified-Since"] = previous.last_modified
+        response, final_url = self._open(url, headers, document=document)
+        try:
+            self._check_status(response, conditional=bool(headers), document=document)
+            etag = response.headers.get("etag")
+            last_modified = response.headers.get("last-modified")
+            if response.status_code == 304:
+                assert previous is not None
+                log.debug("%s not modified", document)
+                return replace(
+                    previous,
+                    url=url,
+                    status="not_modified",
+                    etag=etag or previous.etag,
+                    last_modified=last_modified or previous.last_modified,
+                    attempts=attempt,
+                    final_url=final_url,
+                    reason=None,
+                    message=None,
+                )
+            stored = self._save_pdf(response, document=document)
+        finally:
+            response.close()
+        log.info("%s downloaded (%d bytes, %s)", document, stored.size, stored.sha256[:12])
+        return FetchResult(
+            symbol=symbol,
+            language=language,
+            url=url,
+            status="downloaded",
+            sha256=stored.sha256,
+            path=stored.path,
+            size=stored.size,
+            etag=etag,
+            last_modified=last_modified,
+            attempts=attempt,
+            final_url=final_url,
+        )
+
+    def probe(self, symbol: str, language: str) -> bool:
+        """Whether ODS has a PDF for the symbol: True, or False on 404 / not a PDF.
+
+        Reads only the first bytes (asks for a Range; closes early if the server ignores it).
+        Transient failures are retried and, if they persist, raised: a dead site is not a miss.
+        """
+        url = self.ods_url(symbol, language)
+        document = f"{symbol} [{language}]"
+
+        def once(n: int) -> bool:
+            response, _ = self._open(url, {"Range": f"bytes=0-{SNIFF_BYTES - 1}"}, document=document)
+            try:
+                try:
+                    self._check_status(response, conditional=False, document=document)
+                except DocumentNotFoundError:
+                    return False
+                head = b""
+                try:
+                    for chunk in response.iter_bytes():
+                        head += chunk
+                        if len(head) >= SNIFF_BYTES:
+                            break
+                except httpx.TransportError as exc:
+                    raise _transport_error(exc, document) from exc
+                return PDF_MAGIC in head[:SNIFF_BYTES]
+            finally:
+                response.close()
+
+        return self._with_retries(once)
+
+    def get_bytes(self, url: str) -> bytes:
+        """GET a page (search results, a listing) under the same rules as downloads; raises ``FetchError``."""
+
+        def once(n: int) -> bytes:
+            response, _ = self._open(url, {}, document=url)
+            try:
+                self._check_status(response, conditional=False, document=url)
+                self._check_length(response, document=url)
+                body = bytearray()
+                try:
+                    for chunk in response.iter_bytes():
+                        body += chunk
+                        if len(body) > self.settings.max_download_bytes:
+                            raise TooLargeError(
+                                f"response over {self.settings.max_download_bytes} bytes", document=url
+                            )
+                except httpx.TransportError as exc:
+                    raise _transport_error(exc, url) from exc
+                return bytes(body)
+            finally:
+                response.close()
+
+        return self._with_retries(once)
+
+    # -- internals
+
+    def _with_retries(self, attempt: Callable[[int], T]) -> T:
+        """``call_with_retries`` under this fetcher's retry settings and clock."""
+        return call_with_retries(
+            attempt, retries=self.settings.http_retries, backoff=self.settings.http_backoff_seconds, sleep=self._sleep
+        )
+
+    def _fetch_safely(
+        self, symbol: str, language: str, previous: FetchResult | None, url: str | None
+    ) -> FetchResult:
+        target = url or self.ods_url(symbol, language)
+        try:
+            return self.fetch(symbol, language, previous=previous, url=url)
+        except (RetryableFetchError, PermanentFetchError) as exc:
+            log.warning("%s [%s] failed: %s", symbol, language, exc)
+            return FetchResult(
+                symbol, language, target, "failed", reason=exc.reason, attempts=exc.attempts, message=str(exc)
+            )
+        except Exception as exc:  # one broken document must not stop the batch
+            log.exception("%s [%s] failed unexpectedly", symbol, language)
+            return FetchResult(
+                symbol,
+                language,
+                target,
+                "failed",
+                reason="error",
+                attempts=1,
+                message=f"{type(exc).__name__}: {exc}",
+            )
+
+    def _check_origin(
+        self, url: str, *, document: str, redirected_from: str | None = None
+    ) -> tuple[str, int]:
+        origin = _origin(url)
+        upgrade = origin is not None and origin[1] == 443 and (origin[0], 80) in self.allowed_origins
+        if origin is None or (origin not in self.allowed_origins and not upgrade):
+            via = f" (redirected from {redirected_from})" if redirected_from else ""
+            raise ForeignHostError(f"refused to contact {url}{via}: not a configured host", document=document)
+        return origin
+
+    def _open(self, url: str, headers: Mapping[str, str], *, document: str) -> tuple[httpx.Response, str]:
+        """Send GET, following redirects by hand so that each hop is host-checked and rate-limited.
+
+        Allowed: the (host, port) of each configured base URL, plus https on 443 for a configured
+        http host (an upgrade redirect). Everything else — other hosts, other ports, a downgrade to
+        http, non-http schemes — is refused before any connection is made.
+        """
+        seen = {url}
+        current, previous_url = url, None
+        for _hop in range(self.settings.http_max_redirects + 1):
+            host, port = self._check_origin(current, document=document, redirected_from=previous_url)
+            self.limiter.acquire(f"{host}:{port}")
+            request = self._client.build_request("GET", current, headers=dict(headers))
+            try:
+                response = self._client.send(request, stream=True, follow_redirects=False)
+            except httpx.TransportError as exc:
+                raise _transport_error(exc, document, in_body=False) from exc
+            location = response.headers.get("location")
+            if response.status_code not in _REDIRECT_CODES or not location:
+                return response, current
+            response.close()
+            target = str(httpx.URL(current).join(location))
+            if target in seen:
+                raise RedirectError(f"redirect loop at {target}", reason="redirect_loop", document=document)
+            seen.add(target)
+            previous_url, current = current, target
+        raise RedirectError(
+            f"more than {self.settings.http_max_redirects} redirects from {url}", document=document
+        )
+
+    def _check_status(self, response: httpx.Response, *, conditional: bool, document: str) -> None:
+        code = response.status_code
+        if 200 <= code < 300 or (code == 304 and conditional):
+            return
+        where = f"{response.request.url} answered HTTP {code}"
+        if code in (404, 410):
+            raise DocumentNotFoundError(where, document=document)
+        if code in (429, 503):
+            wait = parse_retry_after(response.headers.get("retry-after"))
+            if wait is not None:
+                cap = self.settings.http_max_retry_after_seconds
+                if wait > cap:
+                    raise RetryAfterTooLongError(
+                        f"{where} with Retry-After {wait:.0f}s, over the {cap:.0f}s cap", document=document
+                    )
+                origin = _origin(str(response.request.url))
+                if origin:
+                    self.limiter.pause(f"{origin[0]}:{origin[1]}", wait)
+            raise RetryableFetchError(where, reason=f"http_{code}", retry_after=wait, document=document)
+        if code >= 500 or code == 408:
+            raise RetryableFetchError(where, reason=f"http_{code}", document=document)
+        raise PermanentFetchError(where, reason=f"http_{code}", document=document)
+
+    def _check_length(self, response: httpx.Response, *, document: str) -> None:
+        declared = response.headers.get("content-length")
+        cap = self.settings.max_download_bytes
+        if declared and declared.isdigit() and int(declared) > cap:
+            raise TooLargeError(f"Content-Length {declared} is over the {cap}-byte cap", document=document)
+
+    def _save_pdf(self, response: httpx.Response, *, document: str) -> StoredFile:
+        """Stream the body into the store, checking size and PDF shape; nothing is kept if a check fails."""
+        self._check_length(response, document=document)
+        cap = self.settings.max_download_bytes
+        head = b""
+        tail = b""
+        with self.store.writer() as writer:
+            try:
+                for chunk in response.iter_bytes():
+                    if writer.size + len(chunk) > cap:
+                        raise TooLargeError(f"body is over the {cap}-byte cap", document=document)
+                    writer.write(chunk)
+                    if len(head) < SNIFF_BYTES:
+                        head += chunk[: SNIFF_BYTES - len(head)]
+                        if len(head) >= SNIFF_BYTES and PDF_MAGIC not in head:
+                            raise _not_pdf(response, head, document)
+                    tail = (tail + chunk)[-SNIFF_BYTES:]
+            except httpx.TransportError as exc:
+                raise _transport_error(exc, document) from exc
+            if PDF_MAGIC not in head:
+                raise _not_pdf(response, head, document)
+            if PDF_EOF not in tail:
+                raise TruncatedPdfError(
+                    f"body of {writer.size} bytes has no %%EOF near its end: the file is cut off",
+                    document=document,
+                )
+            return writer.commit()
+
+
+def _not_pdf(response: httpx.Response, head: bytes, document: str) -> NotPdfResponseError:
+    kind = response.headers.get("content-type", "unknown type")
+    what = "an empty body" if not head else f"{kind} ({head[:40]!r}…)"
+    return NotPdfResponseError(f"{response.request.url} sent {what}, not a PDF", document=document)
+
+
+def _transport_error(
+    exc: httpx.TransportError, document: str, *, in_body: bool = True
+) -> RetryableFetchError:
+    if isinstance(exc, httpx.TimeoutException):
+        reason = "timeout"
+    elif isinstance(exc, httpx.RemoteProtocolError):
+        reason = "incomplete_body" if in_body else "protocol_error"
+    else:
+        reason = "connect_error"
+    return RetryableFetchError(f"{type(exc).__name__}: {exc}", reason=reason, document=document)
+
+

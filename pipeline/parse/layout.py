@@ -1,0 +1,366 @@
+"""Line roles on a page: masthead, running header and footer, footnote, table, body; columns."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import statistics
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from pdfplumber.utils.text import chars_to_textmap
+
+from pipeline.core.document import (
+    BBox,
+    Line,
+    LineRole,
+    Page,
+)
+from pipeline.parse.rules import Rule
+
+HEADER_BAND = 0.085  # share of the page height at the top where running headers sit
+FOOTER_BAND = 0.925  # a line starting below this share of the height is in the footer band
+MASTHEAD_BAND = 0.25
+
+_MASTHEAD_CUE = re.compile(
+    r"^(Distr\.|Original:|United Nations|General Assembly|Security Council|Economic and Social Council"
+    r"|Executive Board|联合国|大会|安全理事会|经济及社会理事会|Chinese|English|French|Spanish|Russian|Arabic"
+    r"|Limited|Restricted)",
+)
+_RUNNING = re.compile(
+    r"^(\d{1,4}\s*/\s*\d{1,4}|\d{2,4}-\d{5}.*|\*\d{5,}\*|Please recycle.*|请回收.*|[A-Z]{1,5}(/[\w.()\- ]+)+\*?|"
+    r"\d{1,4}|\d{6}|(Annex [IVX]+, )?page \d{1,4}|(附件[一二三四五六七八九十]+[，,]\s*)?第\s*\d{1,4}\s*页)$",
+    re.IGNORECASE,
+)  # the last two: a WIPO annex page's running header ("Annex II, page 3", "附件二，第 3 页")
+_FOOTNOTE_MARK = re.compile(r"^(\d{1,3}|[*†‡§]+|[a-z])(\s|[A-Z\u4e00-\u9fff(（])")
+_SEPARATOR = re.compile(r"^[_\-–—]{5,}$")
+
+
+@dataclass
+class _RawLine:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    bold: float
+    barcode: bool
+    gapped: bool = False
+    """The line has a gap wider than a word space: table columns, not prose."""
+    framed: bool = False
+    ruled_above: bool = False
+    """A horizontal rule runs just above the line (within ``RULE_REACH``)."""
+    ruled_below: bool = False
+WIDE_GAP_EM = 1.0  # a gap inside a line this many character sizes wide is no word space (justified: < 0.9)
+GUTTER_MIN_LINES = 5
+COLUMN_MIN_SHARE = 0.3  # a line of a text column is at least this share of the page width
+EDGE_SLACK = 2.0  # points a column edge may stray from the page's gutter edge
+
+
+Gap = tuple[float, float]
+
+
+def _split_at_gutter(lines: list[dict[str, Any]], page_width: float) -> list[tuple[dict[str, Any], list[Gap]]]:
+    """On a two-column page whose columns share baselines (old verbatim records), pdfplumber reads a
+    line of each column as one line; cut such lines where the page's gutter runs. Each line comes with
+    its wide gaps (``_wide_gaps``).
+
+    A gutter is a gap in the middle of the page that many full lines of text on both sides share, with
+    both edges straight (the justified left column ends there, the right one starts there). A table's
+    column gap has short cells beside it, a contents page's gap a ragged left edge: neither is one.
+    Only pages whose lines all fall on one side of it or straddle it are cut, so prose spanning the page
+    keeps its tables whole.
+    """
+    wide = [_wide_gaps(line["chars"]) for line in lines]
+    unchanged = list(zip(lines, wide, strict=True))
+    central = {i: [gap for gap in gaps if _is_central(gap, page_width)] for i, gaps in enumerate(wide)}
+    widest = {i: max(gaps, key=lambda gap: gap[1] - gap[0]) for i, gaps in central.items() if gaps}
+    if len(widest) < GUTTER_MIN_LINES:
+        return unchanged
+    left_edge = statistics.median(gap[0] for gap in widest.values())
+    right_edge = statistics.median(gap[1] for gap in widest.values())
+    full_pairs = [
+        i
+        for i, gap in widest.items()
+        if abs(gap[0] - left_edge) <= EDGE_SLACK
+        and abs(gap[1] - right_edge) <= EDGE_SLACK
+        and min(gap[0] - lines[i]["x0"], lines[i]["x1"] - gap[1]) >= COLUMN_MIN_SHARE * page_width
+    ]
+    if len(full_pairs) < GUTTER_MIN_LINES:
+        return unchanged
+    left_limit, right_limit = left_edge + EDGE_SLACK, right_edge - EDGE_SLACK
+    crossing = {i for i, gaps in central.items() if any(a <= left_limit and b >= right_limit for a, b in gaps)}
+    one_side = sum(1 for line in lines if line["x1"] <= left_limit or line["x0"] >= right_limit)
+    if len(crossing) + one_side < 0.9 * len(lines):
+        return unchanged
+    cut = (left_edge + right_edge) / 2
+    result: list[tuple[dict[str, Any], list[Gap]]] = []
+    for i, (line, gaps) in enumerate(unchanged):
+        if i not in crossing:
+            result.append((line, gaps))
+            continue
+        for part in (
+            [c for c in line["chars"] if c["x1"] <= cut],
+            [c for c in line["chars"] if c["x0"] >= cut],
+        ):
+            for found in chars_to_textmap(part, **_LINE_SETTINGS).extract_text_lines(return_chars=True):
+                result.append((found, _wide_gaps(found["chars"])))
+    return result
+
+
+def _is_central(gap: Gap, page_width: float) -> bool:
+    """The gap lies in the middle third of the page, where a gutter runs."""
+    return page_width / 3 <= (gap[0] + gap[1]) / 2 <= page_width * 2 / 3
+
+
+def _wide_gaps(chars: list[dict[str, Any]]) -> list[Gap]:
+    """Gaps between printed characters of a line wider than any word space: a gutter or a table's column gap."""
+    gaps: list[Gap] = []
+    previous: dict[str, Any] | None = None
+    for char in chars:  # a plain loop: this runs over every character of every page
+        if char["text"].isspace():
+            continue
+        if previous is not None:
+            start, end = previous["x1"], char["x0"]
+            size = previous["size"] if previous["size"] > char["size"] else char["size"]
+            if end - start >= WIDE_GAP_EM * size:
+                gaps.append((start, end))
+        previous = char
+    return gaps
+
+
+RULE_REACH = 9.0  # a rule this close above or below a line is drawn for it (a table row's rules)
+
+
+def _measure_rules(lines: list[_RawLine], rules: list[Rule]) -> None:
+    """Note whether a horizontal rule runs close above and below each line: small tables set in the text
+    (a label and its figures between two rules) are told apart from prose by them. A stroke through a
+    line's own box is an underline (a hyperlink) or a strike-through, not a rule."""
+    rules = [r for r in rules if not any(ln.top < r.y < ln.bottom and r.x0 < ln.x1 and r.x1 > ln.x0 for ln in lines)]
+    for line in lines:
+        for rule in rules:
+            if rule.x0 < line.x1 and rule.x1 > line.x0:
+                line.ruled_above = line.ruled_above or -1 <= line.top - rule.y <= RULE_REACH
+                line.ruled_below = line.ruled_below or -1 <= rule.y - line.bottom <= RULE_REACH
+
+
+def _mark_framed(lines: list[_RawLine], frames: list[BBox], page: Page) -> None:
+    """Flag the lines printed inside a drawn frame. A frame around the running header or footer is a
+    page border, not a box."""
+
+    boxes = [f for f in frames if not any(_in_band(line, page) and _centred_in(line, f) for line in lines)]
+    for line in lines:
+        line.framed = any(_centred_in(line, box) for box in boxes)
+
+
+def _centred_in(line: _RawLine, box: BBox, slack: float = 0.0) -> bool:
+    """The line's centre lies in the box (widened by ``slack`` on every side)."""
+    x, y = (line.x0 + line.x1) / 2, (line.top + line.bottom) / 2
+    return box[0] - slack <= x <= box[2] + slack and box[1] - slack <= y <= box[3] + slack
+
+
+def _assign_roles(raw_pages: list[tuple[Page, list[_RawLine]]]) -> list[Page]:
+    """Give every line a role: masthead, header, footer, footnote, table or body."""
+    body_size = _body_font_size(line for _, lines in raw_pages for line in lines)
+    repeated = _repeated_band_lines(raw_pages)
+    pages: list[Page] = []
+    contents: float | None = None
+    for page, raw_lines in raw_pages:
+        roles: list[LineRole] = ["body"] * len(raw_lines)
+        for i, line in enumerate(raw_lines):
+            if line.barcode or (_in_band(line, page) and len(line.text) <= 100 and _is_running(line, repeated)):
+                roles[i] = "header" if line.top < page.height / 2 else "footer"
+        if page.number == 1:
+            _mark_masthead(raw_lines, roles, page)
+        _mark_footnotes(raw_lines, roles, page, body_size)
+        contents = _mark_table_lines(raw_lines, roles, page, contents)
+        _mark_ruled_blocks(raw_lines, roles, body_size)
+        page.lines = [
+            Line(
+                text=line.text,
+                bbox=(line.x0, line.top, line.x1, line.bottom),
+                size=line.size,
+                bold=line.bold,
+                role=role,
+                framed=line.framed,
+            )
+            for line, role in zip(raw_lines, roles, strict=True)
+        ]
+        pages.append(page)
+    return pages
+
+
+def _mark_table_lines(
+    lines: list[_RawLine], roles: list[LineRole], page: Page, contents: float | None
+) -> float | None:
+    """Lines printed inside a table are the table's cells, not running text; so are the lines of a table
+    of contents and figure rows that no ruled table framed (small borderless variance boxes).
+
+    ``contents`` is None outside a table of contents, else the right edge of its page numbers (0 before
+    the first entry); it is returned, as a table of contents runs on to the next page."""
+    boxes = [table.bbox for table in page.tables]
+    for i, line in enumerate(lines):
+        if roles[i] != "body":
+            continue
+        if _CONTENTS_HEADING.match(line.text):
+            contents = 0.0
+            continue
+        if contents is not None and not line.framed:
+            if _CONTENTS_ENTRY.search(line.text) or line.text in ("Page", "页次"):
+                roles[i] = "table"
+                contents = max(contents, line.x1)
+                continue
+            if _entry_runs_on(lines, roles, i, contents):
+                roles[i] = "table"
+                continue
+        contents = None
+        in_table = any(_centred_in(line, box, slack=1.0) for box in boxes)
+        if in_table or (line.gapped and _is_figure_row(line.text)):
+            roles[i] = "table"
+    return contents
+
+
+MAX_RULED_LINES = 6
+
+
+def _mark_ruled_blocks(lines: list[_RawLine], roles: list[LineRole], body_size: float) -> None:
+    """A few lines hugged by a rule above and one below are set apart from the running text, which keeps
+    clear of rules: a small table (a label and its figures, in small print or as a figure row) or a
+    ruled box of prose (a results framework's closing "External factors" row), which stays body text
+    but framed. A small-print heading sitting on the rule over such a table row belongs to it."""
+    order = sorted((i for i, r in enumerate(roles) if r in ("body", "table")), key=lambda i: lines[i].top)
+    for start, i in enumerate(order):
+        if not lines[i].ruled_above:
+            continue
+        block = [i]
+        for j in order[start + 1 : start + MAX_RULED_LINES]:
+            if lines[block[-1]].ruled_below or lines[j].ruled_above:
+                break
+            previous = lines[block[-1]]
+            if lines[j].top - previous.bottom > 1.2 * max(previous.size, lines[j].size):
+                break
+            block.append(j)
+        if not lines[block[-1]].ruled_below:
+            continue
+        for k in block:
+            if roles[k] == "table" or lines[k].size <= body_size - 1 or _is_figure_row(lines[k].text):
+                roles[k] = "table"
+            else:
+                lines[k].framed = True
+    for before, after in itertools.pairwise(order):
+        on_rule = lines[before].ruled_below and lines[after].ruled_above
+        if on_rule and lines[before].size <= body_size - 1 and (roles[before], roles[after]) == ("body", "table"):
+            roles[before] = "table"
+
+
+def _entry_runs_on(lines: list[_RawLine], roles: list[LineRole], i: int, right: float) -> bool:
+    """A contents entry without a page number is a long title wrapped over lines, or a group heading
+    ("Annex"): one of the next three lines carries the page number, in the page-number column."""
+    following = [j for j in range(i + 1, len(lines)) if roles[j] == "body"][:3]
+    for j in following:
+        if _CONTENTS_ENTRY.search(lines[j].text):
+            return not right or abs(lines[j].x1 - right) <= 3
+    return False
+
+
+_CONTENTS_HEADING = re.compile(r"^(Contents|目录|Table des matières|Índice)$")
+_CONTENTS_ENTRY = re.compile(r"(?:^|\s)(\d{1,3}|[ivx]{1,5})$")
+_FIGURE = re.compile(r"^[(\[]?[-–—$€£%]*\d[\d,. ]*[%)\]]*$|^[-–—]$|^\d{4}/\d{2}$")
+
+
+def _is_figure_row(text: str) -> bool:
+    """A printed line made mostly of figures (amounts, percentages, periods) is a table row. Measured in
+    characters, not tokens: Chinese prose has few spaces, so its numbers would look like most tokens."""
+    tokens = text.split()
+    figures = [token for token in tokens if _FIGURE.match(token)]
+    printed = sum(map(len, tokens))
+    return len(figures) >= 2 and sum(map(len, figures)) >= 0.5 * printed
+
+
+REPEATED_SHARE = 0.25  # a header-band line on this share of the pages (and on three) is a running one
+
+
+def _repeated_band_lines(raw_pages: list[tuple[Page, list[_RawLine]]]) -> set[tuple[str, int]]:
+    """Running headers the patterns do not know ("46th meeting - Monday, 1 November 1993 13"): lines in
+    the header or footer band printed at the same height on many pages, their numbers aside."""
+    pages_with: Counter[tuple[str, int]] = Counter()
+    for page, lines in raw_pages:
+        pages_with.update({_band_key(line) for line in lines if _in_band(line, page)})
+    least = max(3, REPEATED_SHARE * len(raw_pages))
+    return {key for key, count in pages_with.items() if count >= least}
+
+
+def _is_running(line: _RawLine, repeated: set[tuple[str, int]]) -> bool:
+    """A header-band line is running text when its pattern says so or it repeats over the pages."""
+    return _looks_running(line.text) or _band_key(line) in repeated
+
+
+def _band_key(line: _RawLine) -> tuple[str, int]:
+    return re.sub(r"\d+", "#", line.text), round(line.top)
+
+
+def _in_band(line: _RawLine, page: Page) -> bool:
+    return line.bottom <= page.height * HEADER_BAND or line.top >= page.height * FOOTER_BAND
+
+
+def _looks_running(text: str) -> bool:
+    """Running header/footer text: symbol, page number, job number, stamp, or a combination of them."""
+    parts = re.split(r"\s{1,}(?=\d{1,4}\s*/\s*\d|\d{2,4}-\d{5}|\(\w\)\s*\d{6})", text)
+    return all(_RUNNING.match(part.strip()) for part in parts if part.strip()) or bool(
+        re.fullmatch(
+            r"(\d{1,4}/\d{1,4}\s+)?\d{2,4}-\d{5}\s*(\([A-Z]\))?(\s*\d{6})?(\s+\d{1,4}/\d{1,4})?", text
+        )
+    )
+
+
+def _body_font_size(lines: Iterable[_RawLine]) -> float:
+    weights: Counter[float] = Counter()
+    for line in lines:
+        weights[round(line.size * 2) / 2] += len(line.text)
+    return weights.most_common(1)[0][0] if weights else 10.0
+
+
+def _mark_masthead(lines: list[_RawLine], roles: list[LineRole], page: Page) -> None:
+    """On page 1, the UN masthead (organ, symbol, distribution, date, original language) sits at the top."""
+    cue_bottoms = [
+        line.bottom
+        for line, role in zip(lines, roles, strict=True)
+        if role == "body" and line.top < page.height * MASTHEAD_BAND and _MASTHEAD_CUE.match(line.text)
+    ]
+    if not cue_bottoms:
+        return
+    limit = max(cue_bottoms) + 2
+    for i, line in enumerate(lines):
+        if roles[i] == "body" and line.top <= limit:
+            roles[i] = "masthead"
+
+
+def _mark_footnotes(lines: list[_RawLine], roles: list[LineRole], page: Page, body_size: float) -> None:
+    """Small-print lines at the foot of the body, starting with a footnote mark, are footnote bodies."""
+    order = sorted((i for i, r in enumerate(roles) if r == "body"), key=lambda i: lines[i].top)
+    separators = [i for i in order if _SEPARATOR.match(lines[i].text) and lines[i].top > page.height * 0.3]
+    if separators:  # Word's footnote separator: what follows it on the page is footnotes
+        first = separators[-1]
+        for i in order:
+            if lines[i].top >= lines[first].top:
+                roles[i] = "footnote"
+        return
+    block: list[int] = []
+    for i in reversed(order):
+        line = lines[i]
+        if line.size <= body_size - 0.75 and line.top > page.height * 0.45:
+            block.append(i)
+        else:
+            break
+    if not block:
+        return
+    block.reverse()
+    if _FOOTNOTE_MARK.match(lines[block[0]].text):
+        for i in block:
+            roles[i] = "footnote"
+
+
+_LINE_SETTINGS: dict[str, Any] = {"x_tolerance_ratio": 0.15, "y_tolerance": 3}

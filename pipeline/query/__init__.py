@@ -1,0 +1,1 @@
+"""Reading the store: analyst queries, full-text search, export and the Datasette browser."""

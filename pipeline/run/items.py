@@ -1,0 +1,82 @@
+"""Plain data passed between the ingest stages (picklable, for process pools and Dask)."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Literal
+
+from extractors.apply import Extraction
+
+log = logging.getLogger(__name__)
+
+State = Literal["discovered", "fetched", "parsed", "extracted", "loaded", "failed"]
+Stage = Literal["fetch", "parse", "extract", "load", "done"]
+Outcome = Literal["pending", "loaded", "unchanged", "failed"]
+
+UNKNOWN_LANGUAGE = "und"
+"""Language of an inbox file whose name and folder do not say it (ISO 639-2 "undetermined")."""
+
+
+# --- Plain data passed between stages -----------------------------------------------------------
+
+
+@dataclass
+class WorkItem:
+    """One document in one language on its way through the stages of one run (picklable, for Dask)."""
+
+    symbol: str
+    language: str
+    source: str
+    url: str | None
+    state: State
+    """The state stored in ``ingest_items`` (kept current by every stage)."""
+    next_stage: Stage = "fetch"
+    """Where this run starts (or goes on) with it: resuming skips the stages whose output is kept."""
+    sha256: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    attempts: int = 0
+    reason: str | None = None
+    path: str | None = None
+    """Inbox files only: the local file."""
+    outcome: Outcome = "pending"
+    """What this run did with it: ``loaded`` (new or changed), ``unchanged`` or ``failed``."""
+    pages: int = 0
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.symbol, self.language
+
+    @property
+    def label(self) -> str:
+        return f"{self.symbol} [{self.language}]"
+
+
+@dataclass
+class Extracted:
+    """An item after the extract stage, with its extractors' output (the layout stays in the cache)."""
+
+    item: WorkItem
+    extraction: Extraction | None = None
+
+
+@dataclass
+class IngestReport:
+    """What an ingest run did, item by item."""
+
+    items: list[WorkItem] = field(default_factory=list)
+
+    @property
+    def counts(self) -> Counter[str]:
+        return Counter(item.outcome for item in self.items)
+
+    @property
+    def failures(self) -> list[WorkItem]:
+        return [item for item in self.items if item.outcome == "failed"]
+
+    @property
+    def pages(self) -> int:
+        """Pages parsed in this run (documents skipped as unchanged count nothing)."""
+        return sum(item.pages for item in self.items)

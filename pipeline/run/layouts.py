@@ -1,0 +1,75 @@
+"""The layout cache: parsed documents kept (gzip JSON) between the parse and load stages."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from pipeline.core.document import ParsedDocument
+from pipeline.core.settings import Settings
+from pipeline.fetch.filestore import safe_filename
+from pipeline.run.items import WorkItem
+
+log = logging.getLogger(__name__)
+
+
+# --- Layout cache ---------------------------------------------------------------------------------
+
+
+def layout_dir(settings: Settings) -> Path:
+    return settings.data_dir / "layouts"
+
+
+def layout_path(settings: Settings, item: WorkItem) -> Path:
+    """Where the parsed layout of an item's file is kept until it is loaded.
+
+    Keyed by the file's hash, the parser version and the name the document is stored under (two
+    symbols served by the same bytes get two entries, each with its own file name inside).
+    """
+    from pipeline.parse.pdf import PARSER_VERSION
+
+    assert item.sha256, "an item is parsed only once its file is stored"
+    name = hashlib.sha256(file_name_for(item).encode("utf-8")).hexdigest()[:12]
+    return layout_dir(settings) / item.sha256[:2] / f"{item.sha256}-{name}-p{PARSER_VERSION}.json.gz"
+
+
+def file_name_for(item: WorkItem) -> str:
+    """The name a document is stored under: the inbox file's own name, else the readable safe name."""
+    if item.path:
+        return Path(item.path).name
+    try:
+        return safe_filename(item.symbol, item.language)
+    except ValueError:
+        return f"{item.symbol.replace('/', '_')}-{item.language}.pdf"
+
+
+def parse_to_layout(pdf: str, out: str, file_name: str) -> int:
+    """Parse one PDF and write its layout (gzip JSON) atomically to ``out``; returns the page count.
+
+    Runs in a worker process: it takes and returns plain values and raises ``BadInputError``
+    (picklable) for a file that is not a usable PDF.
+    """
+    from pipeline.parse.pdf import parse_pdf
+
+    doc = parse_pdf(pdf)
+    doc.file_name = file_name
+    target = Path(out)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(doc.to_bytes())
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+        raise
+    return doc.page_count
+
+
+def read_layout(path: Path) -> ParsedDocument:
+    return ParsedDocument.from_bytes(path.read_bytes())

@@ -1,0 +1,148 @@
+"""Re-extraction: run extractors again over stored layouts, no PDF read."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from sqlalchemy import select
+
+from extractors.apply import run_extractors
+from models import Document, ParsedLayout
+from pipeline.core.document import ParsedDocument
+from pipeline.core.errors import UnpipeError
+from pipeline.core.settings import Settings
+from pipeline.run.resources import store_engine, writing
+from pipeline.store.db import session_scope
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ReextractJob:
+    """Extractors to run again over one stored document's layout."""
+
+    document_id: int
+    label: str
+    extractors: list[str]
+
+
+@dataclass
+class ReextractResult:
+    job: ReextractJob
+    status: Literal["updated", "failed"]
+    counts: dict[str, int] = field(default_factory=dict)
+    error: str | None = None
+
+
+@dataclass
+class ReextractReport:
+    results: list[ReextractResult] = field(default_factory=list)
+
+    @property
+    def runs(self) -> Counter[str]:
+        """How many documents each extractor ran on."""
+        return Counter(name for r in self.results if r.status == "updated" for name in r.job.extractors)
+
+    @property
+    def failures(self) -> list[ReextractResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+
+# --- Re-extraction ---------------------------------------------------------------------------------
+
+
+def plan_reextract(settings: Settings, extractor: str | None = None) -> list[ReextractJob]:
+    """For each loaded document with a stored layout, the extractors to run again.
+
+    With ``extractor`` named: that one on every document. Otherwise: every extractor whose registered
+    version differs from the version of its stored output (or that has no stored output yet).
+    """
+    from extractors.catalog import all_extractors, get_extractor
+    from pipeline.store.load import current_versions
+
+    registry = [get_extractor(extractor)] if extractor else all_extractors()
+    engine = store_engine(settings.resolved_database_url)
+    jobs = []
+    with session_scope(engine) as session:
+        documents = session.execute(
+            select(Document.id, Document.symbol, Document.language)
+            .join(ParsedLayout, ParsedLayout.document_id == Document.id)
+            .where(Document.status == "loaded")
+            .order_by(Document.id)
+        ).all()
+        for document_id, symbol, language in documents:
+            stored = current_versions(session, document_id)
+            names = [e.name for e in registry if extractor or stored.get(e.name) != e.version]
+            if names:
+                jobs.append(ReextractJob(document_id, f"{symbol or document_id} [{language or '?'}]", names))
+    return jobs
+
+
+def reextract_document(job: ReextractJob, settings: Settings) -> ReextractResult:
+    """Run the job's extractors over the stored layout and swap their output in one transaction.
+
+    No PDF is read. Extractors read the document's symbol and kind from the metadata extractor's
+    output: unless metadata itself is re-run, that context is replayed from the stored document.
+    """
+    from extractors.catalog import get_extractor
+    from pipeline.store.load import replace_runs
+
+    engine = store_engine(settings.resolved_database_url)
+    try:
+        with session_scope(engine) as session:
+            layout = session.get(ParsedLayout, job.document_id)
+            if layout is None:
+                raise UnpipeError(f"document {job.document_id} has no stored layout", hint="ingest it again")
+            doc = ParsedDocument.from_bytes(layout.layout)
+            context = _stored_context(session, job.document_id)
+        chosen = [get_extractor(name) for name in job.extractors]
+        if "metadata" in job.extractors:
+            extraction = run_extractors(doc, chosen)
+        else:
+            extraction = run_extractors(doc, [_Replay(context), *chosen])
+            extraction.runs = [run for run in extraction.runs if run.name != _Replay.name]
+        with writing(engine):
+            result = replace_runs(engine, job.document_id, extraction, doc)
+    except Exception as exc:
+        log.exception("%s: re-extraction failed", job.label)
+        return ReextractResult(job, "failed", error=f"{type(exc).__name__}: {exc}")
+    return ReextractResult(job, "updated", counts=result.counts)
+
+
+class _Replay:
+    """A stand-in for the metadata extractor that yields the stored ``DocumentInfo`` (context only)."""
+
+    name = "__stored_metadata__"
+    version = "0"
+
+    def __init__(self, info: Any) -> None:
+        self.info = info
+
+    def extract(self, doc: ParsedDocument, context: Any) -> Iterator[Any]:
+        yield self.info
+
+
+def _stored_context(session: Any, document_id: int) -> Any:
+    """The document information as the store holds it (what the metadata extractor found at load)."""
+    from extractors.lib.records import DocumentInfo
+    from models import Reference
+
+    document = session.get(Document, document_id)
+    references = session.scalars(
+        select(Reference.symbol).where(Reference.document_id == document_id, Reference.extractor == "metadata")
+    ).all()
+    return DocumentInfo(
+        symbol=document.symbol,
+        language=document.language,
+        kind=document.kind or "other",
+        title=document.title,
+        session=document.session,
+        agenda_items=list(document.agenda_items or []),
+        date=document.date.isoformat() if document.date else None,
+        job_number=document.job_number,
+        references=sorted(references),
+    )

@@ -1,0 +1,132 @@
+"""Per-process resources found again by URL or settings (tasks never receive an engine)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import threading
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+
+from sqlalchemy import Engine
+
+from pipeline.core.settings import Settings, get_settings
+from pipeline.fetch.fetcher import Fetcher
+from pipeline.fetch.filestore import default_store
+from pipeline.run.layouts import layout_dir
+from pipeline.store.db import make_engine, prepare_store
+
+log = logging.getLogger(__name__)
+
+
+# --- Shared resources (one per process, found again by URL: tasks never receive an engine) ------
+
+
+_locks_guard = threading.Lock()
+_engines: dict[str, Engine] = {}
+
+
+def store_engine(url: str) -> Engine:
+    """The engine for a store URL, one per process (tasks on Dask workers build their own)."""
+    with _locks_guard:
+        engine = _engines.get(url)
+        if engine is None:
+            engine = _engines[url] = make_engine(url)
+        return engine
+
+
+_write_locks: dict[str, threading.Lock] = {}
+
+
+@contextlib.contextmanager
+def writing(engine: Engine) -> Iterator[None]:
+    """Serialise this process's writes to a SQLite store.
+
+    SQLite has one writer at a time and a deferred transaction that reads before it writes fails at
+    once (SQLITE_BUSY, no waiting) when another thread committed in between: one lock avoids both.
+    PostgreSQL needs no lock.
+    """
+    if engine.dialect.name != "sqlite":
+        yield
+        return
+    key = str(engine.url)
+    with _locks_guard:
+        lock = _write_locks.setdefault(key, threading.Lock())
+    with lock:
+        yield
+
+
+_fetchers: dict[str, Fetcher] = {}
+
+
+def fetcher_for(settings: Settings) -> Fetcher:
+    """One HTTP client per process and settings, shared by the fetch tasks (httpx clients are thread-safe)."""
+    key = settings.model_dump_json()
+    with _locks_guard:
+        fetcher = _fetchers.get(key)
+        if fetcher is None:
+            fetcher = _fetchers[key] = Fetcher(settings)
+        return fetcher
+
+
+_pools: dict[int, ProcessPoolExecutor] = {}
+_pools_guard = threading.Lock()
+
+
+def parse_pool(workers: int) -> Executor:
+    """The process pool that parses PDFs (CPU-bound), created on first use; see ``close_parse_pools``.
+
+    Processes are spawned, not forked: the parent runs Prefect's threads and event loop, which a
+    fork would copy in an undefined state.
+    """
+    with _pools_guard:
+        pool = _pools.get(workers)
+        if pool is None:
+            pool = _pools[workers] = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        return pool
+
+
+def close_parse_pools() -> None:
+    with _pools_guard:
+        pools = list(_pools.values())
+        _pools.clear()
+    for pool in pools:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def release_resources() -> None:
+    """Close the parse pools, HTTP clients and database engines this process keeps (tests, shutdown)."""
+    close_parse_pools()
+    with _locks_guard:
+        fetchers = list(_fetchers.values())
+        _fetchers.clear()
+    for fetcher in fetchers:
+        fetcher.close()
+    for engine in _engines.values():
+        engine.dispose()
+    _engines.clear()
+
+
+# --- Run preparation ------------------------------------------------------------------------------
+
+
+def run_settings(languages: Sequence[str] | None = None, settings: Settings | None = None) -> Settings:
+    """The settings for one run: the process's settings, with the languages asked for on the command line."""
+    settings = settings or get_settings()
+    if languages:
+        settings = Settings.model_validate({**settings.model_dump(), "languages": list(languages)})
+    return settings
+
+
+def prepare(settings: Settings) -> Engine:
+    """Migrate the store and clear what a crash can leave behind (temporary downloads and layouts)."""
+    engine = store_engine(settings.resolved_database_url)
+    prepare_store(engine)
+    default_store(settings).cleanup_temp()
+    cache = layout_dir(settings)
+    if cache.is_dir():
+        for temp in cache.glob("*/.tmp-*"):
+            with contextlib.suppress(FileNotFoundError):
+                temp.unlink()
+    return engine
