@@ -7,7 +7,7 @@ this shows whether the filtered queries stay interactive (aim: under 100 ms) at 
 
 Rows are written with bulk Core inserts (not the ORM, not through the extractors); the search index is
 filled with the same segmentation the store uses. Timings are the median of ``--runs`` runs of the
-library call (``pipeline.query.queries`` / ``pipeline.search``), rows included, after one warm-up run.
+library call (``pipeline.query.queries`` / ``pipeline.query.search``), rows included, after one warm-up run.
 """
 
 from __future__ import annotations

@@ -1,3 +1,25 @@
+"""Status entries: one per row of a table that tracks recommendations, requests or planned actions.
+
+Which tables count (spec ``status_entries``): an organization's report on JIU recommendations, an
+annex "Summary of follow-up action taken to implement relevant recommendations of the oversight
+bodies", a Secretary-General's "Summary of follow-up action taken to implement the decisions and
+requests of the General Assembly …", an action plan with a status column. They come in two shapes:
+
+* **column tables** — a text column (``Recommendation``, ``Decision/request``, ``活动``) beside a
+  status, action-taken or remarks column, maybe symbol, addressee, responsible and date columns.
+  Rows are either labelled (``Recommendation 4``, ``(6)``, ``建议 2``; unlabelled rows continue the
+  entry) or one entry each (``… (para. 17).``). A table whose rows are whole reports (a ``Title`` or
+  ``Total recommendations`` column) is a summary, not a status table.
+* **key/value blocks** (WIPO): ``建议 6 | text``, ``接受情况 | 已接受``, ``落实情况 | 已落实``, ``负责人 | …``.
+
+The tracked report comes from a symbol column, a group-heading row inside the table, or the
+headings above it ("JIU/REP/2021/6 “…”", "(Resolution 76/274)", "(A/79/724/Add.1 and General
+Assembly resolution 79/307)", a heading whose footnote gives the symbol). The addressee comes from
+an addressee column or an "addressed to"/"提出的建议" heading; printed status words map to the
+spec's values through ``data/status_vocabulary.csv``, and a label nobody mapped stays ``null``
+with its raw text kept.
+"""
+
 from __future__ import annotations
 
 import re

@@ -346,3 +346,9 @@ class SourceCursor(Base):
 
     source: Mapped[str] = mapped_column(String(60), primary_key=True)
     last_success: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Autogenerate compares only what the models declare: the search index, its FTS5 shadow tables and
+    the derived ``status_current`` table are made by hand in migration 0002 and must not be dropped."""
+    return not (type_ == "table" and reflected and compare_to is None)

@@ -11,8 +11,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine
 
-from models import Base
-from pipeline.store.db import include_object, upgrade
+from models import Base, include_object
+from pipeline.store.db import upgrade
 from tests.databases import migrated_engine
 
 

@@ -2,7 +2,7 @@
 
 The corpus has no Chinese ACABQ report or Secretary-General's report and no English comments note,
 so these documents reproduce their printed structure (numbering, bold boxes, headings) with UN
-wording, the way ``pipeline.parse`` hands it to the extractors.
+wording, the way ``pipeline.parse.pdf`` hands it to the extractors.
 """
 
 from __future__ import annotations

@@ -466,7 +466,7 @@ def test_store_holds_the_vocabulary_and_an_analysts_extra_labels(
     from models import StatusLabel as LabelRow
     from pipeline.core.settings import get_settings
     from pipeline.store.db import session_scope
-    from pipeline.store.load import sync_vocabulary
+    from pipeline.store.vocabulary import sync_vocabulary
     from tests.databases import migrated_engine
 
     extra = tmp_path / "labels.csv"

@@ -5,8 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-from models import Base
-from pipeline.store.db import include_object
+from models import Base, include_object
 
 config = context.config
 target_metadata = Base.metadata

@@ -2,7 +2,7 @@
 
 Why one decorator: every read command takes the same ``--format``, ``--output`` and ``--db`` options
 (the sqlite-utils habit), so scripts can rely on them and the help reads the same everywhere. The
-commands only parse arguments; the queries live in ``pipeline.query.queries`` and ``pipeline.search``.
+commands only parse arguments; the queries live in ``pipeline.query.queries`` and ``pipeline.query.search``.
 """
 
 from __future__ import annotations

@@ -96,7 +96,7 @@ class NotFoundError(UnpipeError):
     hint = "list what is stored with `unpipe docs`"
 
 
-# --- Fetching and discovery (pipeline/fetch.py, pipeline/sources.py) ---------------------------
+# --- Fetching and discovery (pipeline/fetch/, pipeline/discover/) ---------------------------
 # Every FetchError carries a short machine-readable ``reason`` that FetchResult.reason repeats.
 
 
@@ -190,4 +190,4 @@ class SourceNotConfiguredError(ConfigError):  # like Scrapy's NotConfigured: the
 class WatchlistError(ConfigError):
     """The watch-list TOML file is malformed."""
 
-    hint = "see pipeline/sources.py (WatchlistSource) for the file format"
+    hint = "see pipeline/discover/watchlist.py (WatchlistSource) for the file format"

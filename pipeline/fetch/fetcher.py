@@ -1,3 +1,34 @@
+"""Download PDFs from the UN sites politely and safely, into the content-addressed file store.
+
+One attempt (``Fetcher.fetch_attempt``) does: host allow-list check → per-host token bucket →
+GET with conditional headers → redirects followed by hand (each hop checked, loops caught) →
+status mapped to a named error → body streamed into the store with a size cap and PDF checks.
+Retrying is a separate plain function (``call_with_retries``) so a Prefect task can instead run
+one attempt per task try and use Prefect's own retries (``is_retryable``, ``backoff_delays``).
+
+Reasons in ``FetchResult.reason`` (and ``FetchError.reason``):
+
+==========================  =====================================================  ==========
+reason                      meaning                                                retried
+==========================  =====================================================  ==========
+``timeout``                 connect/read timed out                                 yes
+``connect_error``           connection refused/reset, DNS failure                  yes
+``protocol_error``          server closed the connection without an answer         yes
+``incomplete_body``         connection closed before Content-Length bytes came     yes
+``http_5xx`` (``http_500``) server error                                           yes
+``http_429``/``http_503``   throttled; Retry-After honoured up to the cap          yes
+``retry_after_too_long``    Retry-After beyond ``http_max_retry_after_seconds``    no
+``not_found``               404 or 410                                             no
+``http_4xx``                other client error                                     no
+``not_pdf``                 200 but the body has no ``%PDF-`` (an HTML page)       no
+``truncated_pdf``           body has no ``%%EOF`` near its end (cut-off file)      no
+``too_large``               Content-Length or streamed body over the size cap      no
+``foreign_host``            URL (or a redirect) leaves the configured hosts        no
+``redirect_loop``           a redirect points back to a URL already visited        no
+``too_many_redirects``      more than ``http_max_redirects`` hops                  no
+==========================  =====================================================  ==========
+"""
+
 from __future__ import annotations
 
 import logging

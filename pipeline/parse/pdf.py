@@ -1,3 +1,20 @@
+"""Parse stage: a PDF file becomes a ``ParsedDocument`` (pages, lines with roles, paragraphs, tables).
+
+What this stage guarantees to the extractors:
+- characters de-duplicated (Word prints bold text twice), text NFC with no spaces between CJK characters;
+- every line has a role: running headers and footers (symbol, job number, page number, barcode,
+  "Please recycle", and any line repeated at the same height in the header or footer band of many
+  pages), the page-1 masthead and footnote bodies are kept apart from the body text;
+- two-column pages (verbatim records) are read column by column, even where the columns share baselines;
+- text printed in a drawn frame (a report's summary box, a recommendation box) stays body text but is
+  flagged ``framed``; tables of contents and small tables set in the text (figure rows, label-and-figure
+  boxes between rules) are ``table`` lines;
+- paragraphs rebuilt across line and page breaks, never across a frame's edge, with their UN numbering
+  split off;
+- per-page quality flags, so a scanned or garbled page is flagged rather than trusted;
+- each page is closed after reading, so memory stays flat on long documents.
+"""
+
 from __future__ import annotations
 
 import gc

@@ -1,3 +1,24 @@
+"""Table finding on one page. Returns plain ``Table`` objects with cell boxes.
+
+Two layouts cover the UN documents we read:
+
+* **ruled** tables (every cell boxed, as WIPO's key/value blocks or the JIU annex matrix): pdfplumber's
+  "lines" strategy gives the cells; their text is rebuilt here from the page's words so that wrapped
+  lines join as the spec wants (Chinese without spaces, Latin with one) and footnote markers drop out.
+* **rule-delimited** tables (UN house style: a rule above the column headings, one below them, maybe
+  rules between groups and one at the end, no vertical lines): the header between the first two
+  rules names the columns, the whitespace gutters of the body place their boundaries, and rows are
+  cut where a blank band crosses every column and a new cell starts in the first column or in
+  several columns at once. A line that runs across a gutter is a spanning row (a group heading).
+
+Pages without at least two long horizontal rules, or a drawn grid, are not examined at all, which
+keeps parsing cheap: the text strategy on a whole Chinese page turns prose into a two-column "table".
+
+Why one file over 500 lines: the rule-delimited finder is one algorithm (header columns → gutters →
+row cuts → spanning rows) whose steps share the same private row and unit types; the ruled grid,
+the rules and the words it builds on live in their own modules.
+"""
+
 from __future__ import annotations
 
 import itertools

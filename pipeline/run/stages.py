@@ -1,3 +1,25 @@
+"""The ingest and re-extract stages as plain functions; ``flows/`` wraps each one in a Prefect task.
+
+Why a separate module: the stages must be callable (and testable) without Prefect, and every one of
+them takes and returns plain, picklable data (``WorkItem``, ``Extracted``, ``ReextractJob``) plus a
+``Settings`` object, never an engine or a session, so the same code runs in threads, in a process
+pool or on Dask workers.
+
+Crash safety comes from the ``ingest_items`` table, not from Prefect: every stage records where a
+document stands (``discovered`` → ``fetched`` → ``parsed`` → ``extracted`` → ``loaded``, or
+``failed`` with a reason) after its durable output exists:
+
+- ``fetched``: the PDF is in the content-addressed file store under ``sha256``;
+- ``parsed``: its layout is in the layout cache (``<data_dir>/layouts``, gzip JSON, keyed by
+  content hash and parser version), so a resumed run neither downloads nor parses it again;
+- ``extracted``: extraction is cheap and not kept, a resumed run re-extracts from the cached layout;
+- ``loaded``: the store holds it (``load_document`` is idempotent, so a crash between the load's
+  commit and this state update cannot load a document twice: the rerun finds it ``unchanged``).
+
+A second run sends conditional requests with the stored ``etag``/``last_modified``; a 304 (or the
+same bytes again) for a document already loaded with the current parser changes nothing.
+"""
+
 from __future__ import annotations
 
 import contextlib

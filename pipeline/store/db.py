@@ -12,9 +12,10 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+import models
 from pipeline.core.errors import StoreError
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "models" / "migrations"
+MIGRATIONS = Path(models.__file__).resolve().parent / "migrations"
 
 
 def make_engine(url: str) -> Engine:
@@ -33,12 +34,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
-
-
-def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
-    """Autogenerate compares only what the models declare: the search index, its FTS5 shadow tables and
-    the derived ``status_current`` table are made by hand in migration 0002 and must not be dropped."""
-    return not (type_ == "table" and reflected and compare_to is None)
 
 
 def alembic_config() -> Any:
@@ -60,7 +55,7 @@ def prepare_store(engine: Engine) -> None:
     migration lock: flows starting together on a new store would otherwise both seed the vocabulary,
     and one would fail on its unique key."""
     from extractors.lib.vocabulary import current_vocabulary
-    from pipeline.store.load import sync_vocabulary
+    from pipeline.store.vocabulary import sync_vocabulary
 
     with _reachable(engine), migration_lock(engine):
         _migrate(engine)
@@ -70,10 +65,13 @@ def prepare_store(engine: Engine) -> None:
 def _migrate(engine: Engine) -> None:
     from alembic import command
 
+    from pipeline.store.derived import fill_missing
+
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+        fill_missing(connection)
 
 
 @contextlib.contextmanager

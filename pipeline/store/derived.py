@@ -1,5 +1,5 @@
 """Read-side tables derived from the extracted rows, refreshed after every load: the search index
-(``search_docs``, see ``pipeline.search``), ``status_current``, the latest status observation, and two
+(``search_docs``, see ``pipeline.store.search_index``), ``status_current``, the latest status observation, and two
 small count tables, ``status_counts`` and ``status_label_counts``.
 
 Why a table for "latest": computing it in a view (a window over every observation) costs seconds at
@@ -98,6 +98,27 @@ def rebuild(conn: Connection) -> None:
     rebuild_index(conn)
     rebuild_latest(conn)
     rebuild_counts(conn)
+
+
+def fill_missing(conn: Connection) -> None:
+    """Fill each derived table that is empty while what it derives from holds rows.
+
+    Derived tables (search index, latest status, counts) are the current code's work, so migrations
+    create them empty and the store fills them here after migrating: a store loaded before a table
+    existed, or brought back up after a downgrade. Each check is one indexed ``LIMIT 1`` probe.
+    """
+    from pipeline.store.search_index import rebuild_index
+
+    if _empty(conn, "search_docs") and not (_empty(conn, "paragraphs") and _empty(conn, "recommendations")):
+        rebuild_index(conn)
+    if _empty(conn, "status_current") and not _empty(conn, "status_entries"):
+        rebuild_latest(conn)
+    if _empty(conn, "status_counts") and not _empty(conn, "status_current"):
+        rebuild_counts(conn)
+
+
+def _empty(conn: Connection, table: str) -> bool:
+    return conn.execute(text(f"SELECT 1 FROM {table} LIMIT 1")).first() is None
 
 
 def rebuild_latest(conn: Connection) -> None:

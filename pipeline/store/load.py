@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from extractors.apply import Extraction, ExtractorRun
 from extractors.lib.records import Deadline, DocumentInfo, Recommendation, StatusEntry, TableRecord
-from extractors.lib.vocabulary import Vocabulary, organization_of
+from extractors.lib.vocabulary import organization_of
 from models import (
     Document,
     ExtractionRunRow,
@@ -29,7 +29,6 @@ from models import (
     RecommendationRow,
     RecommendationSource,
     Reference,
-    StatusLabel,
     StatusObservation,
     StoredFile,
     TableCell,
@@ -390,25 +389,3 @@ def _iso_date(value: str | None) -> dt.date | None:
         return None
 
 
-def sync_vocabulary(engine: Engine, vocabulary: Vocabulary) -> bool:
-    """Make the store's ``status_vocabulary`` table the vocabulary the extractor uses (one transaction).
-
-    Analysts query it (``unpipe status --unmapped`` lists what it lacks). Returns whether it changed.
-    """
-    wanted = {
-        (label.organization, label.language, label.label): (label.acceptance, label.implementation)
-        for label in vocabulary.labels
-    }
-    with session_scope(engine) as session:
-        stored = {
-            (row.organization, row.language, row.label): (row.acceptance, row.implementation)
-            for row in session.scalars(select(StatusLabel))
-        }
-        if stored == wanted:
-            return False
-        session.execute(delete(StatusLabel))
-        session.add_all(
-            StatusLabel(organization=org, language=lang, label=label, acceptance=acc, implementation=impl)
-            for (org, lang, label), (acc, impl) in wanted.items()
-        )
-        return True
