@@ -93,6 +93,10 @@ class StatusEntry:
     due: Deadline | None = None
     page: int | None = None
     bbox: BBox | None = None
+    remarks: str | None = None
+    """The organization's own comment, assessment or management response for the row, as printed."""
+    previous_status: str | None = None
+    """A note on the earlier status ("与之前状态相比无变化", "Previously: in progress"), kept out of the label."""
 
 
 @dataclass
