@@ -8,10 +8,14 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import pytest
 from sqlalchemy import Engine
+
+if TYPE_CHECKING:
+    from pipeline.core.settings import Settings
 
 PG_BASE = os.environ.get("UNPIPE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -64,3 +68,10 @@ def migrated_engine(kind: str, folder: Path) -> Iterator[Engine]:
             yield engine
         finally:
             engine.dispose()
+
+
+def store_settings(engine: Engine, folder: Path) -> Settings:
+    """Settings whose store is ``engine``'s database and whose data (file store, layouts) is ``folder``."""
+    from pipeline.core.settings import Settings
+
+    return Settings(database_url=engine.url.render_as_string(hide_password=False), data_dir=folder)

@@ -25,11 +25,10 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, select, text
 
-from extractors.apply import Extraction, ExtractorRun
+from extractors.apply import Extraction, ExtractorRun, run_extractors
 from extractors.lib.records import Deadline, DocumentInfo, Recommendation, Response, StatusEntry, TableRecord
 from models import StatusLabel
 from pipeline.core.document import Page, PageQuality, Paragraph, ParsedDocument
-from pipeline.fetch.filestore import FileStore
 from pipeline.store.db import make_engine, session_scope, upgrade
 from tests.corpus import GOLD, corpus_pdf, parsed
 from tests.databases import postgres_schema_url
@@ -204,21 +203,25 @@ VOCABULARY = (
 
 
 def _fill(engine: Engine, files: Path, *, gold: bool) -> None:
-    import pipeline.run.files
-    from extractors.apply import run_extractors
+    from pipeline.parse.pdf import sha256_file
     from pipeline.run.files import ingest_paths
+    from tests.databases import store_settings
 
     paths = [corpus_pdf(name) for name in CORPUS_FILES]
+    names = {sha256_file(path): path.name for path in paths}
+    for path in paths:
+        parsed(path.name)  # parsed (and cached) before parse_pdf is patched below
 
     def extraction(doc: ParsedDocument) -> Extraction:
         stem = Path(doc.file_name).stem
         return gold_extraction(stem) if gold and (GOLD / f"{stem}.json").exists() else run_extractors(doc)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pipeline.run.files, "parse_pdf", lambda path: parsed(Path(path).name))
+        # The stages parse the file store's copy: find the corpus name by content, parse it once per session.
+        patch.setattr("pipeline.parse.pdf.parse_pdf", lambda path: parsed(names[sha256_file(Path(path))]))
         if gold:
-            patch.setattr(pipeline.run.files, "run_extractors", extraction)
-        summary = ingest_paths(engine, paths, FileStore(files))
+            patch.setattr("pipeline.run.stages.run_extractors", extraction)
+        summary = ingest_paths(paths, store_settings(engine, files))
     assert not summary.failures, summary.failures
     if gold:
         load_synthetic(engine)

@@ -12,12 +12,12 @@ from sqlalchemy import select
 
 from models import Document
 from pipeline.core.errors import BadInputError
-from pipeline.fetch.filestore import FileStore
 from pipeline.parse.pdf import parse_pdf
 from pipeline.run.files import ingest_paths
 from pipeline.store.db import make_engine, session_scope, upgrade
 from tests.badfiles import GOOD, make_bad_files
 from tests.corpus import corpus_pdf
+from tests.databases import store_settings
 
 REASONS = ["empty_file", "not_pdf", "corrupt_pdf", "encrypted_pdf", "image_only"]
 
@@ -63,14 +63,14 @@ def test_ingest_records_failures_and_keeps_earlier_documents(
 ) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'store.db'}")
     upgrade(engine)
-    files = FileStore(tmp_path / "files")
-    ingest_paths(engine, [corpus_pdf(GOOD)], files)
+    settings = store_settings(engine, tmp_path)
+    ingest_paths([corpus_pdf(GOOD)], settings)
     with session_scope(engine) as session:
         good_before = session.scalars(select(Document)).one()
         snapshot = (good_before.id, good_before.sha256, good_before.status, good_before.updated_at)
 
-    summary = ingest_paths(engine, list(bad_files.values()), files)
-    assert sorted(r.reason or "" for _, r in summary.results) == sorted(REASONS)
+    summary = ingest_paths(list(bad_files.values()), settings)
+    assert sorted((item.reason or "").split(":")[0] for item in summary.items) == sorted(REASONS)
 
     with session_scope(engine) as session:
         documents = session.scalars(select(Document).order_by(Document.id)).all()
@@ -80,5 +80,6 @@ def test_ingest_records_failures_and_keeps_earlier_documents(
         assert set(failed) == set(REASONS)
         assert all(d.status == "failed" and d.error for d in failed.values())
 
-    again = ingest_paths(engine, list(bad_files.values()), files)
-    assert again.counts == {"unchanged": len(REASONS)}
+    again = ingest_paths(list(bad_files.values()), settings)  # each fails again, with the same reason
+    assert sorted((item.reason or "").split(":")[0] for item in again.items) == sorted(REASONS)
+    assert again.counts == {"failed": len(REASONS)}

@@ -110,15 +110,15 @@ def test_search_without_words_is_a_clean_error(gold_store: QueryStore) -> None:
 def test_index_follows_loads_reloads_and_deletes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from extractors.catalog import get_extractor
     from models import Document
-    from pipeline.fetch.filestore import FileStore
     from pipeline.run.files import ingest_paths
     from pipeline.store.db import make_engine, session_scope, upgrade
     from pipeline.store.search_index import rebuild_index
     from tests.corpus import corpus_pdf
+    from tests.databases import store_settings
 
     engine = make_engine(f"sqlite:///{tmp_path / 'store.db'}")
     upgrade(engine)
-    files = FileStore(tmp_path / "files")
+    settings = store_settings(engine, tmp_path)
     pdf = corpus_pdf("A_77_256_Add.1.pdf")
 
     def counts() -> tuple[int, int, int]:
@@ -127,13 +127,13 @@ def test_index_follows_loads_reloads_and_deletes(tmp_path: Path, monkeypatch: py
                     conn.execute(text("SELECT count(*) FROM paragraphs")).scalar_one(),
                     conn.execute(text("SELECT count(*) FROM search_fts WHERE search_fts MATCH '\"审查\"'")).scalar_one())
 
-    ingest_paths(engine, [pdf], files)
+    ingest_paths([pdf], settings)
     first = counts()
     assert first[0] >= first[1] > 0 and first[2] > 0
-    ingest_paths(engine, [pdf], files)  # unchanged: nothing re-indexed twice
+    ingest_paths([pdf], settings)  # unchanged: nothing re-indexed twice
     assert counts() == first
     monkeypatch.setattr(get_extractor("metadata"), "version", "test-new")
-    ingest_paths(engine, [pdf], files)  # reloaded under a new extractor version: replaced, not added
+    ingest_paths([pdf], settings)  # reloaded under a new extractor version: replaced, not added
     assert counts() == first
     with engine.begin() as conn:
         assert rebuild_index(conn) == first[0]

@@ -10,11 +10,10 @@ from sqlalchemy import Engine, func, select
 
 from models import Document, PageRow, ParagraphRow, ParsedLayout, Reference
 from pipeline.core.document import ParsedDocument
-from pipeline.fetch.filestore import FileStore
 from pipeline.run.files import ingest_paths
 from pipeline.store.db import session_scope
 from tests.corpus import corpus_pdf
-from tests.databases import migrated_engine
+from tests.databases import migrated_engine, store_settings
 
 SMALL_DOCS = ("A_77_256_Add.1.pdf", "A_80_604_Add.1.pdf")
 
@@ -36,13 +35,13 @@ def table_counts(engine: Engine) -> dict[str, int]:
 
 
 def test_ingest_twice_changes_nothing(engine: Engine, tmp_path: Path) -> None:
-    files = FileStore(tmp_path / "files")
+    settings = store_settings(engine, tmp_path)
     paths = [corpus_pdf(name) for name in SMALL_DOCS]
-    first = ingest_paths(engine, paths, files)
-    assert first.counts["inserted"] == 2
+    first = ingest_paths(paths, settings)
+    assert first.counts == {"loaded": 2} and first.pages == 3 + 13
     before = table_counts(engine)
-    second = ingest_paths(engine, paths, files)
-    assert second.counts == {"unchanged": 2}
+    second = ingest_paths(paths, settings)
+    assert second.counts == {"unchanged": 2} and second.pages == 0  # asked the store first: nothing parsed
     assert table_counts(engine) == before
     assert before["documents"] == 2 and before["pages"] == 3 + 13
     # 6 JIU recommendations quoted in the Chinese note, 7 ACABQ recommendations in the English report.
@@ -51,7 +50,7 @@ def test_ingest_twice_changes_nothing(engine: Engine, tmp_path: Path) -> None:
 
 
 def test_stored_layout_round_trips_and_pages_keep_quality(engine: Engine, tmp_path: Path) -> None:
-    ingest_paths(engine, [corpus_pdf("A_77_256_Add.1.pdf")], FileStore(tmp_path / "files"))
+    ingest_paths([corpus_pdf("A_77_256_Add.1.pdf")], store_settings(engine, tmp_path))
     with session_scope(engine) as session:
         document = session.scalars(select(Document)).one()
         layout = session.get(ParsedLayout, document.id)
@@ -75,13 +74,13 @@ def test_same_file_under_a_new_extractor_version_is_updated_not_duplicated(
 ) -> None:
     from extractors.catalog import get_extractor
 
-    files = FileStore(tmp_path / "files")
+    settings = store_settings(engine, tmp_path)
     path = corpus_pdf("A_77_256_Add.1.pdf")
-    ingest_paths(engine, [path], files)
+    ingest_paths([path], settings)
     metadata = get_extractor("metadata")
     monkeypatch.setattr(type(metadata), "version", metadata.version + ".test")
-    summary = ingest_paths(engine, [path], files)
-    assert summary.counts == {"updated": 1}
+    summary = ingest_paths([path], settings)
+    assert summary.counts == {"loaded": 1} and summary.pages == 0  # re-extracted from the stored layout
     with session_scope(engine) as session:
         assert session.scalar(select(func.count()).select_from(Document)) == 1
         refs = session.scalars(select(Reference.extractor_version)).all()

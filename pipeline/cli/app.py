@@ -64,3 +64,17 @@ def clean_errors(func: F) -> F:
 def choices(name: str, values: Any) -> type[StrEnum]:
     """A Typer choice type whose values are exactly a ``Literal``'s: the values are declared once."""
     return StrEnum(name, {value: value for value in get_args(values)})  # type: ignore[return-value]
+
+
+def print_report(report: Any) -> None:
+    """What an ingest did, in the same words for ``unpipe ingest`` and ``unpipe run``: each failure on
+    stderr with its reason, then one summary line."""
+    for item in report.failures:
+        where = item.path or item.label
+        err_console.print(f"[red]failed:[/red] {where}: {item.reason}", highlight=False)
+    counts = report.counts
+    console.print(
+        f"{len(report.items)} document(s): {counts['loaded']} loaded, {counts['unchanged']} unchanged, "
+        f"{counts['failed']} failed; {report.pages} page(s) parsed",
+        highlight=False,
+    )

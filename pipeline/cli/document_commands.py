@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from pipeline.cli.app import app, clean_errors, console, err_console
+from pipeline.cli.app import app, clean_errors, console, err_console, print_report
 from pipeline.core.errors import UnpipeError
 
 
@@ -75,39 +75,32 @@ def ingest(
     """
     from rich.progress import Progress
 
-    from pipeline.fetch.filestore import default_store
+    from pipeline.core.settings import get_settings
     from pipeline.run.files import find_pdfs, ingest_paths
-    from pipeline.store.db import open_store
+    from pipeline.run.layouts import file_name_for
 
-    engine = open_store()
     files = list(find_pdfs(paths))
     with Progress(console=err_console, disable=quiet, transient=True) as progress:
         task = progress.add_task("ingesting", total=len(files))
 
-        def advance(path: Path, result: Any) -> None:
+        def advance(path: Path, item: Any) -> None:
             progress.update(task, advance=1, description=path.name)
-            if result.status == "failed" or result.reason:
-                err_console.print(f"[red]failed:[/red] {path}: {result.reason}", highlight=False)
 
-        summary = ingest_paths(engine, files, default_store(), on_progress=advance)
-    counts = summary.counts
-    console.print(
-        f"{len(summary.results)} file(s): {counts['inserted']} inserted, {counts['updated']} updated, "
-        f"{counts['unchanged']} unchanged, {len(summary.failures)} failed",
-        highlight=False,
-    )
-    _print_documents([result.document_id for _, result in summary.results])
-    if summary.failures:
+        report = ingest_paths(files, get_settings(), on_progress=advance)
+    print_report(report)
+    _print_documents(names={file_name_for(item) for item in report.items})
+    if report.failures:
         raise typer.Exit(1)
 
 
-def _print_documents(ids: list[int] | None = None) -> None:
+def _print_documents(ids: list[int] | None = None, names: set[str] | None = None) -> None:
     from rich.table import Table
 
     from pipeline.query.queries import list_documents
     from pipeline.store.db import open_store
 
-    rows = [d for d in list_documents(open_store()) if ids is None or d.id in ids]
+    rows = [d for d in list_documents(open_store())
+            if (ids is None or d.id in ids) and (names is None or d.file_name in names)]
     table = Table(box=None, header_style="bold", pad_edge=False)
     for name in ("symbol", "lang", "kind", "date", "pp", "recs", "status", "tables", "refs"):
         table.add_column(name, no_wrap=True)

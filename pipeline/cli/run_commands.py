@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from pipeline.cli.app import app, clean_errors, console, err_console
+from pipeline.cli.app import app, clean_errors, console, err_console, print_report
 
 DaskOption = Annotated[
     str | None,
@@ -41,14 +41,7 @@ def run(
     from flows.run import run_ingest
 
     report = run_ingest(since.date() if since else None, wanted, source or None, dask_address)
-    counts = report.counts
-    for item in report.failures:
-        err_console.print(f"[red]failed:[/red] {item.label}: {item.reason}", highlight=False)
-    console.print(
-        f"{len(report.items)} document(s): {counts['loaded']} loaded, {counts['unchanged']} unchanged, "
-        f"{counts['failed']} failed; {report.pages} page(s) parsed",
-        highlight=False,
-    )
+    print_report(report)
     if report.failures:
         raise typer.Exit(1)
 

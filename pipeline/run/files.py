@@ -1,35 +1,29 @@
-"""Ingest local files: parse → extract → keep the PDF in the file store → load. One document at a time,
-each in its own transaction, so a bad file never harms what was stored before."""
+"""Ingest local files (``unpipe ingest``) through the run's own stages, one file after another.
+
+The same stages, item states and outcome words as ``unpipe run`` and the inbox: each file is an item
+named like an inbox file (symbol and language from its name, or its folder ``zh``/``en``…), recorded
+in ``ingest_items``, then fetched (copied into the file store, which hashes it), parsed, extracted and
+loaded, each document in its own transaction, so a bad file never harms what was stored before. The
+fetch stage asks the store before anything is parsed: the same bytes, loaded by the current parser
+and extractors, end ``unchanged`` without being opened.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path
 
-from sqlalchemy import Engine
+from pipeline.core.errors import UnpipeError
+from pipeline.core.languages import UN_LANGUAGES
+from pipeline.core.settings import Settings
+from pipeline.discover.inbox import symbol_from_filename
+from pipeline.run.items import UNKNOWN_LANGUAGE, IngestReport, WorkItem
+from pipeline.run.resources import prepare
+from pipeline.run.stages import extract_item, fetch_item, finish, load_item, parse_item, track_item
 
-from extractors.apply import run_extractors
-from pipeline.core.errors import BadInputError, UnpipeError
-from pipeline.fetch.filestore import FileStore
-from pipeline.parse.pdf import parse_pdf, sha256_file
-from pipeline.store.load import LoadResult, load_document, record_failure
-
-
-@dataclass
-class IngestSummary:
-    """What an ingest run did, document by document."""
-
-    results: list[tuple[Path, LoadResult]] = field(default_factory=list)
-
-    @property
-    def counts(self) -> Counter[str]:
-        return Counter(result.status for _, result in self.results)
-
-    @property
-    def failures(self) -> list[tuple[Path, LoadResult]]:
-        return [(path, r) for path, r in self.results if r.status == "failed" or r.reason]
+SOURCE = "files"
+"""The ``source`` recorded for files named on the command line."""
 
 
 def find_pdfs(paths: Iterable[Path]) -> Iterator[Path]:
@@ -43,27 +37,32 @@ def find_pdfs(paths: Iterable[Path]) -> Iterator[Path]:
             raise UnpipeError(f"no such file or folder: {path}", hint="check the path")
 
 
-def ingest_file(engine: Engine, path: Path, files: FileStore) -> LoadResult:
-    """Parse, extract and store one file; a bad file is recorded as failed with its reason."""
-    try:
-        doc = parse_pdf(path)
-    except BadInputError as exc:
-        return record_failure(engine, file_name=path.name, sha256=sha256_file(path), error=exc)
-    extraction = run_extractors(doc)
-    stored = files.put(path)
-    return load_document(engine, doc, extraction, stored_path=str(stored.path))
+def file_item(path: Path, settings: Settings) -> WorkItem:
+    """The work item of one local file, recorded in ``ingest_items`` and ready for the fetch stage."""
+    symbol, language = symbol_from_filename(path.name)
+    folder = path.resolve().parent.name.lower()
+    language = language or (folder if folder in UN_LANGUAGES else UNKNOWN_LANGUAGE)
+    item = track_item(settings, symbol, language, SOURCE, path.resolve().as_uri(), str(path))
+    return replace(item, next_stage="fetch")
+
+
+def ingest_file(path: Path, settings: Settings) -> WorkItem:
+    """Take one file through fetch → parse → extract → load; a bad file ends ``failed`` with its reason."""
+    item = fetch_item(file_item(path, settings), settings)
+    return load_item(extract_item(parse_item(item, settings), settings), settings)
 
 
 def ingest_paths(
-    engine: Engine,
     paths: Iterable[Path],
-    files: FileStore,
-    on_progress: Callable[[Path, LoadResult], None] | None = None,
-) -> IngestSummary:
-    summary = IngestSummary()
+    settings: Settings,
+    on_progress: Callable[[Path, WorkItem], None] | None = None,
+) -> IngestReport:
+    """Ingest every PDF named or found in the folders named; the report lists each file's outcome."""
+    prepare(settings)
+    items = []
     for path in find_pdfs(paths):
-        result = ingest_file(engine, path, files)
-        summary.results.append((path, result))
+        item = ingest_file(path, settings)
+        items.append(item)
         if on_progress is not None:
-            on_progress(path, result)
-    return summary
+            on_progress(path, item)
+    return finish(items, settings)

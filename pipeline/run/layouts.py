@@ -57,19 +57,23 @@ def parse_to_layout(pdf: str, out: str, file_name: str) -> int:
 
     doc = parse_pdf(pdf)
     doc.file_name = file_name
-    target = Path(out)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(doc.to_bytes())
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
-        raise
+    write_layout(Path(out), doc.to_bytes())
     return doc.page_count
 
 
 def read_layout(path: Path) -> ParsedDocument:
     return ParsedDocument.from_bytes(path.read_bytes())
+
+
+def write_layout(target: Path, data: bytes) -> None:
+    """Write a layout (gzip JSON) atomically: a crash leaves the old file or none, never half of one."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+        raise

@@ -34,13 +34,13 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from extractors.apply import run_extractors
-from models import Document, IngestItem
-from pipeline.core.errors import BadInputError, FetchError, RetryableFetchError
+from models import Document, IngestItem, ParsedLayout
+from pipeline.core.errors import BadInputError, FetchError, RetryableFetchError, UnpipeError
 from pipeline.core.settings import Settings
 from pipeline.fetch.filestore import default_store
 from pipeline.fetch.results import FetchResult, ods_url
 from pipeline.run.items import UNKNOWN_LANGUAGE, Extracted, IngestReport, WorkItem
-from pipeline.run.layouts import file_name_for, layout_path, parse_to_layout, read_layout
+from pipeline.run.layouts import file_name_for, layout_path, parse_to_layout, read_layout, write_layout
 from pipeline.run.resources import _pools, _pools_guard, fetcher_for, parse_pool, store_engine, writing
 from pipeline.store.db import session_scope
 
@@ -69,9 +69,12 @@ def _fail(engine: Engine, item: WorkItem, code: str, message: str, **changes: An
     return replace(failed, outcome="failed", next_stage="done")
 
 
-def _loaded_with_current_parser(engine: Engine, sha256: str) -> bool:
-    """Whether the store holds a loaded document made from these bytes by the current parser."""
+def _stored_copy(engine: Engine, sha256: str) -> tuple[int | None, bool]:
+    """The loaded document the current parser made from these bytes (its id, or None), and whether
+    every extractor's stored output is of the version the catalog has now."""
+    from extractors.catalog import all_extractors
     from pipeline.parse.pdf import PARSER_VERSION
+    from pipeline.store.load import current_versions
 
     with session_scope(engine) as session:
         found = session.scalars(
@@ -79,7 +82,20 @@ def _loaded_with_current_parser(engine: Engine, sha256: str) -> bool:
                 Document.sha256 == sha256, Document.status == "loaded", Document.parser_version == PARSER_VERSION
             )
         ).first()
-    return found is not None
+        if found is None:
+            return None, False
+        stored = current_versions(session, found)
+    return found, all(stored.get(e.name) == e.version for e in all_extractors())
+
+
+def _restore_layout(engine: Engine, document_id: int, target: Path) -> None:
+    """Put a loaded document's stored layout into the layout cache, so extraction runs without a parse."""
+    with session_scope(engine) as session:
+        layout = session.get(ParsedLayout, document_id)
+        data = layout.layout if layout is not None else None
+    if data is None:
+        raise UnpipeError(f"document {document_id} has no stored layout", hint="ingest it again")
+    write_layout(target, data)
 
 
 def _guarded(stage: str, item: WorkItem, settings: Settings, error: Exception) -> WorkItem:
@@ -123,8 +139,8 @@ def discover_items(settings: Settings, since: date | None = None, sources: Seque
                 row = IngestItem(symbol=key[0], language=key[1], source=source, state="discovered", url=url,
                                  attempts=0)
                 session.add(row)
-            elif row.url != url:
-                row.url = url
+            else:
+                _point(row, source, url)
             items.append(_item_from_row(row, path))
         for key, row in sorted(rows.items()):
             unfinished = row.state not in ("loaded", "failed")
@@ -134,6 +150,30 @@ def discover_items(settings: Settings, since: date | None = None, sources: Seque
             if key not in wanted and unfinished and in_scope and not _is_inbox_url(row.url):
                 items.append(_item_from_row(row, None))
     return [_plan(item, settings) for item in items]
+
+
+def track_item(settings: Settings, symbol: str, language: str, source: str, url: str, path: str | None) -> WorkItem:
+    """Record one wanted document in ``ingest_items`` (or find its row) and return it as a work item."""
+    engine = store_engine(settings.resolved_database_url)
+    with writing(engine), session_scope(engine) as session:
+        row = session.scalars(
+            select(IngestItem).where(IngestItem.symbol == symbol, IngestItem.language == language)
+        ).first()
+        if row is None:
+            row = IngestItem(symbol=symbol, language=language, source=source, state="discovered", url=url, attempts=0)
+            session.add(row)
+        else:
+            _point(row, source, url)
+        return _item_from_row(row, path)
+
+
+def _point(row: IngestItem, source: str, url: str | None) -> None:
+    """Make a known item's row name the source and address it was found at now (an inbox file's item
+    must never keep another source's name, nor a command-line file's the inbox's: only inbox files move)."""
+    if row.url != url:
+        row.url = url
+    if row.source != source:
+        row.source = source
 
 
 def _is_inbox_url(url: str | None) -> bool:
@@ -190,11 +230,11 @@ def fetch_item(item: WorkItem, settings: Settings, *, attempt: int = 1, last_try
         return _fail(engine, item, getattr(exc, "reason", "failed"), exc.message, attempts=attempt)
     except Exception as exc:  # one broken document must not stop the run
         return _guarded("fetch", item, settings, exc)
-    return _fetched(engine, item, result, attempt)
+    return _fetched(engine, item, result, attempt, settings)
 
 
 def _download(item: WorkItem, settings: Settings, attempt: int) -> FetchResult:
-    if item.path is not None:  # inbox: the file is "downloaded" by copying it into the store
+    if item.path is not None:  # a local file (inbox, `unpipe ingest`) is "downloaded" by copying it into the store
         stored = default_store(settings).put(item.path)
         return FetchResult(item.symbol, item.language, item.url or "", "downloaded", sha256=stored.sha256,
                            path=stored.path, size=stored.size, attempts=attempt)
@@ -206,15 +246,25 @@ def _download(item: WorkItem, settings: Settings, attempt: int) -> FetchResult:
                                                attempt=attempt)
 
 
-def _fetched(engine: Engine, item: WorkItem, result: FetchResult, attempt: int) -> WorkItem:
+def _fetched(engine: Engine, item: WorkItem, result: FetchResult, attempt: int, settings: Settings) -> WorkItem:
+    """Decide, before any parsing, what the fetched bytes need.
+
+    The same bytes, loaded by the current parser with current extractors: nothing (``unchanged``). The
+    same bytes but newer extractors: extract again from the stored layout, without parsing. New bytes:
+    parse.
+    """
     assert result.sha256 is not None
     same = result.status == "not_modified" or result.sha256 == item.sha256
-    if same and item.sha256 and _loaded_with_current_parser(engine, item.sha256):
+    document_id, extractors_current = _stored_copy(engine, result.sha256) if same else (None, False)
+    if document_id is not None and extractors_current:
         # Nothing new: keep the row as it is (a 304 must not even touch attempts or timestamps).
         done = _save(engine, item, state="loaded", reason=None, etag=result.etag, last_modified=result.last_modified)
         return replace(done, outcome="unchanged", next_stage="done")
     saved = _save(engine, item, state="fetched", reason=None, sha256=result.sha256, etag=result.etag,
                   last_modified=result.last_modified, attempts=item.attempts if same else attempt)
+    if document_id is not None:
+        _restore_layout(engine, document_id, layout_path(settings, saved))
+        return replace(_save(engine, saved, state="parsed"), next_stage="extract")
     return replace(saved, next_stage="parse")
 
 
@@ -314,7 +364,7 @@ def load_item(extracted: Extracted, settings: Settings) -> WorkItem:
     saved = _save(engine, item, state="loaded", reason=None)
     with contextlib.suppress(FileNotFoundError):
         cache.unlink()
-    if item.path is not None:
+    if item.source == "inbox":
         _archive_inbox_file(item, settings)
     return replace(saved, outcome="unchanged" if result.status == "unchanged" else "loaded", next_stage="done")
 
@@ -329,6 +379,6 @@ def _archive_inbox_file(item: WorkItem, settings: Settings) -> None:
 def finish(items: Sequence[WorkItem], settings: Settings) -> IngestReport:
     """The run's report; inbox files found unchanged are archived too (the store has them)."""
     for item in items:
-        if item.path is not None and item.outcome == "unchanged":
+        if item.source == "inbox" and item.outcome == "unchanged":
             _archive_inbox_file(item, settings)
     return IngestReport(sorted(items, key=lambda i: i.key))
