@@ -281,3 +281,46 @@ def _prepare(settings_json: str) -> str:
     except Exception as exc:
         return f"{type(exc).__name__}: {exc}"
     return "ok"
+
+
+def test_ingest_and_the_inbox_run_go_through_the_same_stages_and_report_alike(
+    flow_settings: Any, tmp_path: Path
+) -> None:
+    """``unpipe ingest FOLDER`` and ``unpipe run --source inbox`` over the same files: one summary line,
+    the same item states and reasons, the same documents stored."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from sqlalchemy import create_engine, text
+
+    from tests.corpus import corpus_pdf
+    from tests.flows_support import env_for
+
+    def folder(root: Path) -> Path:
+        (root / "zh").mkdir(parents=True)
+        shutil.copyfile(corpus_pdf("A_77_256_Add.1.pdf"), root / "zh" / "A_77_256_Add.1.pdf")
+        shutil.copyfile(make_bad_files(tmp_path / f"bad-{root.name}")["not_pdf"], root / "A_80_999-EN.pdf")
+        return root
+
+    unpipe = str(Path(sys.executable).with_name("unpipe"))
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "UNPIPE_"))}
+    runs = {}
+    for name, command in {"ingest": ["ingest", "-q"], "inbox": ["run", "--source", "inbox"]}.items():
+        data = tmp_path / f"data-{name}"
+        files = folder(tmp_path / f"files-{name}")
+        settings = flow_settings.model_copy(update={"data_dir": data, "database_url": "", "inbox_dir": files})
+        args = [*command, str(files)] if name == "ingest" else command
+        done = subprocess.run([unpipe, *args], env={**base, **env_for(settings)}, capture_output=True,
+                              text=True, timeout=600, cwd=tmp_path)
+        with create_engine(settings.resolved_database_url).connect() as conn:
+            items = conn.execute(text(
+                "SELECT symbol, language, state, substr(reason, 1, 7) FROM ingest_items ORDER BY symbol")).all()
+            documents = conn.execute(text("SELECT symbol, status FROM documents ORDER BY symbol")).all()
+        runs[name] = (done.returncode, done.stdout.splitlines()[0], items, documents)
+    assert runs["ingest"] == runs["inbox"]
+    returncode, summary, items, documents = runs["ingest"]
+    assert (returncode, summary) == (1, "2 document(s): 1 loaded, 0 unchanged, 1 failed; 3 page(s) parsed")
+    assert [tuple(i) for i in items] == [("A/77/256/Add.1", "zh", "loaded", None),
+                                         ("A/80/999", "en", "failed", "not_pdf")]
