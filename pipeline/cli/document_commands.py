@@ -10,7 +10,7 @@ import typer
 
 from pipeline.cli.app import app, clean_errors, console, err_console
 from pipeline.cli.query_commands import Output, output_options
-from pipeline.core.errors import UnpipeError
+from pipeline.core.errors import UnpipeError, bad_input_hint
 from pipeline.query.export import OutputFormat, write
 
 
@@ -89,7 +89,8 @@ def ingest(
         def advance(path: Path, result: Any) -> None:
             progress.update(task, advance=1, description=path.name)
             if result.status == "failed" or result.reason:
-                err_console.print(f"[red]failed:[/red] {path}: {result.reason}", highlight=False)
+                err_console.print(f"[red]failed:[/red] {path}: {result.reason} ({bad_input_hint(result.reason)})",
+                                  highlight=False)
 
         summary = ingest_paths(engine, files, default_store(), on_progress=advance)
     counts = summary.counts

@@ -34,6 +34,17 @@ class BadInputError(UnpipeError):
     hint = "replace the file with a good copy of the PDF and ingest it again"
 
 
+def bad_input_hint(reason: str | None) -> str:
+    """What to do about a file recorded as failed for ``reason`` (``not_pdf`` …), from its error class."""
+    pending: list[type[BadInputError]] = [BadInputError]
+    while pending:
+        kind = pending.pop()
+        if kind.reason == reason:
+            return kind.hint
+        pending += kind.__subclasses__()
+    return BadInputError.hint
+
+
 class EmptyFileError(BadInputError):
     reason = "empty_file"
 

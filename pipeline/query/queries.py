@@ -444,9 +444,10 @@ def show_document(engine: Engine, symbol: str) -> list[Rows]:
         s = status_v
         status = _rows(conn, select(
             s.c.report, s.c.number, s.c.organization, s.c.as_of, s.c.acceptance, s.c.implementation,
-            s.c.implementation_raw, s.c.document_symbol, s.c.page, s.c.text,
+            s.c.implementation_raw, s.c.remarks, s.c.previous_status, s.c.document_symbol, s.c.page, s.c.text,
         ).where(or_(s.c.document_id.in_(ids), s.c.report == symbol))
-            .order_by(s.c.report, s.c.number, s.c.as_of, s.c.status_id), "status")
+            .order_by(s.c.key_report, _number_order(conn.dialect.name, s.c.key_number).nulls_last(),
+                      s.c.key_number, s.c.as_of.nulls_first(), s.c.status_id), "status")
         size = (select(TableCell.table_id, func.max(TableCell.row).label("last_row"),
                        func.max(TableCell.col).label("last_col"))
                 .group_by(TableCell.table_id).subquery())
