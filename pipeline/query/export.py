@@ -180,12 +180,13 @@ def _xlsx_value(value: Any) -> Any:
     return value
 
 
-def to_text(sections: list[Rows], *, color: bool = True, full: bool = False) -> str:
+def to_text(sections: list[Rows], *, color: bool = True, full: bool = False, width: int | None = None) -> str:
     """Rich tables, one per section (its ``brief`` columns), with a row count under each.
 
     In a terminal, short columns (numbers, dates, symbols) never wrap and long texts are cut and wrap;
     widths count CJK characters as two columns. ``full`` (output to a file or a pipe) prints every
-    column of every row whole, on one line per row, however wide that makes the table.
+    column of every row whole, on one line per row, however wide that makes the table. ``width`` is the
+    terminal's (found out by Rich when not given).
     """
     from rich.console import Console
     from rich.markup import escape
@@ -193,7 +194,7 @@ def to_text(sections: list[Rows], *, color: bool = True, full: bool = False) -> 
 
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=color, color_system="auto" if color else None,
-                      soft_wrap=False, width=1_000_000 if full else None)
+                      soft_wrap=False, width=1_000_000 if full else width)
     for section in sections:
         columns = section.brief or section.columns
         cells = [[_cell(row.get(n), escape, cut=not full) for n in columns] for row in section.rows]
