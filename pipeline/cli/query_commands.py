@@ -111,6 +111,13 @@ else:
     SearchKind = choices("SearchKind", records.SearchableKind)
 
 
+class Origin(StrEnum):
+    """Where a tracked recommendation is known from (``tracked_v.origin``)."""
+
+    recommendation = "recommendation"
+    status = "status"
+
+
 class Section(StrEnum):
     documents = "documents"
     recommendations = "recommendations"
@@ -160,6 +167,9 @@ def recs(
         "--include-proposals", help="With --overdue, also actions proposed to the General Assembly.")] = False,
     organization: Annotated[str | None, typer.Option(
         help="The organization that reported the latest status (WIPO, UNICEF …).")] = None,
+    origin: Annotated[Origin | None, typer.Option(
+        help="Only recommendations stored from a report (recommendation), or known from status rows only.")]
+        = None,
     since: SinceOption = None,
     until: UntilOption = None,
     text: Annotated[str | None, typer.Option(
@@ -183,7 +193,8 @@ def recs(
         report=report, kind=_value(kind), addressee=_value(addressee), language=language,
         deadline_before=_day(deadline_before), deadline_after=_day(deadline_after),
         deadline_session=deadline_session, overdue=overdue, as_of=_day(as_of),
-        include_proposals=include_proposals, organization=organization, since=_day(since), until=_day(until),
+        include_proposals=include_proposals, organization=organization, origin=_value(origin), since=_day(since),
+        until=_day(until),
         text=text, limit=limit,
     )
     engine = out.engine()
@@ -344,14 +355,24 @@ def browse(
 
     Example: unpipe browse --open
     """
-    from pipeline.query.browse import datasette_command, run, sqlite_path, write_metadata
+    from pipeline.query.browse import (
+        datasette_command,
+        file_store_root,
+        run,
+        sqlite_path,
+        write_metadata,
+        write_templates,
+    )
 
     engine = open_engine(database)
     path = sqlite_path(engine.url.render_as_string(hide_password=False))
     if not path.is_file():
         raise ConfigError(f"no store at {path}", hint="ingest documents first: unpipe ingest FILES")
-    meta = write_metadata(path, metadata_out or path.with_name(f"{path.stem}.datasette.json"))
-    command = datasette_command(path, meta, port=port, open_browser=open_browser, get=get)
+    meta = write_metadata(path, metadata_out or path.with_name(f"{path.stem}.datasette.json"),
+                          base_url=f"http://127.0.0.1:{port}")
+    templates = write_templates(meta.with_name(f"{path.stem}.datasette-templates"))
+    command = datasette_command(path, meta, port=port, open_browser=open_browser, get=get, templates=templates,
+                                files=file_store_root(path))
     if get is None:
         err_console.print(f"serving {path} on http://127.0.0.1:{port}/ (Ctrl-C stops it)", highlight=False)
     result = run(command, capture=get is not None)

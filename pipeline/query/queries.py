@@ -209,6 +209,8 @@ class RecommendationFilter:
     """With ``overdue``: also actions proposed to the General Assembly (kind ``ga_action``)."""
     organization: str | None = None
     """The organization that reported the latest status."""
+    origin: str | None = None
+    """``recommendation`` (stored from a report) or ``status`` (named by status rows only)."""
     since: dt.date | None = None
     until: dt.date | None = None
     """Latest status observed on or after ``since``, on or before ``until``."""
@@ -228,7 +230,7 @@ def _rec_conditions(conn: Connection, f: RecommendationFilter, v: Any) -> list[C
     where: list[ColumnElement[bool]] = []
     if f.report:
         where.append(v.c.report == f.report.strip())
-    for name in ("kind", "addressee", "language"):
+    for name in ("kind", "addressee", "language", "origin"):
         value = getattr(f, name)
         if value and name in v.c:
             where.append(v.c[name] == value)
@@ -288,7 +290,7 @@ def find_recommendations_bilingual(engine: Engine, f: RecommendationFilter) -> R
         where = _rec_conditions(conn, RecommendationFilter(
             report=f.report, kind=f.kind, addressee=f.addressee, deadline_before=f.deadline_before,
             deadline_after=f.deadline_after), b)
-        if f.deadline_session is not None or f.organization or f.since or f.until:
+        if f.deadline_session is not None or f.organization or f.origin or f.since or f.until:
             raise ConfigError("--both-languages takes --report, --kind, --addressee, --deadline-before/after"
                               " and --text only")
         if f.text:

@@ -30,7 +30,7 @@ body { font-family: "Noto Sans", "Noto Sans CJK SC", "Source Han Sans SC", "WenQ
        "Microsoft YaHei", "PingFang SC", sans-serif; margin: 2em; color: #1a202c; max-width: 1100px; }
 h1 { font-size: 1.6em; } h2 { margin-top: 2em; border-bottom: 1px solid #cbd5e0; }
 table { border-collapse: collapse; font-size: 0.9em; } td, th { padding: 2px 8px; text-align: left; }
-th { background: #edf2f7; } tr:nth-child(even) td { background: #f7fafc; }
+th { background: #edf2f7; } td { white-space: nowrap; } td.long { white-space: normal; min-width: 20em; } tr:nth-child(even) td { background: #f7fafc; }
 .num { text-align: right; font-variant-numeric: tabular-nums; } .note { color: #4a5568; font-size: 0.9em; }
 svg text { font-size: 12px; fill: #1a202c; }
 """
@@ -67,12 +67,12 @@ def build_report(engine: Engine, *, organization: str | None = None, as_of: dt.d
         "(proposals to the General Assembly left out).</p>",
         "<h2>Acceptance and implementation by organization</h2>",
         _share_charts(by_org.rows, "organization"),
-        "<h2>Acceptance and implementation by report</h2>",
-        _share_charts(by_report.rows, "report"),
         f"<h2>Overdue ({len(overdue)})</h2>",
         _overdue_section(overdue.rows),
         "<h2>Recent changes of status</h2>",
         _changes_table(history.rows),
+        "<h2>Acceptance and implementation by report</h2>",
+        _share_charts(by_report.rows, "report"),
     ]
     title = f"unpipe report: {scope}"
     return (f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>{title}</title>"
@@ -157,10 +157,16 @@ def bar_chart(bars: list[Bar], colour: str, *, maximum: float | None = None) -> 
 
 def _table(header: list[str], rows: list[list[Any]]) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in header)
-    body = "".join(
-        "<tr>" + "".join(f"<td{' class=num' if isinstance(v, int) else ''}>{escape(_text(v))}</td>" for v in row)
-        + "</tr>" for row in rows)
+    body = "".join("<tr>" + "".join(f"<td{_cell_class(v)}>{escape(_text(v))}</td>" for v in row) + "</tr>"
+                   for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _cell_class(value: Any) -> str:
+    """Numbers right-aligned; long texts (remarks) wrap; everything else (dates, symbols) stays on one line."""
+    if isinstance(value, int):
+        return " class=num"
+    return " class=long" if isinstance(value, str) and len(value) > 40 else ""
 
 
 def _text(value: Any) -> str:
