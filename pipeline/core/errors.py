@@ -101,6 +101,12 @@ class FetchError(UnpipeError):
     hint = "the run goes on; the document is retried at the next run"
 
 
+class DiscoveryFailedError(FetchError):
+    """Every discovery source that ran failed, so the run found nothing to do: the run fails."""
+
+    hint = "check the sites' addresses (UNPIPE_*_BASE_URL) and the network; unfinished items resume next run"
+
+
 class NotFoundError(UnpipeError):
     """A document, recommendation or other item asked for is not in the store."""
 
