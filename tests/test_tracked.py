@@ -165,3 +165,25 @@ def test_rows_without_numbers_keep_apart(small_store: QueryStore) -> None:
     assert len(tracked) == 4 and {r["origin"] for r in tracked} == {"status"}
     assert {r["remarks"] for r in tracked} == {f"Board remark {i} {s}" for i in (1, 2)
                                                for s in ("implemented", "in_progress")}
+
+
+def test_deadline_session_and_organization_filters(gold_store: QueryStore) -> None:
+    rows = cli_json(gold_store, "recs", "--deadline-session", "81")
+    assert [(r["report"], r["number"]) for r in rows] == [("JIU/REP/2025/2", "6"), ("JIU/REP/2025/2", "14")]
+    assert all("eighty-first session" in r["deadline_text"] for r in rows)
+    unicef = cli_json(gold_store, "recs", "--organization", "unicef")
+    assert unicef and {r["status_organization"] for r in unicef} == {"UNICEF"}
+    # Each of UNICEF's latest observations is the status of its recommendation (UNICEF reported last), in
+    # English; JIU/REP/2021/5 rec 4 is also tracked in Chinese (WIPO's row), with UNICEF's later status.
+    latest = cli_json(gold_store, "status", "--organization", "UNICEF")
+    assert {(r["report"], r["number"]) for r in unicef} == {(r["report"], r["number"]) for r in latest}
+    assert len(unicef) == len(latest) + 1
+
+
+def test_stats_ages_add_up_to_the_outstanding(gold_store: QueryStore) -> None:
+    ages = ("outstanding_under_1y", "outstanding_1_3y", "outstanding_3_5y", "outstanding_5y_plus",
+            "outstanding_age_unknown")
+    rows = cli_json(gold_store, "stats", "--by", "organization,report", "--as-of", AS_OF)
+    assert sum(r["outstanding"] for r in rows) > 0
+    for row in rows:
+        assert row["outstanding"] == sum(row[name] for name in ages), row

@@ -201,8 +201,9 @@ def to_text(sections: list[Rows], *, color: bool = True, full: bool = False, wid
         table = Table(title=section.title, title_justify="left", show_lines=False)
         widest = [max([display_width(name), *(_plain_width(row[i]) for row in cells)])
                   for i, name in enumerate(columns)]
+        limit = _short_limit(widest, console.width)
         for name, width in zip(columns, widest, strict=True):
-            short = width <= SHORT_COLUMN
+            short = width <= limit
             table.add_column(name, no_wrap=full or short, min_width=width if full or short else None,
                              overflow="fold" if not full else "ignore")
         for row in cells:
@@ -215,7 +216,17 @@ def to_text(sections: list[Rows], *, color: bool = True, full: bool = False, wid
 
 
 SHORT_COLUMN = 24
-"""Columns no wider than this (numbers, dates, symbols, status values) are never wrapped in a terminal."""
+"""Columns no wider than this (numbers, dates, symbols, status values) are never wrapped in a terminal..."""
+TINY_COLUMN = 12
+"""... unless they do not fit beside the long ones: then only these (numbers, dates, codes) are kept whole."""
+LONG_MIN = 16
+"""Room counted for each wrapped column (a text, a remark) when deciding whether the short ones fit."""
+
+
+def _short_limit(widths: list[int], terminal: int) -> int:
+    """The widest column kept on one line: ``SHORT_COLUMN`` if those and the long ones fit, else ``TINY_COLUMN``."""
+    needed = sum(w if w <= SHORT_COLUMN else LONG_MIN for w in widths) + 3 * len(widths) + 1
+    return SHORT_COLUMN if needed <= terminal else TINY_COLUMN
 
 
 def _plain_width(markup: str) -> int:
