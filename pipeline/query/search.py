@@ -139,16 +139,18 @@ def search(
 
 
 def match_subquery(dialect: str, query: str, kind: str) -> TextualSelect:
-    """A sub-select of the ids (paragraph or recommendation) whose text matches, for ``--text`` filters."""
+    """A sub-select of the ids (of paragraphs, recommendations or status rows) whose text matches, for
+    ``--text`` filters."""
     terms = parse_query(query)
+    q_name, kind_name = f"fts_q_{kind}", f"fts_kind_{kind}"  # one pair per kind: a query may hold two
     if dialect == "sqlite":
         sql = ("SELECT s.ref_id FROM search_fts JOIN search_docs s ON s.id = search_fts.rowid"
-               " WHERE search_fts MATCH :fts_q AND s.kind = :fts_kind")
+               f" WHERE search_fts MATCH :{q_name} AND s.kind = :{kind_name}")
         q = fts5_query(terms) if terms else '""'
     else:
-        sql = "SELECT ref_id FROM search_docs WHERE tsv @@ to_tsquery('simple', :fts_q) AND kind = :fts_kind"
+        sql = f"SELECT ref_id FROM search_docs WHERE tsv @@ to_tsquery('simple', :{q_name}) AND kind = :{kind_name}"
         q = tsquery(terms) if terms else "''"
-    return text(sql).bindparams(fts_q=q, fts_kind=kind).columns(column("ref_id", Integer))
+    return text(sql).bindparams(**{q_name: q, kind_name: kind}).columns(column("ref_id", Integer))
 
 
 def _hits(conn: Connection, found: Sequence[Any], terms: list[Term]) -> list[Hit]:
