@@ -5,7 +5,6 @@ tagged; ``serve`` ends soon after SIGTERM."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -15,8 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.badfiles import make_bad_files
-from tests.flows_support import use_settings
+from tests.flows_support import fill_inbox, use_settings
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
 
@@ -37,12 +35,8 @@ def test_a_run_publishes_its_summary_and_logs_its_failures(
     flow_settings: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     from flows.ingest import ingest
-    from tests.corpus import corpus_pdf
 
-    inbox = tmp_path / "inbox"
-    (inbox / "zh").mkdir(parents=True)
-    shutil.copyfile(corpus_pdf("A_77_256_Add.1.pdf"), inbox / "zh" / "A_77_256_Add.1.pdf")
-    shutil.copyfile(make_bad_files(tmp_path / "bad")["not_pdf"], inbox / "A_80_999-EN.pdf")
+    inbox = fill_inbox(tmp_path)
     use_settings(monkeypatch, flow_settings.model_copy(update={"inbox_dir": inbox}))
 
     state = ingest(sources=["inbox"], return_state=True)

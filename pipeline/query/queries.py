@@ -247,10 +247,7 @@ def _rec_conditions(conn: Connection, f: RecommendationFilter, v: Any) -> list[C
             where.append(v.c.proposal == 0)
     if f.organization:
         where.append(func.lower(v.c.status_organization) == f.organization.strip().lower())
-    if f.since:
-        where.append(v.c.status_as_of >= f.since)
-    if f.until:
-        where.append(v.c.status_as_of <= f.until)
+    where += _between(v.c.status_as_of, f.since, f.until)
     if f.text:
         if not parse_query(f.text):
             raise ConfigError(f"--text {f.text!r} has no words to search for")
@@ -258,6 +255,11 @@ def _rec_conditions(conn: Connection, f: RecommendationFilter, v: Any) -> list[C
             v.c.recommendation_id.in_(match_subquery(conn.dialect.name, f.text, "recommendation")),
             v.c.status_id.in_(match_subquery(conn.dialect.name, f.text, "status"))))
     return where
+
+
+def _between(day: Any, since: dt.date | None, until: dt.date | None) -> list[ColumnElement[bool]]:
+    """``--since``/``--until``: the day on or after ``since``, on or before ``until``."""
+    return [*([day >= since] if since else []), *([day <= until] if until else [])]
 
 
 def find_recommendations(engine: Engine, f: RecommendationFilter) -> Rows:
@@ -349,10 +351,7 @@ def find_status(engine: Engine, f: StatusFilter) -> Rows:
             where.append(v.c[name] == value)
     if f.document:
         where.append(func.lower(v.c.document_symbol) == f.document.strip().lower())
-    if f.since:
-        where.append(v.c.as_of >= f.since)
-    if f.until:
-        where.append(v.c.as_of <= f.until)
+    where += _between(v.c.as_of, f.since, f.until)
     columns = [v.c[name] for name in STATUS_COLUMNS]
     if not f.history:
         columns.insert(4, v.c.observations)
