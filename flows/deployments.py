@@ -6,6 +6,10 @@ points at it: the ephemeral server lives only as long as one process and has no 
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
+from types import FrameType
 from typing import Any
 
 from prefect.schedules import Cron
@@ -35,10 +39,16 @@ def build_deployments(
         else (ingest, reextract)
     )
     return [
-        ingest_flow.to_deployment(name="unpipe-ingest", schedules=[Cron(ingest_cron, timezone=timezone)],
-                               description="Discover, fetch, parse, extract and load new documents."),
-        reextract_flow.to_deployment(name="unpipe-reextract", schedules=[Cron(reextract_cron, timezone=timezone)],
-                               description="Re-run extractors whose version changed."),
+        ingest_flow.to_deployment(
+            name="unpipe-ingest", schedules=[Cron(ingest_cron, timezone=timezone)], tags=["unpipe", "ingest"],
+            description="Discover new UN oversight documents (Digital Library, JIU, watch list, inbox), fetch "
+                        "them in Chinese and English, parse, extract and load them; resumes a crashed run. "
+                        "Each run publishes its summary as artifacts (ingest-summary, ingest-documents)."),
+        reextract_flow.to_deployment(
+            name="unpipe-reextract", schedules=[Cron(reextract_cron, timezone=timezone)],
+            tags=["unpipe", "reextract"],
+            description="Re-run the extractors whose version changed over the stored layouts (no download, "
+                        "no PDF parsing), so an extractor upgrade reaches every stored document."),
     ]
 
 
@@ -53,4 +63,18 @@ def serve_deployments(deployments: list[Any]) -> None:
         )
     from prefect import serve
 
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     serve(*deployments, print_starting_message=True)
+
+
+STOP_SECONDS = 5.0
+"""How long ``serve`` may take to shut down after SIGTERM before the process ends anyway."""
+
+
+def _stop_on_sigterm(signum: int, _frame: FrameType | None) -> None:
+    """SIGTERM stops serving as Ctrl-C does; if Prefect's shutdown hangs (its server is gone and the client
+    retries), the process exits after ``STOP_SECONDS`` all the same, as a supervisor expects."""
+    timer = threading.Timer(STOP_SECONDS, os._exit, args=(128 + signum,))
+    timer.daemon = True
+    timer.start()
+    raise KeyboardInterrupt

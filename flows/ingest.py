@@ -79,13 +79,33 @@ def ingest(
         report = stages.finish(loaded.result(), settings)
     finally:
         resources.close_parse_pools()
-    counts, logger = report.counts, get_run_logger()
-    logger.info("%d document(s): %d loaded, %d unchanged, %d failed", len(report.items), counts["loaded"],
-                counts["unchanged"], counts["failed"])
-    if report.failures:  # shown in the UI for served runs; ingest_items holds each reason
-        logger.warning("%d document(s) failed: %s", len(report.failures),
-                       "; ".join(f"{i.label} {(i.reason or '').split(':')[0]}" for i in report.failures[:20]))
+    publish_summary(report)
     return report
+
+
+FAILURES_LOGGED = 50
+"""Failed documents named one per log line; the summary artifact lists them all."""
+
+
+def publish_summary(report: IngestReport) -> None:
+    """The run's summary as Prefect artifacts (a table of documents, a markdown digest) and each failure as
+    a warning in the run's logs, so a served run shows what it did in the UI."""
+    from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+    counts, logger = report.counts, get_run_logger()
+    digest = (f"{len(report.items)} document(s): {counts['loaded']} loaded, {counts['unchanged']} unchanged, "
+              f"{counts['failed']} failed; {report.pages} page(s) parsed")
+    logger.info(digest)
+    for item in report.failures[:FAILURES_LOGGED]:  # ingest_items keeps each reason too
+        logger.warning("failed: %s: %s", item.label, item.reason)
+    if len(report.failures) > FAILURES_LOGGED:
+        logger.warning("… and %d more failed document(s)", len(report.failures) - FAILURES_LOGGED)
+    rows = [{"symbol": i.symbol, "language": i.language, "source": i.source, "outcome": i.outcome,
+             "reason": i.reason or "", "pages": i.pages} for i in report.items]
+    create_table_artifact(rows, key="ingest-documents", description="Documents of this ingest run")
+    failed = "".join(f"\n- `{i.label}`: {i.reason}" for i in report.failures)
+    create_markdown_artifact(f"## Ingest run\n\n{digest}\n" + (f"\n### Failed\n{failed}\n" if failed else ""),
+                             key="ingest-summary", description=digest)
 
 
 def parse_processes(settings: Settings) -> int:

@@ -265,6 +265,10 @@ class StatusObservation(Base):
     bbox: Mapped[list[float] | None] = mapped_column(JSON)
     extractor: Mapped[str] = mapped_column(String(60))
     extractor_version: Mapped[str] = mapped_column(String(20))
+    remarks: Mapped[str | None] = mapped_column(Text)
+    """The organization's own assessment or comment on the row, as printed."""
+    previous_status: Mapped[str | None] = mapped_column(Text)
+    """A printed note on the earlier status ("之前为“正在落实”"), kept apart from the status label."""
 
 
 class TableRow(Base):

@@ -94,6 +94,18 @@ def list_chinese_extras(standin: Any) -> None:
         )
 
 
+def fill_inbox(folder: Path) -> Path:
+    """An inbox with one Chinese corpus PDF (in a ``zh`` folder) and one HTML page saved as a PDF."""
+    from tests.badfiles import make_bad_files
+    from tests.corpus import corpus_pdf
+
+    inbox = folder / "inbox"
+    (inbox / "zh").mkdir(parents=True)
+    shutil.copyfile(corpus_pdf("A_77_256_Add.1.pdf"), inbox / "zh" / "A_77_256_Add.1.pdf")
+    shutil.copyfile(make_bad_files(folder / "bad")["not_pdf"], inbox / "A_80_999-EN.pdf")
+    return inbox
+
+
 def env_for(settings: Any) -> dict[str, str]:
     """``UNPIPE_*`` variables that reproduce a Settings object (for the flows and for subprocesses)."""
     env = {}

@@ -48,6 +48,23 @@ DATE_SUPPLEMENT = {"WO_PBC_34_6": "2022-06-27"}
 
 REC_KIND = {"acabq_report": "acabq", "sg_report": "ga_action"}
 
+# The gold has no remarks yet; WO/PBC/34/6 prints WIPO's assessment (管理层/联络点评估) of each
+# JIU/REP/2021/6 recommendation in the row's table, copied here as printed (a test finds each in the PDF).
+REMARKS_SUPPLEMENT = {"WO_PBC_34_6": {
+    ("JIU/REP/2021/6", "1"): "正如报告（附件三）所述，产权组织的框架已经反映了报告中的核心要素。但是，在即将对业务连续性计划进行"
+                             "全面更新之后，将对该框架是否切合目的进行审查，产权组织将能够确保核心要素继续得到反映。",
+    ("JIU/REP/2021/6", "2"): "如报告（附件四）所述，产权组织通过一致、严谨的方法对其业务连续性计划中的维护、实施和审查部分加以"
+                             "应用。在计划进行下一次全面更新时，将对维护、实施和审查部分的相关性和有效性进行重新评估和验证。",
+    ("JIU/REP/2021/6", "3"): "正如报告（附件四）所述，产权组织的业务连续性相关学习机制已经包括事后审查和定期管理审查。在计划进行"
+                             "下一次全面审查时，将寻求进一步加强这些机制的机会并加以落实。",
+    ("JIU/REP/2021/6", "4"): "实施组织复原力管理系统政策及其经修订的绩效指标的进展情况，以及业务连续性管理领域的良好做法和经验"
+                             "教训，将作为联检组报告的附件，向我们的立法机关和领导机构分发。",
+    ("JIU/REP/2021/6", "5"): "2021 年期间，产权组织内部监督司对产权组织的 2019 冠状病毒病大流行危机管理应对进行了全面审查，涉及建议"
+                             "中提到的所有职能领域，从而完成了这项工作。查明了经验教训和建议，以便自 2022 年开始实施。",
+    ("JIU/REP/2021/6", "6"): "这项工作于 2021 年完成，产权组织内部监督司对产权组织的 2019 冠状病毒病危机管理进行了全面审查，审查结果"
+                             "在产权组织成员国大会期间提交给成员国，并在产权组织独立咨询监督委员会第六十一届会议上向其提交。",
+}}
+
 
 @dataclass
 class QueryStore:
@@ -94,6 +111,8 @@ def gold_extraction(stem: str) -> Extraction:
             acceptance=s.get("acceptance"), implementation=s.get("implementation"),
             implementation_raw=s.get("implementation_raw"), acceptance_raw=s.get("acceptance_raw"),
             responsible=s.get("responsible"), due=_deadline(s.get("due")), page=s.get("page"),
+            remarks=s.get("remarks") or REMARKS_SUPPLEMENT.get(stem, {}).get((s.get("report"), s.get("number"))),
+            previous_status=s.get("previous_status"),
         ))
     for t in gold.get("tables", []):
         records.append(TableRecord(page=t["page"], caption=t.get("caption"), header=t["header"],

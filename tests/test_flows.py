@@ -144,15 +144,10 @@ def test_ingest_with_every_fault_then_a_second_run_changes_nothing(small_standin
 def test_inbox_files_are_ingested_then_archived_and_bad_ones_stay_with_their_reason(
     flow_settings: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    import shutil
-
     from flows.run import run_ingest
-    from tests.corpus import corpus_pdf
+    from tests.flows_support import fill_inbox
 
-    inbox = tmp_path / "inbox"
-    (inbox / "zh").mkdir(parents=True)
-    shutil.copyfile(corpus_pdf("A_77_256_Add.1.pdf"), inbox / "zh" / "A_77_256_Add.1.pdf")
-    shutil.copyfile(make_bad_files(tmp_path / "bad")["not_pdf"], inbox / "A_80_999-EN.pdf")
+    inbox = fill_inbox(tmp_path)
     use_settings(monkeypatch, flow_settings.model_copy(update={"inbox_dir": inbox}))
 
     report = run_ingest(sources=["inbox"])

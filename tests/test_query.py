@@ -73,10 +73,13 @@ def test_recs_of_a_report_in_document_order(gold_store: QueryStore) -> None:
 
 def test_recs_filter_by_kind_language_and_addressee(gold_store: QueryStore) -> None:
     everything = gold_recs()
-    rows = cli_json(gold_store, "recs", "--kind", "jiu", "--language", "zh")
+    rows = cli_json(gold_store, "recs", "--kind", "jiu", "--language", "zh", "--origin", "recommendation")
     assert keys(rows) == {("JIU/REP/2021/6", str(n), "zh") for n in range(1, 7)}
     assert all(r["issued_year"] == 2021 for r in rows)  # JIU reports carry their year in the symbol
-    rows = cli_json(gold_store, "recs", "--addressee", "legislative_bodies")
+    tracked = cli_json(gold_store, "recs", "--kind", "jiu", "--language", "zh")  # WIPO's status rows too
+    assert keys(tracked) > keys(rows) and {r["origin"] for r in tracked} == {"recommendation", "status"}
+    assert all(r["issued_year"] == int(r["report"].split("/")[2]) for r in tracked)
+    rows = cli_json(gold_store, "recs", "--addressee", "legislative_bodies", "--origin", "recommendation")
     assert keys(rows) == keys([r for r in everything if r["addressee"] == "legislative_bodies"])
     assert len(rows) == 4
     rows = cli_json(gold_store, "recs", "--kind", "ga_action")
@@ -118,9 +121,9 @@ def test_overdue_view_agrees_with_the_command(gold_store: QueryStore) -> None:
 
 
 def test_recs_text_filter_is_full_text(gold_store: QueryStore) -> None:
-    rows = cli_json(gold_store, "recs", "--text", "组织复原力")
+    rows = cli_json(gold_store, "recs", "--text", "组织复原力", "--origin", "recommendation")
     assert keys(rows) == {("JIU/REP/2021/6", "3", "zh"), ("JIU/REP/2021/6", "4", "zh")}
-    rows = cli_json(gold_store, "recs", "--text", "retaliation")
+    rows = cli_json(gold_store, "recs", "--text", "retaliation", "--origin", "recommendation")
     assert [(r["report"], r["number"]) for r in rows] == [("JIU/REP/2025/2", "2")]
 
 
@@ -138,11 +141,13 @@ def test_recs_both_languages_side_by_side(gold_store: QueryStore) -> None:
 def test_recs_csv_is_stable_for_scripts(gold_store: QueryStore) -> None:
     out = cli(gold_store, "recs", "--report", "JIU/REP/2025/2", "--format", "csv").stdout
     table = list(csv.reader(io.StringIO(out)))
-    assert table[0] == ["report", "number", "language", "kind", "addressee", "deadline_date", "deadline_text",
-                        "acceptance", "implementation", "status_as_of", "status_organization", "issued_year",
-                        "source_symbol", "page", "text", "recommendation_id"]
+    assert table[0] == ["report", "number", "language", "origin", "kind", "addressee", "deadline_date",
+                        "deadline_text", "deadline_session", "acceptance", "implementation", "implementation_raw",
+                        "status_as_of", "status_organization", "remarks", "issued_year", "source_symbol", "page",
+                        "text", "status_document_symbol", "status_page", "recommendation_id", "status_id",
+                        "key_number"]
     assert [row[1] for row in table[1:]] == [str(n) for n in range(1, 16)]
-    assert table[1][5] == "2027-12-31" and table[3][5] == ""  # rec 3 has no deadline
+    assert table[1][6] == "2027-12-31" and table[3][6] == ""  # rec 3 has no deadline
 
 
 def test_recs_xlsx_needs_an_output_file(gold_store: QueryStore, tmp_path: Path) -> None:

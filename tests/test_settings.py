@@ -35,3 +35,22 @@ def test_database_defaults_to_sqlite_in_the_data_dir(monkeypatch: pytest.MonkeyP
 def test_every_field_is_described() -> None:
     missing = [name for name, field in Settings.model_fields.items() if not field.description]
     assert missing == []
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("postgres://me@127.0.0.1/test", "postgresql+psycopg://me@127.0.0.1/test"),
+    ("postgresql://127.0.0.1:5432/test?sslmode=disable", "postgresql+psycopg://127.0.0.1:5432/test?sslmode=disable"),
+    ("postgresql+psycopg://127.0.0.1/test", "postgresql+psycopg://127.0.0.1/test"),
+    ("sqlite:///data/x.db", "sqlite:///data/x.db"),
+])
+def test_database_urls_as_people_write_them(monkeypatch: pytest.MonkeyPatch, raw: str, expected: str) -> None:
+    monkeypatch.setenv("UNPIPE_DATABASE_URL", raw)
+    assert Settings().resolved_database_url == expected
+
+
+def test_another_database_is_refused_with_the_forms_that_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.core.errors import ConfigError
+
+    monkeypatch.setenv("UNPIPE_DATABASE_URL", "mysql://127.0.0.1/test")
+    with pytest.raises(ConfigError, match=r"not 'mysql'.*postgresql://"):
+        Settings()

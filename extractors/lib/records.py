@@ -25,7 +25,7 @@ Position = Literal["supported", "partially_supported", "not_supported", "noted"]
 Acceptance = Literal["accepted", "partially_accepted", "not_accepted", "under_consideration", "not_relevant"]
 Implementation = Literal["implemented", "in_progress", "not_started", "not_implemented", "not_relevant"]
 RecommendationKind = Literal["jiu", "acabq", "ga_action"]
-SearchableKind = Literal["paragraph", "recommendation"]
+SearchableKind = Literal["paragraph", "recommendation", "status"]
 """What the full-text index holds: stored paragraphs and recommendations."""
 
 

@@ -9,7 +9,9 @@ from typing import Annotated, Any
 import typer
 
 from pipeline.cli.app import app, clean_errors, console, err_console, print_report
+from pipeline.cli.query_commands import Output, output_options
 from pipeline.core.errors import UnpipeError
+from pipeline.query.export import OutputFormat, write
 
 
 @app.command()
@@ -78,6 +80,7 @@ def ingest(
     from pipeline.core.settings import get_settings
     from pipeline.run.files import find_pdfs, ingest_paths
     from pipeline.run.layouts import file_name_for
+    from pipeline.store.db import open_store
 
     files = list(find_pdfs(paths))
     with Progress(console=err_console, disable=quiet, transient=True) as progress:
@@ -88,32 +91,33 @@ def ingest(
 
         report = ingest_paths(files, get_settings(), on_progress=advance)
     print_report(report)
-    _print_documents(names={file_name_for(item) for item in report.items})
+    write(_document_rows(open_store(), {file_name_for(item) for item in report.items}), OutputFormat.table)
     if report.failures:
         raise typer.Exit(1)
 
 
-def _print_documents(ids: list[int] | None = None, names: set[str] | None = None) -> None:
-    from rich.table import Table
+def _document_rows(engine: Any, names: set[str] | None = None, *, failed: bool = False) -> Any:
+    """Stored documents (those stored under ``names``, else all, or only the failed) with what was extracted."""
+    from pipeline.query.queries import Rows, list_documents
 
-    from pipeline.query.queries import list_documents
-    from pipeline.store.db import open_store
-
-    rows = [d for d in list_documents(open_store())
-            if (ids is None or d.id in ids) and (names is None or d.file_name in names)]
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    for name in ("symbol", "lang", "kind", "date", "pp", "recs", "status", "tables", "refs"):
-        table.add_column(name, no_wrap=True)
-    for d in rows:
-        kind = f"failed: {d.reason}" if d.status == "failed" else d.kind or "—"
-        table.add_row(d.symbol or d.file_name, d.language or "—", kind, d.date or "—", str(d.pages or "—"),
-                      str(d.recommendations), str(d.status_entries), str(d.tables), str(d.references))
-    console.print(table)
+    rows = [
+        {"symbol": d.symbol or d.file_name, "language": d.language, "kind": d.kind, "date": d.date,
+         "pages": d.pages, "recommendations": d.recommendations, "status_entries": d.status_entries,
+         "tables": d.tables, "references": d.references, "status": d.status, "reason": d.reason,
+         "file_name": d.file_name, "document_id": d.id}
+        for d in list_documents(engine, status="failed" if failed else None)
+        if names is None or d.file_name in names
+    ]
+    columns = ["symbol", "language", "kind", "date", "pages", "recommendations", "status_entries", "tables",
+               "references", "status", "reason", "file_name", "document_id"]
+    return Rows(columns, rows, "documents", brief=columns[:11])
 
 
 @app.command()
 @clean_errors
+@output_options
 def docs(
+    out: Output,
     failed: Annotated[
         bool, typer.Option("--failed", help="Only documents that failed, with the reason.")
     ] = False,
@@ -122,11 +126,7 @@ def docs(
 
     Example: unpipe docs --failed
     """
-    from pipeline.query.queries import list_documents
-    from pipeline.store.db import open_store
-
-    ids = [d.id for d in list_documents(open_store(), status="failed" if failed else None)]
-    _print_documents(ids)
+    out.write(_document_rows(out.engine(), failed=failed))
 
 
 @app.command()

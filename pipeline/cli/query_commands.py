@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-QUERY_COMMANDS = ("recs", "status", "show", "stats", "search", "browse")
+QUERY_COMMANDS = ("recs", "status", "show", "stats", "search", "browse", "report")
 """The commands this module adds; docs/schema.md must describe each (a test checks)."""
 
 
@@ -43,9 +43,7 @@ class Output:
     database: str | None
 
     def engine(self) -> Engine:
-        from pipeline.store.db import open_store
-
-        return open_store(self.database)
+        return open_engine(self.database)
 
     def write(self, result: Rows | list[Rows]) -> None:
         from pipeline.query.export import write
@@ -54,6 +52,14 @@ class Output:
         if self.path is not None:
             count = sum(len(r) for r in result) if isinstance(result, list) else len(result)
             err_console.print(f"{count} row(s) written to {self.path}", highlight=False)
+
+
+def open_engine(database: str | None) -> Engine:
+    """The store of ``--db`` (``postgres://`` URLs accepted), else the configured one."""
+    from pipeline.core.settings import normalise_database_url
+    from pipeline.store.db import open_store
+
+    return open_store(normalise_database_url(database) if database else None)
 
 
 DbOption = Annotated[
@@ -70,7 +76,7 @@ def output_options(func: F) -> F:
     params = [p for p in signature.parameters.values() if p.name != "out"]
     extra = {
         "format_": (Annotated[OutputFormat, typer.Option(
-            "--format", "-f", help="table for people; csv, json or xlsx for scripts and spreadsheets.",
+            "--format", "-f", help="table for people; csv, tsv, json, jsonl or xlsx for scripts and spreadsheets.",
             case_sensitive=False)], OutputFormat.table),
         "output": (Annotated[Path | None, typer.Option(
             "--output", "-o", help="Write to this file instead of the terminal (needed for xlsx).",
@@ -105,6 +111,13 @@ else:
     SearchKind = choices("SearchKind", records.SearchableKind)
 
 
+class Origin(StrEnum):
+    """Where a tracked recommendation is known from (``tracked_v.origin``)."""
+
+    recommendation = "recommendation"
+    status = "status"
+
+
 class Section(StrEnum):
     documents = "documents"
     recommendations = "recommendations"
@@ -115,6 +128,12 @@ class Section(StrEnum):
 
 
 LimitOption = Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many rows.")]
+
+
+SinceOption = Annotated[dt.datetime | None, typer.Option(
+    formats=["%Y-%m-%d"], help="Status observed on or after this day (YYYY-MM-DD).", show_default=False)]
+UntilOption = Annotated[dt.datetime | None, typer.Option(
+    formats=["%Y-%m-%d"], help="Status observed on or before this day (YYYY-MM-DD).", show_default=False)]
 
 
 def _day(value: dt.datetime | None) -> dt.date | None:
@@ -138,17 +157,29 @@ def recs(
         formats=["%Y-%m-%d"], help="Deadline before this day (YYYY-MM-DD).", show_default=False)] = None,
     deadline_after: Annotated[dt.datetime | None, typer.Option(
         formats=["%Y-%m-%d"], help="Deadline after this day (YYYY-MM-DD).", show_default=False)] = None,
+    deadline_session: Annotated[int | None, typer.Option(
+        min=1, help="Deadline is this General Assembly session (e.g. 80).", show_default=False)] = None,
     overdue: Annotated[bool, typer.Option(
         "--overdue", help="Deadline passed and the latest status observation is not 'implemented'.")] = False,
     as_of: Annotated[dt.datetime | None, typer.Option(
         formats=["%Y-%m-%d"], help="Judge --overdue on this day instead of today.", show_default=False)] = None,
+    include_proposals: Annotated[bool, typer.Option(
+        "--include-proposals", help="With --overdue, also actions proposed to the General Assembly.")] = False,
+    organization: Annotated[str | None, typer.Option(
+        help="The organization that reported the latest status (WIPO, UNICEF …).")] = None,
+    origin: Annotated[Origin | None, typer.Option(
+        help="Only recommendations stored from a report (recommendation), or known from status rows only.")]
+        = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     text: Annotated[str | None, typer.Option(
         "--text", "-t", help="Words the text must contain (full-text; Chinese works).")] = None,
     both_languages: Annotated[bool, typer.Option(
         "--both-languages", help="Chinese and English text side by side (same report and number).")] = False,
     limit: LimitOption = None,
 ) -> None:
-    """List recommendations with their deadline and latest reported status.
+    """List tracked recommendations (made in a stored report, or named in a status report) with their
+    deadline and latest reported status, in natural number order.
 
     Example: unpipe recs --kind jiu --overdue --format csv -o overdue.csv
     """
@@ -160,8 +191,11 @@ def recs(
 
     filters = RecommendationFilter(
         report=report, kind=_value(kind), addressee=_value(addressee), language=language,
-        deadline_before=_day(deadline_before), deadline_after=_day(deadline_after), overdue=overdue,
-        as_of=_day(as_of), text=text, limit=limit,
+        deadline_before=_day(deadline_before), deadline_after=_day(deadline_after),
+        deadline_session=deadline_session, overdue=overdue, as_of=_day(as_of),
+        include_proposals=include_proposals, organization=organization, origin=_value(origin), since=_day(since),
+        until=_day(until),
+        text=text, limit=limit,
     )
     engine = out.engine()
     out.write(find_recommendations_bilingual(engine, filters) if both_languages
@@ -180,13 +214,16 @@ def status(
     implementation: Annotated[Implementation | None, typer.Option(help="Canonical implementation.")] = None,
     language: Annotated[str | None, typer.Option("--language", "-l", help="zh, en, …")] = None,
     document: Annotated[str | None, typer.Option(help="Symbol of the status report printed in.")] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     history: Annotated[bool, typer.Option(
         "--history", help="Every observation over time, not only the latest per organization.")] = False,
     unmapped: Annotated[bool, typer.Option(
         "--unmapped", help="Printed status labels the status vocabulary does not map, with counts.")] = False,
     limit: LimitOption = None,
 ) -> None:
-    """Status of recommendations as organizations report it (latest observation, or --history).
+    """Status of recommendations as organizations report it (latest observation, or --history by date),
+    with the organization's own remarks.
 
     Example: unpipe status --report JIU/REP/2021/6 --number 6 --history
     """
@@ -194,7 +231,8 @@ def status(
 
     filters = StatusFilter(report=report, number=number, organization=organization,
                            acceptance=_value(acceptance), implementation=_value(implementation),
-                           language=language, document=document, history=history, limit=limit)
+                           language=language, document=document, since=_day(since), until=_day(until),
+                           history=history, limit=limit)
     engine = out.engine()
     out.write(unmapped_labels(engine, filters) if unmapped else find_status(engine, filters))
 
@@ -229,7 +267,7 @@ def show(
 @output_options
 def stats(
     out: Output,
-    by: Annotated[str, typer.Option(help="Group by any of addressee, year, organization (comma-separated).")]
+    by: Annotated[str, typer.Option(help="Group by any of addressee, year, organization, report (comma-separated).")]
         = "addressee,year",
     organization: Annotated[str | None, typer.Option(help="Only this reporting organization.")] = None,
     as_of: Annotated[dt.datetime | None, typer.Option(
@@ -279,6 +317,29 @@ def search(
 
 @app.command()
 @clean_errors
+def report(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.", dir_okay=False)],
+    organization: Annotated[str | None, typer.Option(help="Only this reporting organization.")] = None,
+    as_of: Annotated[dt.datetime | None, typer.Option(
+        formats=["%Y-%m-%d"], help="Judge overdue and ages on this day instead of today.",
+        show_default=False)] = None,
+    database: DbOption = None,
+) -> None:
+    """Write a self-contained HTML report (opens offline): acceptance and implementation by organization
+    and report, overdue recommendations by addressee and age, recent changes of status.
+
+    Example: unpipe report --organization WIPO --output wipo.html
+    """
+    from pipeline.query.report import build_report
+
+    html = build_report(open_engine(database), organization=organization, as_of=_day(as_of))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(html, encoding="utf-8")
+    err_console.print(f"report written to {output}", highlight=False)
+
+
+@app.command()
+@clean_errors
 def browse(
     database: DbOption = None,
     port: Annotated[int, typer.Option(help="Port to serve on (127.0.0.1).")] = 8001,
@@ -294,15 +355,24 @@ def browse(
 
     Example: unpipe browse --open
     """
-    from pipeline.query.browse import datasette_command, run, sqlite_path, write_metadata
-    from pipeline.store.db import open_store
+    from pipeline.query.browse import (
+        datasette_command,
+        file_store_root,
+        run,
+        sqlite_path,
+        write_metadata,
+        write_templates,
+    )
 
-    engine = open_store(database)
+    engine = open_engine(database)
     path = sqlite_path(engine.url.render_as_string(hide_password=False))
     if not path.is_file():
         raise ConfigError(f"no store at {path}", hint="ingest documents first: unpipe ingest FILES")
-    meta = write_metadata(path, metadata_out or path.with_name(f"{path.stem}.datasette.json"))
-    command = datasette_command(path, meta, port=port, open_browser=open_browser, get=get)
+    meta = write_metadata(path, metadata_out or path.with_name(f"{path.stem}.datasette.json"),
+                          base_url=f"http://127.0.0.1:{port}")
+    templates = write_templates(meta.with_name(f"{path.stem}.datasette-templates"))
+    command = datasette_command(path, meta, port=port, open_browser=open_browser, get=get, templates=templates,
+                                files=file_store_root(path))
     if get is None:
         err_console.print(f"serving {path} on http://127.0.0.1:{port}/ (Ctrl-C stops it)", highlight=False)
     result = run(command, capture=get is not None)

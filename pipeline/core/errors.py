@@ -34,6 +34,17 @@ class BadInputError(UnpipeError):
     hint = "replace the file with a good copy of the PDF and ingest it again"
 
 
+def bad_input_hint(reason: str | None) -> str:
+    """What to do about a file recorded as failed for ``reason`` (``not_pdf`` …), from its error class."""
+    pending: list[type[BadInputError]] = [BadInputError]
+    while pending:
+        kind = pending.pop()
+        if kind.reason == reason:
+            return kind.hint
+        pending += kind.__subclasses__()
+    return BadInputError.hint
+
+
 class EmptyFileError(BadInputError):
     reason = "empty_file"
 
@@ -88,6 +99,12 @@ class FetchError(UnpipeError):
     """A download failed for good (after retries)."""
 
     hint = "the run goes on; the document is retried at the next run"
+
+
+class DiscoveryFailedError(FetchError):
+    """Every discovery source that ran failed, so the run found nothing to do: the run fails."""
+
+    hint = "check the sites' addresses (UNPIPE_*_BASE_URL) and the network; unfinished items resume next run"
 
 
 class NotFoundError(UnpipeError):

@@ -111,6 +111,11 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown language(s) {unknown}; use any of {', '.join(UN_LANGUAGES)}")
         return value
 
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        return normalise_database_url(value) if value else value
+
     @property
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to a SQLite file in the data folder."""
@@ -125,6 +130,27 @@ class Settings(BaseSettings):
     def prefect_home(self) -> Path:
         """Prefect's home (its ephemeral database and logs) inside the data folder."""
         return self.data_dir / "prefect"
+
+
+_POSTGRES_SCHEMES = ("postgres", "postgresql", "postgresql+psycopg2", "postgresql+psycopg")
+
+
+def normalise_database_url(url: str) -> str:
+    """A store URL SQLAlchemy opens with the installed driver: ``postgres://`` and ``postgresql://`` (as
+    Heroku, psql and libpq print them) become ``postgresql+psycopg://``; anything but SQLite or
+    PostgreSQL is refused with the forms that work."""
+    from pipeline.core.errors import ConfigError
+
+    scheme, separator, rest = url.strip().partition("://")
+    if not separator:
+        raise ConfigError(f"{url!r} is not a database URL",
+                          hint="use sqlite:///path/unpipe.db or postgresql://user@host/db")
+    if scheme.lower() in _POSTGRES_SCHEMES:
+        return f"postgresql+psycopg://{rest}"
+    if scheme.lower().startswith("sqlite"):
+        return url.strip()
+    raise ConfigError(f"unpipe stores in SQLite or PostgreSQL, not {scheme!r}",
+                      hint="use sqlite:///path/unpipe.db or postgresql://user@host/db")
 
 
 @lru_cache(maxsize=1)

@@ -29,12 +29,17 @@ class OutputFormat(StrEnum):
 
     table = "table"
     csv = "csv"
+    tsv = "tsv"
     json = "json"
+    jsonl = "jsonl"
     xlsx = "xlsx"
 
 
 TABLE_TEXT_WIDTH = 110
-"""Long texts are cut to this many characters in the ``table`` format only (the others keep everything)."""
+"""Long texts are cut to this many characters in a terminal's ``table`` (piped tables and the other
+formats keep everything)."""
+XLSX_MAX_WIDTH = 60
+"""Widest spreadsheet column, in characters (a CJK character counts two); longer texts wrap in the cell."""
 
 _BOLD = re.compile(r"<b>(.*?)</b>", re.S)
 
@@ -48,16 +53,18 @@ def write(result: Rows | list[Rows], fmt: OutputFormat | str, output: Path | Non
             raise ConfigError("the xlsx format needs a file", hint="add --output FILE.xlsx")
         to_xlsx(sections, output)
         return
-    if fmt is OutputFormat.csv:
+    if fmt in (OutputFormat.csv, OutputFormat.tsv):
         if len(sections) > 1:
-            raise ConfigError("CSV holds one table and this result has several",
-                              hint="use --section NAME, or --format json or xlsx")
-        data = to_csv(sections[0])
+            raise ConfigError(f"{fmt.value.upper()} holds one table and this result has several",
+                              hint="use --section NAME, or --format json, jsonl or xlsx")
+        data = to_csv(sections[0], delimiter="\t" if fmt is OutputFormat.tsv else ",")
     elif fmt is OutputFormat.json:
         data = to_json(result)
+    elif fmt is OutputFormat.jsonl:
+        data = to_jsonl(sections)
     else:
         tty = output is None and sys.stdout.isatty()
-        data = to_text(sections, color=tty, width=None if tty else 180)
+        data = to_text(sections, color=tty, full=not tty)
     if output is None:
         sys.stdout.write(data)
         sys.stdout.flush()
@@ -87,9 +94,27 @@ def _records(rows: Rows) -> list[dict[str, Any]]:
     return [{name: plain(row.get(name)) for name in rows.columns} for row in rows.rows]
 
 
-def to_csv(rows: Rows) -> str:
-    """Header row, then one line per row; missing values are empty; ``<b>`` marks are kept."""
+def to_jsonl(sections: list[Rows]) -> str:
+    """One JSON object per line; rows of several sections carry their section's title as ``section``."""
+    lines = []
+    for section in sections:
+        extra = {"section": section.title} if len(sections) > 1 else {}
+        lines += [json.dumps(extra | record, ensure_ascii=False) for record in _records(section)]
+    return "".join(line + "\n" for line in lines)
+
+
+def to_csv(rows: Rows, delimiter: str = ",") -> str:
+    """Header row, then one line per row; missing values are empty; ``<b>`` marks are kept. In TSV, tabs and
+    line breaks inside a value become spaces, so each row stays one line for ``wc -l``, ``cut`` and ``awk``."""
     buffer = io.StringIO()
+    if delimiter == "\t":
+        writer = csv.writer(buffer, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE, escapechar=None,
+                            quotechar=None)
+        writer.writerow(rows.columns)
+        for row in rows.rows:
+            writer.writerow(["" if row.get(n) is None else " ".join(str(plain(row.get(n))).split())
+                             for n in rows.columns])
+        return buffer.getvalue()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(rows.columns)
     for row in rows.rows:
@@ -98,9 +123,11 @@ def to_csv(rows: Rows) -> str:
 
 
 def to_xlsx(sections: list[Rows], output: Path) -> None:
-    """One worksheet per section, with a bold header row and real date cells."""
+    """One worksheet per section: a bold, frozen header row with filters, columns as wide as their
+    contents (up to ``XLSX_MAX_WIDTH``, CJK counted double), real date cells."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
     if workbook.active is not None:
@@ -117,11 +144,35 @@ def to_xlsx(sections: list[Rows], output: Path) -> None:
             cell.font = Font(bold=True)
         for row in section.rows:
             sheet.append([_xlsx_value(row.get(n)) for n in section.columns])
+        sheet.freeze_panes = "A2"
+        if section.columns:
+            sheet.auto_filter.ref = f"A1:{get_column_letter(len(section.columns))}{max(1, len(section) + 1)}"
+        for index, name in enumerate(section.columns, start=1):
+            values = [row.get(name) for row in section.rows]
+            width = max([display_width(name), *(display_width(str(plain(v))) for v in values if v is not None)])
+            sheet.column_dimensions[get_column_letter(index)].width = min(XLSX_MAX_WIDTH, width + 2)
+            for cell in sheet[get_column_letter(index)][1:]:
+                if isinstance(cell.value, dt.date):
+                    cell.number_format = "yyyy-mm-dd"
+                elif width > XLSX_MAX_WIDTH:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
     output.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(output)
 
 
+def display_width(text: str) -> int:
+    """Columns a text takes in a terminal or a spreadsheet: East Asian wide characters count two."""
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _xlsx_value(value: Any) -> Any:
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+        return dt.date.fromisoformat(value)
     if isinstance(value, str):
         return _BOLD.sub(r"\1", value)
     if isinstance(value, Decimal):
@@ -129,33 +180,69 @@ def _xlsx_value(value: Any) -> Any:
     return value
 
 
-def to_text(sections: list[Rows], *, color: bool = True, width: int | None = None) -> str:
-    """Rich tables, one per section (its ``brief`` columns), with a row count under each."""
+def to_text(sections: list[Rows], *, color: bool = True, full: bool = False, width: int | None = None) -> str:
+    """Rich tables, one per section (its ``brief`` columns), with a row count under each.
+
+    In a terminal, short columns (numbers, dates, symbols) never wrap and long texts are cut and wrap;
+    widths count CJK characters as two columns. ``full`` (output to a file or a pipe) prints every
+    column of every row whole, on one line per row, however wide that makes the table. ``width`` is the
+    terminal's (found out by Rich when not given).
+    """
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=color, color_system="auto" if color else None,
-                      width=width, soft_wrap=False)
+                      soft_wrap=False, width=1_000_000 if full else width)
     for section in sections:
         columns = section.brief or section.columns
-        table = Table(*columns, title=section.title, title_justify="left", show_lines=False)
-        for row in section.rows:
-            table.add_row(*[_cell(row.get(n), escape) for n in columns])
+        cells = [[_cell(row.get(n), escape, cut=not full) for n in columns] for row in section.rows]
+        table = Table(title=section.title, title_justify="left", show_lines=False)
+        widest = [max([display_width(name), *(_plain_width(row[i]) for row in cells)])
+                  for i, name in enumerate(columns)]
+        limit = _short_limit(widest, console.width)
+        for name, width in zip(columns, widest, strict=True):
+            short = width <= limit
+            table.add_column(name, no_wrap=full or short, min_width=width if full or short else None,
+                             overflow="fold" if not full else "ignore")
+        for row in cells:
+            table.add_row(*row)
+        if full:
+            console.width = sum(widest) + 3 * len(columns) + 1
         console.print(table)
         console.print(f"{len(section)} row(s)", style="dim", highlight=False)
     return buffer.getvalue()
 
 
-def _cell(value: Any, escape: Any) -> str:
+SHORT_COLUMN = 24
+"""Columns no wider than this (numbers, dates, symbols, status values) are never wrapped in a terminal..."""
+TINY_COLUMN = 12
+"""... unless they do not fit beside the long ones: then only these (numbers, dates, codes) are kept whole."""
+LONG_MIN = 16
+"""Room counted for each wrapped column (a text, a remark) when deciding whether the short ones fit."""
+
+
+def _short_limit(widths: list[int], terminal: int) -> int:
+    """The widest column kept on one line: ``SHORT_COLUMN`` if those and the long ones fit, else ``TINY_COLUMN``."""
+    needed = sum(w if w <= SHORT_COLUMN else LONG_MIN for w in widths) + 3 * len(widths) + 1
+    return SHORT_COLUMN if needed <= terminal else TINY_COLUMN
+
+
+def _plain_width(markup: str) -> int:
+    from rich.text import Text
+
+    return display_width(Text.from_markup(markup).plain)
+
+
+def _cell(value: Any, escape: Any, *, cut: bool = True) -> str:
     if value is None:
         return "—"
     value = plain(value)
     if isinstance(value, float):
         return f"{value:.3f}".rstrip("0").rstrip(".")
-    text = str(value).replace("\n", " ")
-    if len(text) > TABLE_TEXT_WIDTH:
+    text = " ".join(str(value).split())
+    if cut and len(text) > TABLE_TEXT_WIDTH:
         text = text[: TABLE_TEXT_WIDTH - 1] + "…"
         if text.count("<b>") > text.count("</b>"):
             text += "</b>"

@@ -17,6 +17,8 @@ from sqlalchemy import (
     Select,
     String,
     Text,
+    case,
+    cast,
     column,
     func,
     literal,
@@ -119,6 +121,22 @@ recommendations_v = table(
 )
 
 
+tracked_v = table(
+    "tracked_v",
+    column("key_report", String), column("key_number", String), column("report", String),
+    column("number", String), column("number_order", Integer), column("language", String),
+    column("origin", String), column("recommendation_id", Integer), column("kind", String),
+    column("proposal", Integer), column("addressee", String), column("text", Text),
+    column("deadline_text", Text), column("deadline_kind", String), column("deadline_date", Date),
+    column("deadline_session", Integer), column("issued_date", Date), column("issued_year", Integer),
+    column("source_symbol", String), column("source_document_id", Integer), column("page", Integer),
+    column("status_id", Integer), column("status_organization", String), column("status_as_of", Date),
+    column("status_language", String), column("acceptance", String), column("implementation", String),
+    column("implementation_raw", Text), column("remarks", Text), column("previous_status", Text),
+    column("status_document_symbol", String), column("status_page", Integer), column("days_overdue", Integer),
+)
+
+
 def _status_columns() -> list[ColumnClause[Any]]:
     """Columns shared by status_v and status_latest_v (a column belongs to one table, so made per view)."""
     return [
@@ -128,7 +146,8 @@ def _status_columns() -> list[ColumnClause[Any]]:
         column("acceptance_raw", Text), column("implementation_raw", Text), column("responsible", Text),
         column("due_text", Text), column("due_kind", String), column("due_date", Date),
         column("report_year", Integer), column("document_symbol", String), column("document_id", Integer),
-        column("page", Integer),
+        column("page", Integer), column("remarks", Text), column("previous_status", Text),
+        column("key_report", String), column("key_number", String),
     ]
 
 
@@ -182,16 +201,27 @@ class RecommendationFilter:
     language: str | None = None
     deadline_before: dt.date | None = None
     deadline_after: dt.date | None = None
+    deadline_session: int | None = None
     overdue: bool = False
     as_of: dt.date | None = None
     """The day ``overdue`` is judged on (today if not given)."""
+    include_proposals: bool = False
+    """With ``overdue``: also actions proposed to the General Assembly (kind ``ga_action``)."""
+    organization: str | None = None
+    """The organization that reported the latest status."""
+    origin: str | None = None
+    """``recommendation`` (stored from a report) or ``status`` (named by status rows only)."""
+    since: dt.date | None = None
+    until: dt.date | None = None
+    """Latest status observed on or after ``since``, on or before ``until``."""
     text: str | None = None
     limit: int | None = None
 
 
-REC_COLUMNS = ("report", "number", "language", "kind", "addressee", "deadline_date", "deadline_text",
-               "acceptance", "implementation", "status_as_of", "status_organization", "issued_year",
-               "source_symbol", "page", "text", "recommendation_id")
+REC_COLUMNS = ("report", "number", "language", "origin", "kind", "addressee", "deadline_date", "deadline_text",
+               "deadline_session", "acceptance", "implementation", "implementation_raw", "status_as_of",
+               "status_organization", "remarks", "issued_year", "source_symbol", "page", "text",
+               "status_document_symbol", "status_page", "recommendation_id", "status_id", "key_number")
 
 
 def _rec_conditions(conn: Connection, f: RecommendationFilter, v: Any) -> list[ColumnElement[bool]]:
@@ -200,7 +230,7 @@ def _rec_conditions(conn: Connection, f: RecommendationFilter, v: Any) -> list[C
     where: list[ColumnElement[bool]] = []
     if f.report:
         where.append(v.c.report == f.report.strip())
-    for name in ("kind", "addressee", "language"):
+    for name in ("kind", "addressee", "language", "origin"):
         value = getattr(f, name)
         if value and name in v.c:
             where.append(v.c[name] == value)
@@ -208,22 +238,38 @@ def _rec_conditions(conn: Connection, f: RecommendationFilter, v: Any) -> list[C
         where.append(v.c.deadline_date < f.deadline_before)
     if f.deadline_after:
         where.append(v.c.deadline_date > f.deadline_after)
+    if f.deadline_session is not None:
+        where.append(v.c.deadline_session == f.deadline_session)
     if f.overdue:
         where.append(v.c.deadline_date < (f.as_of or dt.date.today()))
         where.append(or_(v.c.implementation.is_(None), v.c.implementation.not_in(IMPLEMENTED)))
+        if not f.include_proposals:
+            where.append(v.c.proposal == 0)
+    if f.organization:
+        where.append(func.lower(v.c.status_organization) == f.organization.strip().lower())
+    where += _between(v.c.status_as_of, f.since, f.until)
     if f.text:
         if not parse_query(f.text):
             raise ConfigError(f"--text {f.text!r} has no words to search for")
-        where.append(v.c.recommendation_id.in_(match_subquery(conn.dialect.name, f.text, "recommendation")))
+        where.append(or_(
+            v.c.recommendation_id.in_(match_subquery(conn.dialect.name, f.text, "recommendation")),
+            v.c.status_id.in_(match_subquery(conn.dialect.name, f.text, "status"))))
     return where
 
 
+def _between(day: Any, since: dt.date | None, until: dt.date | None) -> list[ColumnElement[bool]]:
+    """``--since``/``--until``: the day on or after ``since``, on or before ``until``."""
+    return [*([day >= since] if since else []), *([day <= until] if until else [])]
+
+
 def find_recommendations(engine: Engine, f: RecommendationFilter) -> Rows:
-    """Recommendations matching the filter, each with its latest reported status; ordered by report."""
-    v = recommendations_v
+    """Tracked recommendations (``tracked_v``: made in a stored document or named by a status row)
+    matching the filter, each with its latest reported status; by report, then number in natural order."""
+    v = tracked_v
     with engine.connect() as conn:
         query = (select(*[v.c[name] for name in REC_COLUMNS]).where(*_rec_conditions(conn, f, v))
-                 .order_by(v.c.report, v.c.language, v.c.recommendation_id).limit(f.limit))
+                 .order_by(v.c.key_report, v.c.number_order.nulls_last(), v.c.key_number, v.c.language)
+                 .limit(f.limit))
         found = _rows(conn, query, "recommendations")
     if f.overdue:  # how late, counted in Python: date arithmetic is spelled differently on each backend
         as_of = f.as_of or dt.date.today()
@@ -232,7 +278,8 @@ def find_recommendations(engine: Engine, f: RecommendationFilter) -> Rows:
             row["days_overdue"] = (as_of - row["deadline_date"]).days
         found.rows = [{name: row[name] for name in found.columns} for row in found.rows]
     found.brief = ["report", "number", "language", "kind", "addressee", "deadline_date",
-                   *(["days_overdue"] if f.overdue else []), "implementation", "status_as_of", "text"]
+                   *(["days_overdue"] if f.overdue else []), "implementation", "status_organization",
+                   "status_as_of", "text"]
     return found
 
 
@@ -245,6 +292,9 @@ def find_recommendations_bilingual(engine: Engine, f: RecommendationFilter) -> R
         where = _rec_conditions(conn, RecommendationFilter(
             report=f.report, kind=f.kind, addressee=f.addressee, deadline_before=f.deadline_before,
             deadline_after=f.deadline_after), b)
+        if f.deadline_session is not None or f.organization or f.origin or f.since or f.until:
+            raise ConfigError("--both-languages takes --report, --kind, --addressee, --deadline-before/after"
+                              " and --text only")
         if f.text:
             from pipeline.query.search import match_subquery, parse_query
 
@@ -272,14 +322,17 @@ class StatusFilter:
     implementation: str | None = None
     language: str | None = None
     document: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    """Observations dated on or after ``since``, on or before ``until``."""
     history: bool = False
     """Every observation (oldest first) instead of the latest per recommendation and organization."""
     limit: int | None = None
 
 
 STATUS_COLUMNS = ("report", "number", "organization", "as_of", "acceptance", "implementation",
-                  "implementation_raw", "addressee", "responsible", "due_date", "document_symbol", "page",
-                  "text", "status_id")
+                  "implementation_raw", "remarks", "previous_status", "addressee", "responsible", "due_date",
+                  "document_symbol", "page", "text", "status_id", "key_number")
 
 
 def find_status(engine: Engine, f: StatusFilter) -> Rows:
@@ -298,17 +351,28 @@ def find_status(engine: Engine, f: StatusFilter) -> Rows:
             where.append(v.c[name] == value)
     if f.document:
         where.append(func.lower(v.c.document_symbol) == f.document.strip().lower())
+    where += _between(v.c.as_of, f.since, f.until)
     columns = [v.c[name] for name in STATUS_COLUMNS]
     if not f.history:
         columns.insert(4, v.c.observations)
-    order = ([v.c.report, v.c.number, v.c.organization, v.c.as_of, v.c.status_id] if f.history
+    # History: each tracked key (a row without a printed number is a key of its own) oldest first;
+    # undated observations count as the oldest, as for "latest".
+    order = ([v.c.key_report, _number_order(engine.dialect.name, v.c.key_number).nulls_last(), v.c.key_number,
+              v.c.as_of.nulls_first(), v.c.status_id] if f.history
              else [v.c.document_id, v.c.status_id])
     with engine.connect() as conn:
         query = select(*columns).where(*where).order_by(*order).limit(f.limit)
         found = _rows(conn, query, "status history" if f.history else "latest status")
     found.brief = ["report", "number", "organization", "as_of", *([] if f.history else ["observations"]),
-                   "acceptance", "implementation", "implementation_raw", "document_symbol", "text"]
+                   "acceptance", "implementation", "implementation_raw", "remarks", "document_symbol", "text"]
     return found
+
+
+def _number_order(dialect: str, number: Any) -> ColumnElement[Any]:
+    """The leading integer of a printed number (``70(a)`` → 70), for natural order (1, 2, 10)."""
+    if dialect == "sqlite":
+        return case((number.op("GLOB")("[0-9]*"), cast(number, Integer)))
+    return cast(func.substring(number, "^[0-9]{1,9}"), Integer)
 
 
 def unmapped_labels(engine: Engine, f: StatusFilter) -> Rows:
@@ -381,9 +445,10 @@ def show_document(engine: Engine, symbol: str) -> list[Rows]:
         s = status_v
         status = _rows(conn, select(
             s.c.report, s.c.number, s.c.organization, s.c.as_of, s.c.acceptance, s.c.implementation,
-            s.c.implementation_raw, s.c.document_symbol, s.c.page, s.c.text,
+            s.c.implementation_raw, s.c.remarks, s.c.previous_status, s.c.document_symbol, s.c.page, s.c.text,
         ).where(or_(s.c.document_id.in_(ids), s.c.report == symbol))
-            .order_by(s.c.report, s.c.number, s.c.as_of, s.c.status_id), "status")
+            .order_by(s.c.key_report, _number_order(conn.dialect.name, s.c.key_number).nulls_last(),
+                      s.c.key_number, s.c.as_of.nulls_first(), s.c.status_id), "status")
         size = (select(TableCell.table_id, func.max(TableCell.row).label("last_row"),
                        func.max(TableCell.col).label("last_col"))
                 .group_by(TableCell.table_id).subquery())
@@ -423,7 +488,8 @@ def _canonical_symbol(conn: Connection, symbol: str) -> str:
     return symbol
 
 
-STATS_DIMENSIONS = {"addressee": "addressee", "year": "report_year", "organization": "organization"}
+STATS_DIMENSIONS = {"addressee": "addressee", "year": "report_year", "organization": "organization",
+                    "report": "key_report"}
 
 
 def status_stats(engine: Engine, by: list[str], as_of: dt.date | None = None,
@@ -455,7 +521,8 @@ def status_stats(engine: Engine, by: list[str], as_of: dt.date | None = None,
                 tally[category] += int(found["entries"])
     columns = [*by, "tracked", "accepted", "partially_accepted", "not_accepted", "acceptance_rate",
                "implemented", "in_progress", "not_started", "implementation_rate", "outstanding",
-               "outstanding_under_1y", "outstanding_1_3y", "outstanding_3_5y", "outstanding_5y_plus"]
+               "outstanding_under_1y", "outstanding_1_3y", "outstanding_3_5y", "outstanding_5y_plus",
+               "outstanding_age_unknown"]
     rows = []
     for key, tally in tallies.items():
         row: dict[str, Any] = dict(zip(by, key, strict=True))
@@ -465,7 +532,7 @@ def status_stats(engine: Engine, by: list[str], as_of: dt.date | None = None,
         rows.append(row)
     rows.sort(key=lambda r: tuple((r[k] is None, r[k] if r[k] is not None else 0) for k in by))
     brief = [*by, "tracked", "acceptance_rate", "implementation_rate", "outstanding", "outstanding_under_1y",
-             "outstanding_1_3y", "outstanding_3_5y", "outstanding_5y_plus"]
+             "outstanding_1_3y", "outstanding_3_5y", "outstanding_5y_plus", "outstanding_age_unknown"]
     return Rows(columns, rows, "status statistics", brief)
 
 
@@ -485,7 +552,9 @@ def _stats_categories(acceptance: str | None, implementation: str | None, report
         found.append("not_started")
     if implementation in OUTSTANDING:
         found.append("outstanding")
-        if report_year is not None:
+        if report_year is None:  # the report's year is unknown: counted apart, so the ages add up
+            found.append("outstanding_age_unknown")
+        else:
             age = year - report_year
             found.append("outstanding_under_1y" if age < 1 else "outstanding_1_3y" if age < 3
                          else "outstanding_3_5y" if age < 5 else "outstanding_5y_plus")

@@ -26,11 +26,17 @@ class Term:
     prefix: bool = False
 
 
+_QUOTED = re.compile(r'"([^"]*)"|“([^”]*)”|(\S+)')
+
+
 def parse_query(query: str) -> list[Term]:
-    """Terms of a query; every term must match. ``word*`` is a prefix; ``A/80/596`` a phrase."""
+    """Terms of a query; every term must match. ``word*`` is a prefix; ``A/80/596`` and ``"quoted words"``
+    are phrases (their words adjacent, in order)."""
     terms: list[Term] = []
-    for raw in query.split():
-        prefix = raw.endswith("*") and not _HAN_RUN.search(raw)
+    for match in _QUOTED.finditer(query):
+        quoted = match.group(1) if match.group(1) is not None else match.group(2)
+        raw = quoted if quoted is not None else match.group(3)
+        prefix = quoted is None and raw.endswith("*") and not _HAN_RUN.search(raw)
         if _HAN_RUN.search(raw):
             # Chinese words are ANDed, not phrased: the index also holds sub-words between them.
             terms.extend(Term((w,)) for w in _words(raw, for_index=False))
@@ -133,16 +139,18 @@ def search(
 
 
 def match_subquery(dialect: str, query: str, kind: str) -> TextualSelect:
-    """A sub-select of the ids (paragraph or recommendation) whose text matches, for ``--text`` filters."""
+    """A sub-select of the ids (of paragraphs, recommendations or status rows) whose text matches, for
+    ``--text`` filters."""
     terms = parse_query(query)
+    q_name, kind_name = f"fts_q_{kind}", f"fts_kind_{kind}"  # one pair per kind: a query may hold two
     if dialect == "sqlite":
         sql = ("SELECT s.ref_id FROM search_fts JOIN search_docs s ON s.id = search_fts.rowid"
-               " WHERE search_fts MATCH :fts_q AND s.kind = :fts_kind")
+               f" WHERE search_fts MATCH :{q_name} AND s.kind = :{kind_name}")
         q = fts5_query(terms) if terms else '""'
     else:
-        sql = "SELECT ref_id FROM search_docs WHERE tsv @@ to_tsquery('simple', :fts_q) AND kind = :fts_kind"
+        sql = f"SELECT ref_id FROM search_docs WHERE tsv @@ to_tsquery('simple', :{q_name}) AND kind = :{kind_name}"
         q = tsquery(terms) if terms else "''"
-    return text(sql).bindparams(fts_q=q, fts_kind=kind).columns(column("ref_id", Integer))
+    return text(sql).bindparams(**{q_name: q, kind_name: kind}).columns(column("ref_id", Integer))
 
 
 def _hits(conn: Connection, found: Sequence[Any], terms: list[Term]) -> list[Hit]:
@@ -160,6 +168,14 @@ def _hits(conn: Connection, found: Sequence[Any], terms: list[Term]) -> list[Hit
             text("SELECT id, text, report, number FROM recommendations WHERE id IN :ids").bindparams(
                 bindparam("ids", expanding=True)), {"ids": rec_ids})
     } if rec_ids else {}
+    status_ids = [r.ref_id for r in found if r.kind == "status"]
+    statuses = {
+        r.id: (" ".join(part for part in (r.text, r.remarks, r.previous_status) if part),
+               f"{r.report or '—'} rec. {r.number or '—'} ({r.organization or '?'})")
+        for r in conn.execute(
+            text("SELECT id, text, remarks, previous_status, report, number, organization FROM status_entries"
+                 " WHERE id IN :ids").bindparams(bindparam("ids", expanding=True)), {"ids": status_ids})
+    } if status_ids else {}
     doc_ids = sorted({r.document_id for r in found if r.document_id is not None})
     symbols = {
         r.id: r.symbol
@@ -169,7 +185,8 @@ def _hits(conn: Connection, found: Sequence[Any], terms: list[Term]) -> list[Hit
     } if doc_ids else {}
     hits = []
     for rank, r in enumerate(found, start=1):
-        body, item = (paragraphs if r.kind == "paragraph" else recs).get(r.ref_id, ("", None))
+        texts = {"paragraph": paragraphs, "recommendation": recs, "status": statuses}[r.kind]
+        body, item = texts.get(r.ref_id, ("", None))
         hits.append(Hit(rank=rank, kind=r.kind, symbol=symbols.get(r.document_id), language=r.language,
                         page=r.page, item=item, snippet=snippet(body, terms), score=round(float(r.score), 4),
                         document_id=r.document_id, ref_id=r.ref_id))

@@ -35,7 +35,13 @@ from sqlalchemy import Engine, select
 
 from extractors.apply import run_extractors
 from models import Document, IngestItem, ParsedLayout
-from pipeline.core.errors import BadInputError, FetchError, RetryableFetchError, UnpipeError
+from pipeline.core.errors import (
+    BadInputError,
+    DiscoveryFailedError,
+    FetchError,
+    RetryableFetchError,
+    UnpipeError,
+)
 from pipeline.core.settings import Settings
 from pipeline.fetch.filestore import default_store
 from pipeline.fetch.results import FetchResult, ods_url
@@ -119,7 +125,13 @@ def discover_items(settings: Settings, since: date | None = None, sources: Seque
 
     engine = store_engine(settings.resolved_database_url)
     wanted: dict[tuple[str, str], tuple[str, str | None, str | None]] = {}
-    for found in merge_discovered(discover_all(since, settings, names=sources)):
+    failures: list[str] = []
+
+    def failed(name: str, error: FetchError) -> None:
+        log.warning("source %s failed: %s", name, error)
+        failures.append(f"{name} ({error})")
+
+    for found in merge_discovered(discover_all(since, settings, names=sources, on_error=failed)):
         if found.path is not None:  # inbox: one file, one item
             language = found.languages[0] if found.languages else UNKNOWN_LANGUAGE
             wanted.setdefault((found.symbol, language), (found.source, found.path.as_uri(), str(found.path)))
@@ -149,6 +161,8 @@ def discover_items(settings: Settings, since: date | None = None, sources: Seque
             )
             if key not in wanted and unfinished and in_scope and not _is_inbox_url(row.url):
                 items.append(_item_from_row(row, None))
+    if failures and not wanted:
+        raise DiscoveryFailedError(f"every discovery source failed: {'; '.join(failures)}")
     return [_plan(item, settings) for item in items]
 
 

@@ -342,6 +342,8 @@ def _status_row(
         acceptance_raw=entry.acceptance_raw,
         implementation_raw=entry.implementation_raw,
         responsible=entry.responsible,
+        remarks=entry.remarks,
+        previous_status=entry.previous_status,
         page=entry.page,
         bbox=list(entry.bbox) if entry.bbox else None,
         **provenance,

@@ -1,4 +1,4 @@
-"""The full-text index of paragraphs and recommendations (Chinese words via jieba)."""
+"""The full-text index of paragraphs, recommendations and status rows (Chinese words via jieba)."""
 
 from __future__ import annotations
 
@@ -95,7 +95,7 @@ def index_text(value: str) -> str:
 
 
 def reindex_document(session: Session, document_id: int) -> None:
-    """Re-index one document's paragraphs and the recommendations it makes or quotes.
+    """Re-index one document's paragraphs, status rows and the recommendations it makes or quotes.
 
     Called by the store after every load, inside the load's transaction, so the index never shows a
     half-loaded document. Index rows of recommendations no document quotes any more are dropped.
@@ -104,7 +104,8 @@ def reindex_document(session: Session, document_id: int) -> None:
 
 
 def _reindex(conn: Connection, document_id: int) -> None:
-    conn.execute(text("DELETE FROM search_docs WHERE kind = 'paragraph' AND document_id = :d"), {"d": document_id})
+    conn.execute(text("DELETE FROM search_docs WHERE kind IN ('paragraph', 'status') AND document_id = :d"),
+                 {"d": document_id})
     conn.execute(text(
         "DELETE FROM search_docs WHERE kind = 'recommendation' AND (ref_id NOT IN (SELECT id FROM recommendations)"
         " OR ref_id IN (SELECT recommendation_id FROM recommendation_sources WHERE document_id = :d)"
@@ -123,6 +124,14 @@ def _reindex(conn: Connection, document_id: int) -> None:
             "SELECT id, document_id, language, page, text FROM recommendations WHERE id IN"
             " (SELECT recommendation_id FROM recommendation_sources WHERE document_id = :d)"
             " OR document_id = :d ORDER BY id"
+        ), {"d": document_id})
+    ]
+    rows += [  # a status row is found by its text and by the organization's own words on it
+        _row("status", r.id, r.document_id, r.language, r.page,
+             " ".join(part for part in (r.text, r.remarks, r.previous_status) if part))
+        for r in conn.execute(text(
+            "SELECT s.id, s.document_id, s.language, s.page, s.text, s.remarks, s.previous_status"
+            " FROM status_entries s WHERE s.document_id = :d ORDER BY s.seq"
         ), {"d": document_id})
     ]
     if rows:
