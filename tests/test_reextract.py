@@ -76,6 +76,6 @@ def test_version_bump_reruns_only_that_extractor_without_reading_pdfs(
         assert restored == before[table], table
 
     # Named: that extractor runs on every document although its version did not change.
-    named = run_reextract(extractor="ga_actions")
+    named = run_reextract(["ga_actions"])
     assert named.runs == {"ga_actions": documents}
     assert (_runs(url) - before_runs) == {(BUMPED, "99.0"): documents, ("ga_actions", versions["ga_actions"]): documents}
