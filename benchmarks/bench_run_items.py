@@ -12,9 +12,9 @@ served at all (404: ``unavailable``). For each N a child process with a fresh da
 3. run 2: the steady state the issue is about (a 304, or the 404 again).
 
 Reported per run: wall ms/item, CPU ms/item (this process and its reaped children; the ephemeral
-Prefect server is a separate process and not in it), Prefect database bytes/item (the size of
-``prefect.db`` and its WAL before and after the run), and the child's peak RSS; then the slope of the
-peak RSS over N (KB per item).
+Prefect server is a separate process and not in it), Prefect database bytes/item (pages in use in
+``prefect.db``, its WAL included, before and after the run), and the child's peak RSS; then the slope
+of the peak RSS over N (KB per item).
 """
 
 from __future__ import annotations
@@ -43,7 +43,15 @@ def _cpu() -> float:
 
 
 def _prefect_db_bytes(home: Path) -> int:
-    return sum(p.stat().st_size for p in home.glob("prefect.db*"))
+    """Bytes Prefect's database holds (pages in use, write-ahead log included): its file may not grow
+    at all while freed pages are reused, so the file size would under-count."""
+    import contextlib
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(f"file:{home / 'prefect.db'}?mode=ro", uri=True, timeout=30)) as db:
+        pages, free, size = (db.execute(f"PRAGMA {name}").fetchone()[0]
+                             for name in ("page_count", "freelist_count", "page_size"))
+    return int((pages - free) * size)
 
 
 def child(data: Path, sample: Path) -> None:
