@@ -105,7 +105,7 @@ def child(workers: int, inbox: Path, data: Path) -> None:
     seconds = time.perf_counter() - ready
     print(json.dumps({
         "workers": workers,
-        "documents": len(report.items),
+        "documents": report.total,
         "failed": len(report.failures),
         "pages": report.pages,
         "seconds": round(seconds, 1),

@@ -83,7 +83,7 @@ def child(data: Path, sample: Path) -> None:
         time.sleep(2)  # let the server write the run's last events before the database is measured
         results.append({
             "run": run,
-            "items": len(report.items),
+            "items": report.total,
             "counts": dict(report.counts),
             "seconds": seconds,
             "cpu": cpu,

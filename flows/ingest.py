@@ -33,7 +33,7 @@ def discover(since: date | None, sources: list[str] | None, settings: Settings) 
 
 
 @task(name="ingest-batch", cache_policy=NO_CACHE)
-def ingest_batch(items: list[WorkItem], settings: Settings, workers: int) -> list[WorkItem]:
+def ingest_batch(items: list[WorkItem], settings: Settings, workers: int) -> IngestReport:
     return stages.run_batch(items, settings, workers=workers)
 
 
@@ -54,11 +54,11 @@ def ingest(
     try:
         batches = discover(since, sources, settings)
         done = ingest_batch.map(batches, settings=unmapped(settings), workers=unmapped(workers))
-        report = stages.finish([item for batch in done.result() for item in batch], settings)
+        report = IngestReport.merge(done.result())
     finally:
         resources.close_parse_pools()
     counts, logger = report.counts, get_run_logger()
-    logger.info("%d document(s): %d loaded, %d unchanged, %d failed", len(report.items), counts["loaded"],
+    logger.info("%d document(s): %d loaded, %d unchanged, %d failed", report.total, counts["loaded"],
                 counts["unchanged"], counts["failed"])
     if report.failures:  # shown in the UI for served runs; ingest_items holds each reason
         logger.warning("%d document(s) failed: %s", len(report.failures),

@@ -74,7 +74,7 @@ def print_report(report: Any) -> None:
         err_console.print(f"[red]failed:[/red] {where}: {item.reason}", highlight=False)
     counts = report.counts
     console.print(
-        f"{len(report.items)} document(s): {counts['loaded']} loaded, {counts['unchanged']} unchanged, "
+        f"{report.total} document(s): {counts['loaded']} loaded, {counts['unchanged']} unchanged, "
         f"{counts['failed']} failed; {report.pages} page(s) parsed",
         highlight=False,
     )

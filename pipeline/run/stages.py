@@ -459,8 +459,9 @@ def _archive_inbox_file(item: WorkItem, settings: Settings) -> None:
 # --- A batch: what one Prefect task does ----------------------------------------------------------
 
 
-def run_batch(items: Sequence[WorkItem], settings: Settings, *, workers: int = 0) -> list[WorkItem]:
-    """Take a batch of items through fetch → parse → extract → load; returns them finished.
+def run_batch(items: Sequence[WorkItem], settings: Settings, *, workers: int = 0) -> IngestReport:
+    """Take a batch of items through fetch → parse → extract → load; returns its report, unchanged
+    items only counted.
 
     The batch is fetched first (its states settled in one transaction); what needs work then goes on
     from ``workers + 1`` threads, so the process pool always has the next PDF while another document is
@@ -475,8 +476,10 @@ def run_batch(items: Sequence[WorkItem], settings: Settings, *, workers: int = 0
 
     if workers and sum(item.next_stage != "done" for item in fetched) > 1:
         with ThreadPoolExecutor(workers + 1, thread_name_prefix="unpipe-batch") as threads:
-            return list(threads.map(rest, fetched))
-    return [rest(item) for item in fetched]
+            done = list(threads.map(rest, fetched))
+    else:
+        done = [rest(item) for item in fetched]
+    return finish(done, settings).without_unchanged()
 
 
 def finish(items: Sequence[WorkItem], settings: Settings) -> IngestReport:
