@@ -39,8 +39,10 @@ UNPIPE = Path(sys.executable).with_name("unpipe")
 
 
 def _clean_env(**extra: str) -> dict[str, str]:
+    """This environment without Prefect and unpipe settings; Prefect's ephemeral server is given long
+    time-outs, as its start on a shared, loaded machine can take minutes."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "UNPIPE_"))}
-    env.update(extra)
+    env.update(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="600", PREFECT_API_REQUEST_TIMEOUT="600", **extra)
     return env
 
 

@@ -126,7 +126,8 @@ def measure(n: int, batch_size: int, tmp: Path, sample: Path) -> dict[str, objec
             UNPIPE_DATA_DIR=str(data), UNPIPE_ODS_BASE_URL=standin.url, UNPIPE_UNDL_BASE_URL=standin.url,
             UNPIPE_JIU_BASE_URL=standin.url, UNPIPE_HTTP_REQUESTS_PER_SECOND="100000",
             UNPIPE_UNDL_PAGE_SIZE="200", UNPIPE_UNDL_MAX_RECORDS=str(n + 1000), UNPIPE_BATCH_SIZE=str(batch_size),
-            UNPIPE_HTTP_RETRIES="0",
+            UNPIPE_HTTP_RETRIES="0", PREFECT_API_REQUEST_TIMEOUT="600",
+            PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="600",  # a shared machine can be very slow
         )
         done = subprocess.run([sys.executable, __file__, "--child", str(data), str(sample)], env=env, cwd=ROOT,
                               capture_output=True, text=True)
@@ -147,7 +148,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-run-items-") as folder:
         tmp = Path(folder)
         sample = _small_report(tmp)
-        results = [measure(n, args.batch_size, tmp, sample) for n in args.items]
+        results = []
+        for n in args.items:
+            results.append(measure(n, args.batch_size, tmp, sample))
+            print(json.dumps(results[-1]), flush=True)  # kept should a later N fail
     print(f"items: half served unchanged, half 404; batch size {args.batch_size}; "
           f"load average {os.getloadavg()[0]:.1f} at the end")
     print(f"{'N':>6} {'run':>3} {'counts':<32} {'wall ms/item':>12} {'CPU ms/item':>11} "
