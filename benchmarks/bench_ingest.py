@@ -1,12 +1,24 @@
-"""Benchmark: the ingest flow over ../shared/bench with 1 and 2 parse processes; pages/s and speed-up.
+"""Benchmark: ingesting ../shared/bench: first, no-op second, `reextract --all`, and 1 vs 2 parse processes.
 
-    .venv/bin/python benchmarks/bench_ingest.py [--bench ../shared/bench] [--limit N] [--workers 1 2]
+    .venv/bin/python benchmarks/bench_ingest.py [--bench ../shared/bench] [--limit N] [--only commands|workers]
 
-The PDFs are copied into a fresh inbox and ingested by the real flow (``sources=["inbox"]``: file
-store, parse pool, extractors, SQLite store) with Prefect in its default ephemeral mode. Each worker
-count runs in its own child process with its own data folder. Timed: the flow run only; the
-ephemeral server's start-up and the first imports are done before, by a warm-up flow, and reported
-apart. Pages are those parsed (failed files count nothing).
+Commands (each a real `unpipe` process on one fresh data folder, measured with ``os.wait4``: CPU
+time of the command and of every process it waited for, its parse processes and Prefect's ephemeral
+server included, start-up included; wall time; peak RSS):
+
+1. ``unpipe ingest BENCH``: the first ingest;
+2. ``unpipe ingest BENCH`` again: nothing changed, so nothing may be parsed;
+3. ``unpipe reextract --all``: every extractor over every stored layout, in one pass per document;
+   the first one in a data folder also creates Prefect's database, so it runs twice: the second is
+   what a scheduled re-extraction costs.
+
+Ratios are to the first ingest's CPU time.
+
+Workers: the ingest flow over the same files as an inbox (``unpipe run``'s path: file store, process
+pool, SQLite store) with ``UNPIPE_WORKERS`` 1 and 2, each in its own child process and data folder.
+Parsing is CPU-bound, so the speed-up is in wall time; timed is the flow run only (Prefect's start-up
+and the language models are loaded before, by a warm-up flow). The load average is printed: on a
+shared 2-core machine the second process only helps as much as the other tenants leave a core free.
 """
 
 from __future__ import annotations
@@ -20,11 +32,54 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+UNPIPE = Path(sys.executable).with_name("unpipe")
+
+
+def _clean_env(**extra: str) -> dict[str, str]:
+    """This environment without Prefect and unpipe settings; Prefect's ephemeral server is given long
+    time-outs, as its start on a shared, loaded machine can take minutes."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "UNPIPE_"))}
+    env.update(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="600", PREFECT_API_REQUEST_TIMEOUT="600", **extra)
+    return env
+
+
+def run_command(args: list[str], env: dict[str, str]) -> dict[str, Any]:
+    """Run one command to its end; its CPU (children it waited for included), wall time and peak RSS."""
+    started = time.perf_counter()
+    with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
+        process = subprocess.Popen([str(UNPIPE), *args], env=env, cwd=ROOT, stdout=stdout, stderr=stderr, text=True)
+        _, status, usage = os.wait4(process.pid, 0)  # not Popen.wait: wait4 also gives the resource usage
+        process.returncode = os.waitstatus_to_exitcode(status)
+        stdout.seek(0)
+        stderr.seek(0)
+        out, err = stdout.read(), stderr.read()
+    if process.returncode not in (0, 1):  # 1: some file failed (the bench holds a few bad ones on purpose)
+        sys.exit(f"{args} failed ({process.returncode}):\n{out}\n{err}")
+    return {
+        "command": "unpipe " + " ".join(a if "/" not in a else "…/" + Path(a).name for a in args),
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "wall": time.perf_counter() - started,
+        "peak_rss_mb": usage.ru_maxrss / 1024,
+        "summary": next((line for line in reversed(out.splitlines()) if "document(s)" in line), "").strip(),
+    }
+
+
+def commands(bench: Path, tmp: Path) -> list[dict[str, Any]]:
+    env = _clean_env(UNPIPE_DATA_DIR=str(tmp / "data-commands"))
+    return [
+        run_command(["ingest", str(bench)], env),
+        run_command(["ingest", str(bench)], env),
+        run_command(["reextract", "--all"], env),
+        run_command(["reextract", "--all"], env),
+    ]
 
 
 def child(workers: int, inbox: Path, data: Path) -> None:
+    import resource
+
     os.environ.update(UNPIPE_DATA_DIR=str(data), UNPIPE_INBOX_DIR=str(inbox), UNPIPE_WORKERS=str(workers))
     started = time.perf_counter()
     import flows  # noqa: F401  # configures Prefect (home in the data folder, quiet) before it is imported
@@ -32,31 +87,52 @@ def child(workers: int, inbox: Path, data: Path) -> None:
     # isort: split
     from prefect import flow
 
-    from extractors.lib.nlp import pipeline
     from flows.run import one_off_run, run_ingest
-    from pipeline.store.search_index import index_text
+    from pipeline.run.resources import ready_to_extract
 
     @flow(name="warm-up")
     def warm_up() -> None:
         """Start the ephemeral server and load spaCy and jieba, so the timed run measures ingesting."""
-        pipeline("en")
-        pipeline("zh")
-        index_text("联合检查组 Joint Inspection Unit")
+        ready_to_extract()
 
     with one_off_run():
         warm_up()
-    ready = time.perf_counter()
-    report = run_ingest(sources=["inbox"])
+
+    def cpu() -> float:
+        own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+    ready, cpu_before, load = time.perf_counter(), cpu(), os.getloadavg()[0]
+    report = run_ingest(sources=["inbox"])  # the parse pool is shut down (its processes reaped) at the end
     seconds = time.perf_counter() - ready
     print(json.dumps({
         "workers": workers,
-        "documents": len(report.items),
+        "documents": report.total,
         "failed": len(report.failures),
         "pages": report.pages,
         "seconds": round(seconds, 1),
+        "cpu": round(cpu() - cpu_before, 1),
         "pages_per_s": round(report.pages / seconds, 2),
         "startup_s": round(ready - started, 1),
+        "load": f"{load:.1f}→{os.getloadavg()[0]:.1f}",
     }))
+
+
+def workers_runs(files: list[Path], counts: list[int], tmp: Path) -> list[dict[str, Any]]:
+    results = []
+    for workers in counts:
+        inbox, data = tmp / f"inbox-{workers}", tmp / f"data-{workers}"
+        inbox.mkdir()
+        for path in files:
+            shutil.copyfile(path, inbox / path.name)
+        done = subprocess.run(
+            [sys.executable, __file__, "--child", str(workers), "--inbox", str(inbox), "--data", str(data)],
+            capture_output=True, text=True, cwd=ROOT, env=_clean_env(),
+        )
+        if done.returncode != 0:
+            sys.exit(f"workers={workers} failed:\n{done.stdout}\n{done.stderr}")
+        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return results
 
 
 def main() -> None:
@@ -64,6 +140,7 @@ def main() -> None:
     parser.add_argument("--bench", type=Path, default=ROOT.parent / "shared" / "bench")
     parser.add_argument("--limit", type=int, default=0, help="only the first N files")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="parse processes to compare")
+    parser.add_argument("--only", choices=["commands", "workers"], help="run one half only")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--inbox", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
@@ -72,30 +149,34 @@ def main() -> None:
         child(args.child, args.inbox, args.data)
         return
     files = sorted(args.bench.glob("*.pdf"))[: args.limit or None]
-    results = []
-    with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
-        for workers in args.workers:
-            inbox, data = Path(tmp) / f"inbox-{workers}", Path(tmp) / f"data-{workers}"
-            inbox.mkdir()
+    with tempfile.TemporaryDirectory(prefix="bench-ingest-") as folder:
+        tmp = Path(folder)
+        bench = args.bench
+        if args.limit:
+            bench = tmp / "bench"
+            bench.mkdir()
             for path in files:
-                shutil.copyfile(path, inbox / path.name)
-            env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "UNPIPE_"))}
-            done = subprocess.run(
-                [sys.executable, __file__, "--child", str(workers), "--inbox", str(inbox), "--data", str(data)],
-                capture_output=True, text=True, cwd=ROOT, env=env,
-            )
-            if done.returncode != 0:
-                sys.exit(f"workers={workers} failed:\n{done.stdout}\n{done.stderr}")
-            results.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    print(f"files: {len(files)} from {args.bench}")
-    print(f"{'workers':>7} {'docs':>5} {'failed':>6} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'start-up s':>10}")
-    for r in results:
-        print(f"{r['workers']:>7} {r['documents']:>5} {r['failed']:>6} {r['pages']:>6} {r['seconds']:>8} "
-              f"{r['pages_per_s']:>8} {r['startup_s']:>10}")
-    if len(results) > 1:
-        base = results[0]
-        for r in results[1:]:
-            print(f"speed-up {base['workers']} → {r['workers']} workers: {base['seconds'] / r['seconds']:.2f}×")
+                shutil.copyfile(path, bench / path.name)
+        print(f"files: {len(files)} from {args.bench}; load average {os.getloadavg()[0]:.1f} (2 cores)")
+        if args.only != "workers":
+            rows = commands(bench, tmp)
+            first = rows[0]["cpu"]
+            print(f"{'command':<40} {'CPU s':>7} {'× first':>7} {'wall s':>7} {'peak RSS MB':>11}  summary")
+            for r in rows:
+                print(f"{r['command']:<40} {r['cpu']:>7.1f} {r['cpu'] / first:>7.3f} {r['wall']:>7.1f} "
+                      f"{r['peak_rss_mb']:>11.0f}  {r['summary']}")
+        if args.only != "commands":
+            results = workers_runs(files, args.workers, tmp)
+            print(f"{'workers':>7} {'docs':>5} {'failed':>6} {'pages':>6} {'wall s':>7} {'CPU s':>7} "
+                  f"{'pages/s':>8} {'start-up s':>10} {'load':>10}")
+            for r in results:
+                print(f"{r['workers']:>7} {r['documents']:>5} {r['failed']:>6} {r['pages']:>6} {r['seconds']:>7} "
+                      f"{r['cpu']:>7} {r['pages_per_s']:>8} {r['startup_s']:>10} {r['load']:>10}")
+            base = results[0]
+            for r in results[1:]:
+                print(f"speed-up {base['workers']} → {r['workers']} workers: {base['seconds'] / r['seconds']:.2f}× "
+                      f"(wall time)")
+        print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

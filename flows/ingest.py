@@ -1,10 +1,12 @@
-"""The ingest flow: discover → fetch → parse → extract → load, documents in parallel.
+"""The ingest flow: discover, then batches of items through fetch → parse → extract → load.
 
-Each task is a thin wrapper over a stage in ``pipeline.run.stages``; items flow from stage to stage as
-futures, so one document is parsed while the next is still downloading. Fetch has Prefect retries
-(transient errors only: the stage returns permanent failures as failed items). Parsing runs in a
-process pool of ``settings.workers`` processes, or directly in the Dask workers when the flow runs
-on Dask (they are processes already).
+One Prefect task discovers and plans; then one task per batch of ``settings.batch_size`` items
+(``pipeline.run.stages.run_batch``). Prefect's cost (a task run, its states and events in Prefect's
+database) is paid per batch, not per item: an unchanged or unavailable item costs one HTTP request.
+Each item's state is kept in the store's ``ingest_items``, which is what a crashed run resumes from.
+Downloads are retried inside the batch (transient errors only). Parsing runs in a process pool of
+``settings.workers`` processes, or directly in the Dask workers when the flow runs on Dask (they are
+processes already).
 """
 
 from __future__ import annotations
@@ -15,49 +17,30 @@ from typing import Any
 from prefect import flow, get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
-from prefect.runtime import task_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipeline.core.settings import Settings
-from pipeline.fetch.retries import backoff_delays
 from pipeline.run import resources, stages
-from pipeline.run.items import Extracted, IngestReport, WorkItem
+from pipeline.run.items import IngestReport, WorkItem
 
 # NO_CACHE everywhere: resuming is the job of the ingest_items table, and settings objects are not
 # worth hashing for cache keys.
 
 
 @task(name="discover", cache_policy=NO_CACHE)
-def discover(since: date | None, sources: list[str] | None, settings: Settings) -> list[WorkItem]:
-    return stages.discover_items(settings, since, sources)
+def discover(since: date | None, sources: list[str] | None, settings: Settings) -> list[list[WorkItem]]:
+    return stages.discover_batches(settings, since, sources)
 
 
-@task(name="fetch", cache_policy=NO_CACHE)
-def fetch(item: WorkItem, settings: Settings) -> WorkItem:
-    attempt = task_run.run_count or 1
-    return stages.fetch_item(item, settings, attempt=attempt, last_try=attempt > settings.http_retries)
+@task(name="ingest-batch", cache_policy=NO_CACHE)
+def ingest_batch(items: list[WorkItem], settings: Settings, workers: int) -> IngestReport:
+    return stages.run_batch(items, settings, workers=workers)
 
 
-@task(name="parse", cache_policy=NO_CACHE)
-def parse(item: WorkItem, settings: Settings, workers: int) -> WorkItem:
-    return stages.parse_item(item, settings, workers=workers)
-
-
-@task(name="extract", cache_policy=NO_CACHE)
-def extract(item: WorkItem, settings: Settings) -> Extracted:
-    return stages.extract_item(item, settings)
-
-
-@task(name="load", cache_policy=NO_CACHE)
-def load(extracted: Extracted, settings: Settings) -> WorkItem:
-    return stages.load_item(extracted, settings)
-
-
-THREADS: Any = ThreadPoolTaskRunner(max_workers=64)
-"""A task waits for its upstream futures in its thread, so threads are many (they mostly sleep) and a
-document's later stages start while other documents are still queued for parsing. Stages are submitted
-in order and the pool is first-in first-out, so a waiting task's upstream is always already running:
-no deadlock. (Typed Any: mypy rejects Prefect's own runner against the generic parameter.)"""
+THREADS: Any = ThreadPoolTaskRunner(max_workers=16)
+"""Batches run side by side: their downloads overlap (the per-host rate limit keeps them polite) and
+their parses share the process pool. (Typed Any: mypy rejects Prefect's own runner against the generic
+parameter.)"""
 
 
 @flow(name="ingest", task_runner=THREADS)
@@ -68,15 +51,10 @@ def ingest(
     settings = resources.run_settings(languages)
     resources.prepare(settings)
     workers = parse_processes(settings)
-    retrying_fetch = fetch.with_options(retries=settings.http_retries,
-                                        retry_delay_seconds=backoff_delays(settings) or 0)
     try:
-        items = discover(since, sources, settings)
-        fetched = retrying_fetch.map(items, settings=unmapped(settings))
-        parsed = parse.map(fetched, settings=unmapped(settings), workers=unmapped(workers))
-        extracted = extract.map(parsed, settings=unmapped(settings))
-        loaded = load.map(extracted, settings=unmapped(settings))
-        report = stages.finish(loaded.result(), settings)
+        batches = discover(since, sources, settings)
+        done = ingest_batch.map(batches, settings=unmapped(settings), workers=unmapped(workers))
+        report = IngestReport.merge(done.result())
     finally:
         resources.close_parse_pools()
     publish_summary(report)
@@ -93,7 +71,7 @@ def publish_summary(report: IngestReport) -> None:
     from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
     counts, logger = report.counts, get_run_logger()
-    digest = (f"{len(report.items)} document(s): {counts['loaded']} loaded, {counts['unchanged']} unchanged, "
+    digest = (f"{report.total} document(s): {counts['loaded']} loaded, {counts['unchanged']} unchanged, "
               f"{counts['failed']} failed; {report.pages} page(s) parsed")
     logger.info(digest)
     for item in report.failures[:FAILURES_LOGGED]:  # ingest_items keeps each reason too

@@ -1,7 +1,9 @@
 """The reextract flow: run changed (or named) extractors again over stored layouts.
 
-No download and no PDF parsing: the layout kept at load time (``parsed_layouts``) is the input, and
-each document's old output is swapped for the new in one transaction (``store.replace_runs``).
+No download and no PDF parsing: the layout kept at load time (``parsed_layouts``) is the input. All of
+a document's selected extractors run in one pass and their output is stored in one transaction
+(``store.replace_runs``); documents go in batches of ``settings.batch_size`` per Prefect task, so
+Prefect's cost is paid per batch, not per document.
 """
 
 from __future__ import annotations
@@ -19,13 +21,15 @@ from pipeline.run.reextract import ReextractJob, ReextractReport, ReextractResul
 
 
 @task(name="plan", cache_policy=NO_CACHE)
-def plan(extractor: str | None, settings: Settings) -> list[ReextractJob]:
-    return reextraction.plan_reextract(settings, extractor)
+def plan(extractors: list[str] | None, settings: Settings) -> list[list[ReextractJob]]:
+    jobs = reextraction.plan_reextract(settings, extractors)
+    size = settings.batch_size
+    return [jobs[i : i + size] for i in range(0, len(jobs), size)]
 
 
-@task(name="reextract-document", cache_policy=NO_CACHE)
-def reextract_document(job: ReextractJob, settings: Settings) -> ReextractResult:
-    return reextraction.reextract_document(job, settings)
+@task(name="reextract-batch", cache_policy=NO_CACHE)
+def reextract_batch(jobs: list[ReextractJob], settings: Settings) -> list[ReextractResult]:
+    return reextraction.reextract_batch(jobs, settings)
 
 
 THREADS: Any = ThreadPoolTaskRunner(max_workers=4)
@@ -33,10 +37,10 @@ THREADS: Any = ThreadPoolTaskRunner(max_workers=4)
 
 
 @flow(name="reextract", task_runner=THREADS)
-def reextract(extractor: str | None = None) -> ReextractReport:
-    """Re-run extractors whose version changed since their output was stored (or the one named)."""
+def reextract(extractors: list[str] | None = None) -> ReextractReport:
+    """Re-run extractors whose version changed since their output was stored (or the ones named)."""
     settings = get_settings()
     resources.prepare(settings)
-    jobs = plan(extractor, settings)
-    results = reextract_document.map(jobs, settings=unmapped(settings))
-    return ReextractReport(results.result())
+    batches = plan(extractors, settings)
+    results = reextract_batch.map(batches, settings=unmapped(settings))
+    return ReextractReport([result for batch in results.result() for result in batch])

@@ -54,9 +54,9 @@ def run_ingest(
         return chosen(since=since, languages=languages, sources=sources)
 
 
-def run_reextract(extractor: str | None = None, dask_address: str | None = None) -> ReextractReport:
+def run_reextract(extractors: list[str] | None = None, dask_address: str | None = None) -> ReextractReport:
     """Run the reextract flow once and return its report."""
     runner = task_runner(dask_address)
     chosen = reextract.with_options(task_runner=runner) if runner is not None else reextract
     with one_off_run():
-        return chosen(extractor=extractor)
+        return chosen(extractors=extractors)

@@ -131,12 +131,13 @@ def use_settings(monkeypatch: pytest.MonkeyPatch, settings: Any) -> None:
 
 @pytest.fixture(scope="session")
 def prefect_harness() -> Iterator[None]:
-    """One temporary Prefect server for the whole session, with the run heartbeat off (faster runs)."""
+    """One temporary Prefect server for the whole session, with the run heartbeat off (faster runs).
+    Its start-up may take minutes on a shared machine under heavy load (seen: over 90 s at load 25)."""
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
     from prefect.testing.utilities import prefect_test_harness
 
     with (
-        prefect_test_harness(server_startup_timeout=90),
+        prefect_test_harness(server_startup_timeout=300),
         temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
     ):
         yield

@@ -319,3 +319,40 @@ def test_ingest_and_the_inbox_run_go_through_the_same_stages_and_report_alike(
     assert (returncode, summary) == (1, "2 document(s): 1 loaded, 0 unchanged, 1 failed; 3 page(s) parsed")
     assert [tuple(i) for i in items] == [("A/77/256/Add.1", "zh", "loaded", None),
                                          ("A/80/999", "en", "failed", "not_pdf")]
+
+
+def test_a_run_makes_one_prefect_task_per_batch_not_per_item(
+    small_standin: Any, flow_settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """25 items in batches of 10: one discover task and three batch tasks, each item's state in the store;
+    the second run (unchanged and unavailable items) makes as few task runs and writes no item row."""
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowFilter, FlowFilterName, FlowRunFilter, FlowRunFilterId
+    from prefect.client.schemas.sorting import FlowRunSort
+
+    from flows.run import run_ingest
+
+    small_standin.add_fault("status", symbol="A/80/604/Add.1", status=404)
+    use_settings(monkeypatch, flow_settings.model_copy(update={"batch_size": 10}))
+
+    def task_runs() -> list[Any]:
+        with get_client(sync_client=True) as client:
+            latest = client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=["ingest"])),
+                                           sort=FlowRunSort.START_TIME_DESC, limit=1)[0]
+            return client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[latest.id])))
+
+    first = run_ingest(sources=["undl"])
+    assert len(first.items) == 25 and first.counts["failed"] >= 1
+    names = sorted(t.name.rsplit("-", 1)[0] for t in task_runs())
+    assert names == ["discover"] + ["ingest-batch"] * 3
+    assert all(t.state is not None and t.state.is_completed() for t in task_runs())
+    url = flow_settings.resolved_database_url
+    states = {key: row.state for key, row in _items(url).items()}
+    assert states[("A/80/604/Add.1", "en")] == "failed" and len(states) == 25
+    before = {key: (row.state, row.updated_at) for key, row in _items(url).items()}
+
+    again = run_ingest(sources=["undl"])
+
+    assert again.counts == {"unchanged": first.counts["loaded"], "failed": first.counts["failed"]}
+    assert sorted(t.name.rsplit("-", 1)[0] for t in task_runs()) == names
+    assert {key: (row.state, row.updated_at) for key, row in _items(url).items()} == before

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import shutil
 from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, select
 
 from models import ExtractionRunRow
-from tests.flows_support import snapshot
+from tests.flows_support import snapshot, use_settings
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
 
@@ -55,7 +57,7 @@ def test_version_bump_reruns_only_that_extractor_without_reading_pdfs(
     def no_parsing(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("reextract parsed a PDF")
 
-    monkeypatch.setattr("pipeline.parse.parse_pdf", no_parsing)
+    monkeypatch.setattr("pipeline.parse.pdf.parse_pdf", no_parsing)
     monkeypatch.setattr(get_extractor(BUMPED), "version", "99.0")
 
     report = run_reextract()
@@ -76,6 +78,156 @@ def test_version_bump_reruns_only_that_extractor_without_reading_pdfs(
         assert restored == before[table], table
 
     # Named: that extractor runs on every document although its version did not change.
-    named = run_reextract(extractor="ga_actions")
+    named = run_reextract(["ga_actions"])
     assert named.runs == {"ga_actions": documents}
     assert (_runs(url) - before_runs) == {(BUMPED, "99.0"): documents, ("ga_actions", versions["ga_actions"]): documents}
+
+
+# --- One pass per document ------------------------------------------------------------------------
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def two_documents(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A store holding a Chinese and an English document, ingested by ``unpipe ingest``'s path (no Prefect)."""
+    from pypdf import PdfReader, PdfWriter
+
+    from pipeline.core.settings import get_settings
+    from pipeline.run import resources
+    from pipeline.run.files import ingest_paths
+    from tests.corpus import CORPUS
+    from tests.databases import migrated_engine, store_settings
+
+    folder = tmp_path / "in"
+    (folder / "zh").mkdir(parents=True)
+    (folder / "en").mkdir()
+    shutil.copyfile(CORPUS / "zh" / "A_77_256_Add.1.pdf", folder / "zh" / "A_77_256_Add.1.pdf")
+    writer = PdfWriter()
+    for page in PdfReader(CORPUS / "en" / "A_80_604_Add.1.pdf").pages[:2]:
+        writer.add_page(page)
+    with (folder / "en" / "A_80_604_Add.1.pdf").open("wb") as fh:
+        writer.write(fh)
+    with migrated_engine(request.param, tmp_path) as engine:
+        settings = store_settings(engine, tmp_path / "data")
+        use_settings(monkeypatch, settings)
+        assert ingest_paths([folder], settings).counts == {"loaded": 2}
+        yield settings
+        resources.release_resources()
+        get_settings.cache_clear()
+
+
+def _latest(url: str) -> dict[tuple[str, str], str]:
+    """(document symbol, extractor) → version of its latest run."""
+    from models import Document
+    from pipeline.store.db import make_engine, session_scope
+    from pipeline.store.load import latest_versions
+
+    engine = make_engine(url)
+    try:
+        with session_scope(engine) as session:
+            symbols = dict(session.execute(select(Document.id, Document.symbol)).all())
+            return {(symbols[d], name): v for d, runs in latest_versions(session).items() for name, v in runs.items()}
+    finally:
+        engine.dispose()
+
+
+def test_several_extractors_run_in_one_pass_and_one_write_per_document(
+    two_documents: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline.run import reextract as reextraction
+    from pipeline.store import load
+
+    settings = two_documents
+    url = settings.resolved_database_url
+    jobs = reextraction.plan_reextract(settings, ["jiu_comments", "metadata"])
+    # Catalog order (metadata first: the others read it), every document, whatever the order asked in.
+    assert [job.extractors for job in jobs] == [["metadata", "jiu_comments"]] * 2
+    writes: list[list[str]] = []
+    replace_runs = load.replace_runs
+
+    def recording(engine: Any, document_id: int, extraction: Any, doc: Any) -> Any:
+        writes.append([run.name for run in extraction.runs])
+        return replace_runs(engine, document_id, extraction, doc)
+
+    monkeypatch.setattr(load, "replace_runs", recording)
+    before, runs_before = snapshot(url, settings.data_dir), _runs(url)
+
+    results = reextraction.reextract_batch(jobs, settings)
+
+    assert [r.status for r in results] == ["updated", "updated"]
+    assert writes == [["metadata", "jiu_comments"]] * 2
+    assert _runs(url) - runs_before == Counter({("metadata", "1.0"): 2, ("jiu_comments", "1.0"): 2})
+    # Same versions, same layout: every row but the run log is as it was.
+    assert _without(snapshot(url, settings.data_dir), "extraction_runs") == _without(before, "extraction_runs")
+    # Nothing changed since: a plan of changed extractors is empty (one query, no document read).
+    assert reextraction.plan_reextract(settings) == []
+
+
+def test_a_failing_extractor_keeps_its_earlier_output_and_a_failed_write_keeps_the_whole_document(
+    two_documents: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from extractors.catalog import get_extractor
+    from pipeline.run import reextract as reextraction
+
+    settings = two_documents
+    url = settings.resolved_database_url
+    before, latest_before = snapshot(url, settings.data_dir), _latest(url)
+    assert any("extractor='jiu_comments'" in row for row in before["recommendation_sources"])
+
+    def broken(doc: Any, context: Any) -> Any:
+        raise RuntimeError("extractor bug")
+
+    comments = get_extractor("jiu_comments")
+    monkeypatch.setattr(comments, "extract", broken)
+    monkeypatch.setattr(get_extractor("ga_actions"), "version", "2.0")
+    jobs = reextraction.plan_reextract(settings, ["jiu_comments", "ga_actions"])
+    results = reextraction.reextract_batch(jobs, settings)
+
+    assert [r.status for r in results] == ["failed", "failed"]
+    assert all("extractor bug" in (r.error or "") for r in results)
+    assert all(r.job.extractors == ["ga_actions"] for r in results)  # what was stored
+    latest = _latest(url)
+    assert {k: v for k, v in latest.items() if k[1] == "ga_actions"} == {
+        (s, "ga_actions"): "2.0" for s, _ in latest_before}
+    assert {k: v for k, v in latest.items() if k[1] != "ga_actions"} == {
+        k: v for k, v in latest_before.items() if k[1] != "ga_actions"}  # jiu_comments still at 1.0: retried next time
+    after = snapshot(url, settings.data_dir)
+    assert after["recommendation_sources"] == before["recommendation_sources"]  # jiu_comments' rows kept
+
+    # A write that fails part-way (a record the store has no table for) leaves the whole document as it was.
+    monkeypatch.delattr(comments, "extract")
+    monkeypatch.setattr(get_extractor("ga_actions"), "version", "3.0")
+
+    def unstorable(doc: Any, context: Any) -> Any:
+        yield object()
+
+    monkeypatch.setattr(get_extractor("tables"), "extract", unstorable)
+    monkeypatch.setattr(get_extractor("tables"), "version", "9.0")
+    jobs = reextraction.plan_reextract(settings)
+    assert [job.extractors for job in jobs] == [["tables", "ga_actions"]] * 2
+    results = reextraction.reextract_batch(jobs, settings)
+    assert [r.status for r in results] == ["failed", "failed"]
+    assert all("TypeError" in (r.error or "") and r.counts is None for r in results)
+    assert snapshot(url, settings.data_dir) == after
+    assert _latest(url) == latest
+
+
+def test_reextract_all_from_the_command_line(flow_settings: Any) -> None:
+    from typer.testing import CliRunner
+
+    from extractors.catalog import all_extractors
+    from flows.run import run_ingest
+    from pipeline.cli.app import app
+
+    assert run_ingest(sources=["jiu"]).counts == {"loaded": 3}
+    url = flow_settings.resolved_database_url
+    before = _runs(url)
+
+    idle = CliRunner().invoke(app, ["reextract"])
+    assert (idle.exit_code, idle.output.strip()) == (0, "0 document(s) re-extracted: nothing to do")
+
+    done = CliRunner().invoke(app, ["reextract", "--all"])
+
+    assert done.exit_code == 0, done.output
+    names = sorted(e.name for e in all_extractors())
+    assert " ".join(done.output.split()) == "3 document(s) re-extracted: " + ", ".join(f"{n} ×3" for n in names)
+    assert _runs(url) - before == Counter({(e.name, e.version): 3 for e in all_extractors()})

@@ -306,3 +306,12 @@ def _is_subject(actor: Span, lang: str) -> bool:
 
 
 __all__ = ["Cue", "committee_recommendations", "cue_matcher", "language_key", "pipeline"]
+
+
+def preload() -> None:
+    """Load both pipelines, their cue matchers and jieba's dictionary now, not at the first document:
+    a process that extracts can then freeze its heap with them in it (``gc.freeze``), so the collector
+    stops walking spaCy's and jieba's millions of long-lived objects while documents are parsed."""
+    for lang, sample in (("en", "The Advisory Committee recommends approval."), ("zh", "行预咨委会建议核准。")):
+        cue_matcher(lang)
+        analyse(sample, lang)

@@ -135,5 +135,5 @@ def print_report(report: Any) -> None:
         hint = bad_input_hint(code) if code != reason else ""
         typer.echo(f"failed: {item.path or item.label}: {reason}" + (f" ({hint})" if hint else ""), err=True)
     counts = report.counts
-    typer.echo(f"{len(report.items)} document(s): {counts['loaded']} loaded, {counts['unchanged']} unchanged, "
+    typer.echo(f"{report.total} document(s): {counts['loaded']} loaded, {counts['unchanged']} unchanged, "
                f"{counts['failed']} failed; {report.pages} page(s) parsed")

@@ -27,8 +27,10 @@ def extract(
     from extractors.apply import run_extractors
     from pipeline.parse.pdf import parse_pdf
     from pipeline.run.record import build_record
+    from pipeline.run.resources import ready_to_extract
 
     out.mkdir(parents=True, exist_ok=True)
+    ready_to_extract()  # language models in, then the heap frozen, before the first parse
     failed = 0
     for path in files:
         try:

@@ -61,20 +61,31 @@ def _languages(text: str) -> list[str]:
 @app.command("reextract")
 @clean_errors
 def reextract(
-    extractor: Annotated[str | None, typer.Option(help="Re-run this extractor on every document, changed or not.")] = None,
+    extractor: Annotated[list[str] | None, typer.Option(
+        "--extractor", help="Re-run this extractor on every document, changed or not (repeatable).")] = None,
+    all_extractors: Annotated[bool, typer.Option("--all", help="Re-run every extractor on every document.")] = False,
     dask_address: DaskOption = None,
 ) -> None:
-    """Re-run extractors whose version changed (or the one named) over stored layouts; no PDF is read.
+    """Re-run extractors whose version changed (or the ones named) over stored layouts, all of a
+    document's in one pass; no PDF is read.
 
-    Example: unpipe reextract --extractor jiu_recommendations
+    Example: unpipe reextract --extractor jiu_recommendations --extractor status
     """
+    from extractors.catalog import all_extractors as catalog
     from extractors.catalog import get_extractor
+    from pipeline.core.settings import get_settings
+    from pipeline.run.reextract import ReextractReport, plan_reextract
+    from pipeline.run.resources import prepare
 
-    if extractor:
-        get_extractor(extractor)
-    from flows.run import run_reextract
+    names = [e.name for e in catalog()] if all_extractors else [get_extractor(n).name for n in extractor or []]
+    settings = get_settings()
+    prepare(settings)
+    if plan_reextract(settings, names or None):  # one query; Prefect starts only when there is work
+        from flows.run import run_reextract
 
-    report = run_reextract(extractor, dask_address)
+        report = run_reextract(names or None, dask_address)
+    else:
+        report = ReextractReport()
     for result in report.failures:
         err_console.print(f"[red]failed:[/red] {result.job.label}: {result.error}", highlight=False)
     runs = ", ".join(f"{name} ×{n}" for name, n in sorted(report.runs.items())) or "nothing to do"

@@ -89,6 +89,14 @@ class Settings(BaseSettings):
         ),
     )
     workers: int = Field(1, ge=1, description="Worker processes for parsing PDFs in the ingest flow.")
+    batch_size: int = Field(
+        200,
+        ge=1,
+        description=(
+            "Items (symbol, language) per Prefect task in the ingest flow, and documents per task in the "
+            "reextract flow: Prefect's own cost is paid per batch, not per item, so 100,000 items are 500 tasks."
+        ),
+    )
     dask_address: str | None = Field(
         None, description="Address of a Dask scheduler to run flows on (tcp://host:8786); none runs locally."
     )

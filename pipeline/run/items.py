@@ -22,7 +22,7 @@ UNKNOWN_LANGUAGE = "und"
 # --- Plain data passed between stages -----------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class WorkItem:
     """One document in one language on its way through the stages of one run (picklable, for Dask)."""
 
@@ -64,13 +64,22 @@ class Extracted:
 
 @dataclass
 class IngestReport:
-    """What an ingest run did, item by item."""
+    """What an ingest did, item by item (a run's unchanged items only counted: see ``without_unchanged``)."""
 
     items: list[WorkItem] = field(default_factory=list)
+    unchanged_dropped: int = 0
+    """Unchanged items counted but not kept."""
 
     @property
     def counts(self) -> Counter[str]:
-        return Counter(item.outcome for item in self.items)
+        counts: Counter[str] = Counter(item.outcome for item in self.items)
+        if self.unchanged_dropped:
+            counts["unchanged"] += self.unchanged_dropped
+        return counts
+
+    @property
+    def total(self) -> int:
+        return len(self.items) + self.unchanged_dropped
 
     @property
     def failures(self) -> list[WorkItem]:
@@ -80,3 +89,15 @@ class IngestReport:
     def pages(self) -> int:
         """Pages parsed in this run (documents skipped as unchanged count nothing)."""
         return sum(item.pages for item in self.items)
+
+    def without_unchanged(self) -> IngestReport:
+        """The report with its unchanged items counted, not kept: a run of 100,000 items that mostly need
+        nothing then holds only the few that changed or failed."""
+        kept = [item for item in self.items if item.outcome != "unchanged"]
+        return IngestReport(kept, self.unchanged_dropped + len(self.items) - len(kept))
+
+    @classmethod
+    def merge(cls, reports: list[IngestReport]) -> IngestReport:
+        """One report of a run's batches, items in (symbol, language) order."""
+        items = sorted((item for report in reports for item in report.items), key=lambda i: i.key)
+        return cls(items, sum(report.unchanged_dropped for report in reports))

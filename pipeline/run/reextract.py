@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from sqlalchemy import select
@@ -15,7 +15,7 @@ from models import Document, ParsedLayout
 from pipeline.core.document import ParsedDocument
 from pipeline.core.errors import UnpipeError
 from pipeline.core.settings import Settings
-from pipeline.run.resources import store_engine, writing
+from pipeline.run.resources import ready_to_extract, store_engine, writing
 from pipeline.store.db import session_scope
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,8 @@ class ReextractJob:
 class ReextractResult:
     job: ReextractJob
     status: Literal["updated", "failed"]
-    counts: dict[str, int] = field(default_factory=dict)
+    counts: dict[str, int] | None = None
+    """Records stored per kind; None when nothing was stored (the document is as it was)."""
     error: str | None = None
 
 
@@ -44,8 +45,8 @@ class ReextractReport:
 
     @property
     def runs(self) -> Counter[str]:
-        """How many documents each extractor ran on."""
-        return Counter(name for r in self.results if r.status == "updated" for name in r.job.extractors)
+        """How many documents each extractor's new output was stored for."""
+        return Counter(name for r in self.results if r.counts is not None for name in r.job.extractors)
 
     @property
     def failures(self) -> list[ReextractResult]:
@@ -55,18 +56,19 @@ class ReextractReport:
 # --- Re-extraction ---------------------------------------------------------------------------------
 
 
-def plan_reextract(settings: Settings, extractor: str | None = None) -> list[ReextractJob]:
-    """For each loaded document with a stored layout, the extractors to run again.
+def plan_reextract(settings: Settings, extractors: Sequence[str] | None = None) -> list[ReextractJob]:
+    """For each loaded document with a stored layout, the extractors to run again (two queries in all).
 
-    With ``extractor`` named: that one on every document. Otherwise: every extractor whose registered
+    With ``extractors`` named: those, on every document. Otherwise: every extractor whose registered
     version differs from the version of its stored output (or that has no stored output yet).
+    Extractors run in catalog order, so metadata (which the others read) comes first.
     """
     from extractors.catalog import all_extractors, get_extractor
-    from pipeline.store.load import current_versions
+    from pipeline.store.load import latest_versions
 
-    registry = [get_extractor(extractor)] if extractor else all_extractors()
+    named = {get_extractor(name).name for name in extractors or ()}
+    registry = [e for e in all_extractors() if not named or e.name in named]
     engine = store_engine(settings.resolved_database_url)
-    jobs = []
     with session_scope(engine) as session:
         documents = session.execute(
             select(Document.id, Document.symbol, Document.language)
@@ -74,19 +76,32 @@ def plan_reextract(settings: Settings, extractor: str | None = None) -> list[Ree
             .where(Document.status == "loaded")
             .order_by(Document.id)
         ).all()
-        for document_id, symbol, language in documents:
-            stored = current_versions(session, document_id)
-            names = [e.name for e in registry if extractor or stored.get(e.name) != e.version]
-            if names:
-                jobs.append(ReextractJob(document_id, f"{symbol or document_id} [{language or '?'}]", names))
+        stored = latest_versions(session)
+    jobs = []
+    for document_id, symbol, language in documents:
+        versions = stored.get(document_id, {})
+        names = [e.name for e in registry if named or versions.get(e.name) != e.version]
+        if names:
+            jobs.append(ReextractJob(document_id, f"{symbol or document_id} [{language or '?'}]", names))
     return jobs
 
 
-def reextract_document(job: ReextractJob, settings: Settings) -> ReextractResult:
-    """Run the job's extractors over the stored layout and swap their output in one transaction.
+def reextract_batch(jobs: Sequence[ReextractJob], settings: Settings) -> list[ReextractResult]:
+    """One Prefect task's share of a re-extraction: its documents, one after another."""
+    if jobs:
+        ready_to_extract()
+    return [reextract_document(job, settings) for job in jobs]
 
-    No PDF is read. Extractors read the document's symbol and kind from the metadata extractor's
-    output: unless metadata itself is re-run, that context is replayed from the stored document.
+
+def reextract_document(job: ReextractJob, settings: Settings) -> ReextractResult:
+    """Run all the job's extractors over the stored layout in one pass and store their output in one
+    transaction.
+
+    No PDF is read. An extractor that fails keeps its earlier output (and version, so the next
+    re-extraction tries it again); the others' output is swapped in. If the write fails, the
+    transaction leaves the whole document as it was. Extractors read the document's symbol and kind
+    from the metadata extractor's output: unless metadata itself is re-run, that context is replayed
+    from the stored document.
     """
     from extractors.catalog import get_extractor
     from pipeline.store.load import replace_runs
@@ -104,12 +119,16 @@ def reextract_document(job: ReextractJob, settings: Settings) -> ReextractResult
             extraction = run_extractors(doc, chosen)
         else:
             extraction = run_extractors(doc, [_Replay(context), *chosen])
-            extraction.runs = [run for run in extraction.runs if run.name != _Replay.name]
+        failed = [run for run in extraction.runs if run.status != "ok"]
+        extraction.runs = [run for run in extraction.runs if run.status == "ok" and run.name != _Replay.name]
         with writing(engine):
             result = replace_runs(engine, job.document_id, extraction, doc)
     except Exception as exc:
         log.exception("%s: re-extraction failed", job.label)
         return ReextractResult(job, "failed", error=f"{type(exc).__name__}: {exc}")
+    if failed:
+        done = replace(job, extractors=[run.name for run in extraction.runs])
+        return ReextractResult(done, "failed", counts=result.counts, error="; ".join(run.error or run.name for run in failed))
     return ReextractResult(job, "updated", counts=result.counts)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import multiprocessing
 import threading
@@ -106,6 +107,30 @@ def release_resources() -> None:
     for engine in _engines.values():
         engine.dispose()
     _engines.clear()
+
+
+_extraction_ready = threading.Event()
+
+
+def ready_to_extract() -> None:
+    """Before the first document this process extracts (and, ideally, parses): load spaCy and jieba,
+    then freeze the heap.
+
+    Parsing allocates millions of short-lived containers, so full collections run often; each would
+    walk every long-lived object again. The parser freezes the heap before its first parse, but the
+    language models load at the first extraction, after that; loaded here first, they are frozen too.
+    Called only where a process is about to extract, so ``unpipe --help``, a no-op run and the parse
+    processes (which never extract) do not pay for loading them.
+    """
+    if _extraction_ready.is_set():
+        return
+    from extractors.lib.nlp import preload
+
+    with _locks_guard:
+        if not _extraction_ready.is_set():
+            preload()
+            gc.freeze()
+            _extraction_ready.set()
 
 
 # --- Run preparation ------------------------------------------------------------------------------

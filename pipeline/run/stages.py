@@ -25,29 +25,33 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from extractors.apply import run_extractors
 from models import Document, IngestItem, ParsedLayout
-from pipeline.core.errors import (
-    BadInputError,
-    DiscoveryFailedError,
-    FetchError,
-    RetryableFetchError,
-    UnpipeError,
-)
+from pipeline.core.errors import BadInputError, DiscoveryFailedError, FetchError, UnpipeError
 from pipeline.core.settings import Settings
 from pipeline.fetch.filestore import default_store
 from pipeline.fetch.results import FetchResult, ods_url
+from pipeline.fetch.retries import call_with_retries
 from pipeline.run.items import UNKNOWN_LANGUAGE, Extracted, IngestReport, WorkItem
 from pipeline.run.layouts import file_name_for, layout_path, parse_to_layout, read_layout, write_layout
-from pipeline.run.resources import _pools, _pools_guard, fetcher_for, parse_pool, store_engine, writing
+from pipeline.run.resources import (
+    _pools,
+    _pools_guard,
+    fetcher_for,
+    parse_pool,
+    ready_to_extract,
+    store_engine,
+    writing,
+)
 from pipeline.store.db import session_scope
 
 log = logging.getLogger(__name__)
@@ -75,23 +79,27 @@ def _fail(engine: Engine, item: WorkItem, code: str, message: str, **changes: An
     return replace(failed, outcome="failed", next_stage="done")
 
 
-def _stored_copy(engine: Engine, sha256: str) -> tuple[int | None, bool]:
-    """The loaded document the current parser made from these bytes (its id, or None), and whether
-    every extractor's stored output is of the version the catalog has now."""
+def _stored_copies(engine: Engine, hashes: set[str]) -> dict[str, tuple[int, bool]]:
+    """For each of these file hashes loaded by the current parser: the document's id, and whether every
+    extractor's stored output is of the version the catalog has now. Two queries for a whole batch."""
     from extractors.catalog import all_extractors
     from pipeline.parse.pdf import PARSER_VERSION
-    from pipeline.store.load import current_versions
+    from pipeline.store.load import latest_versions
 
+    if not hashes:
+        return {}
     with session_scope(engine) as session:
-        found = session.scalars(
-            select(Document.id).where(
-                Document.sha256 == sha256, Document.status == "loaded", Document.parser_version == PARSER_VERSION
+        found: dict[str, int] = {
+            sha: doc
+            for sha, doc in session.execute(
+                select(Document.sha256, func.min(Document.id)).where(
+                    Document.sha256.in_(hashes), Document.status == "loaded", Document.parser_version == PARSER_VERSION
+                ).group_by(Document.sha256)
             )
-        ).first()
-        if found is None:
-            return None, False
-        stored = current_versions(session, found)
-    return found, all(stored.get(e.name) == e.version for e in all_extractors())
+        }
+        stored = latest_versions(session, found.values())
+    wanted = {e.name: e.version for e in all_extractors()}
+    return {sha: (doc, all(stored.get(doc, {}).get(n) == v for n, v in wanted.items())) for sha, doc in found.items()}
 
 
 def _restore_layout(engine: Engine, document_id: int, target: Path) -> None:
@@ -114,17 +122,47 @@ def _guarded(stage: str, item: WorkItem, settings: Settings, error: Exception) -
 # --- Stage 1: discover ----------------------------------------------------------------------------
 
 
-def discover_items(settings: Settings, since: date | None = None, sources: Sequence[str] | None = None) -> list[WorkItem]:
-    """Ask the discovery sources what exists, record new (symbol, language) pairs, and plan the run.
+def discover_batches(
+    settings: Settings, since: date | None = None, sources: Sequence[str] | None = None
+) -> list[list[WorkItem]]:
+    """Ask the discovery sources what exists, record the (symbol, language) pairs, and plan the run.
 
     The plan holds everything discovered now plus unfinished items of earlier (crashed) runs in the
-    run's languages (and sources, if named), each with the stage it resumes at.
+    run's languages (and sources, if named), each with the stage it resumes at, in batches of
+    ``settings.batch_size`` (one Prefect task each). Rows are written one batch per transaction.
     """
+    engine = store_engine(settings.resolved_database_url)
+    wanted = _wanted(settings, since, sources)
+    keys = sorted(wanted)
+    size = settings.batch_size
+    batches = [[_plan(item, settings) for item in _record(engine, {k: wanted[k] for k in keys[i : i + size]})]
+               for i in range(0, len(keys), size)]
+    with session_scope(engine) as session:
+        unfinished = session.scalars(
+            select(IngestItem).where(IngestItem.state.not_in(("loaded", "failed"))).order_by(
+                IngestItem.symbol, IngestItem.language)
+        ).all()
+        left = [
+            _plan(_item_from_row(row, None), settings)
+            for row in unfinished
+            if (row.symbol, row.language) not in wanted
+            and (row.language in settings.languages or row.language == UNKNOWN_LANGUAGE)
+            and (not sources or row.source in sources)
+            and not _is_inbox_url(row.url)
+        ]
+    batches.extend(left[i : i + size] for i in range(0, len(left), size))
+    return batches
+
+
+Wanted = dict[tuple[str, str], tuple[str, str | None, str | None]]
+"""(symbol, language) → (source, URL, local path): what a run wants, and where to get it."""
+
+
+def _wanted(settings: Settings, since: date | None, sources: Sequence[str] | None) -> Wanted:
     from pipeline.discover.base import merge_discovered
     from pipeline.discover.catalog import discover_all
 
-    engine = store_engine(settings.resolved_database_url)
-    wanted: dict[tuple[str, str], tuple[str, str | None, str | None]] = {}
+    wanted: Wanted = {}
     failures: list[str] = []
 
     def failed(name: str, error: FetchError) -> None:
@@ -141,11 +179,21 @@ def discover_items(settings: Settings, since: date | None = None, sources: Seque
                 continue
             link = found.urls.get(language) or ods_url(settings.ods_base_url, found.symbol, language)
             wanted.setdefault((found.symbol, language), (found.source, link, None))
+    if failures and not wanted:
+        raise DiscoveryFailedError(f"every discovery source failed: {'; '.join(failures)}")
+    return wanted
 
-    items: list[WorkItem] = []
+
+def _record(engine: Engine, wanted: Wanted) -> list[WorkItem]:
+    """Record wanted items in ``ingest_items`` (new rows, or known rows pointed at where they were
+    found now) in one transaction, and return them as work items, in the order given."""
     with writing(engine), session_scope(engine) as session:
-        rows = {(r.symbol, r.language): r for r in session.scalars(select(IngestItem))}
-        for key, (source, url, path) in sorted(wanted.items()):
+        rows = {
+            (r.symbol, r.language): r
+            for r in session.scalars(select(IngestItem).where(IngestItem.symbol.in_({s for s, _ in wanted})))
+        }
+        items = []
+        for key, (source, url, path) in wanted.items():
             row = rows.get(key)
             if row is None:
                 row = IngestItem(symbol=key[0], language=key[1], source=source, state="discovered", url=url,
@@ -154,31 +202,13 @@ def discover_items(settings: Settings, since: date | None = None, sources: Seque
             else:
                 _point(row, source, url)
             items.append(_item_from_row(row, path))
-        for key, row in sorted(rows.items()):
-            unfinished = row.state not in ("loaded", "failed")
-            in_scope = (row.language in settings.languages or row.language == UNKNOWN_LANGUAGE) and (
-                not sources or row.source in sources
-            )
-            if key not in wanted and unfinished and in_scope and not _is_inbox_url(row.url):
-                items.append(_item_from_row(row, None))
-    if failures and not wanted:
-        raise DiscoveryFailedError(f"every discovery source failed: {'; '.join(failures)}")
-    return [_plan(item, settings) for item in items]
+        return items
 
 
 def track_item(settings: Settings, symbol: str, language: str, source: str, url: str, path: str | None) -> WorkItem:
     """Record one wanted document in ``ingest_items`` (or find its row) and return it as a work item."""
     engine = store_engine(settings.resolved_database_url)
-    with writing(engine), session_scope(engine) as session:
-        row = session.scalars(
-            select(IngestItem).where(IngestItem.symbol == symbol, IngestItem.language == language)
-        ).first()
-        if row is None:
-            row = IngestItem(symbol=symbol, language=language, source=source, state="discovered", url=url, attempts=0)
-            session.add(row)
-        else:
-            _point(row, source, url)
-        return _item_from_row(row, path)
+    return _record(engine, {(symbol, language): (source, url, path)})[0]
 
 
 def _point(row: IngestItem, source: str, url: str | None) -> None:
@@ -223,63 +253,107 @@ def _plan(item: WorkItem, settings: Settings) -> WorkItem:
 # --- Stage 2: fetch -------------------------------------------------------------------------------
 
 
-def fetch_item(item: WorkItem, settings: Settings, *, attempt: int = 1, last_try: bool = True) -> WorkItem:
-    """One download try (conditional when the last file is still stored).
+def fetch_batch(items: Sequence[WorkItem], settings: Settings) -> list[WorkItem]:
+    """Download what each item needs (a conditional request when its last file is stored), then settle
+    the whole batch's states in one transaction, writing only the rows that changed.
 
-    A transient error (timeout, 5xx, 429, cut-off body) is raised while tries remain, so the caller
-    (a Prefect task with retries) tries again; on the last try, and for permanent errors, the item is
-    recorded ``failed`` with the reason and returned.
+    Transient errors (timeout, 5xx, 429, cut-off body) are retried here with backoff, honouring
+    Retry-After; permanent ones, and the last try's, leave the item ``failed`` with the reason. So an
+    unchanged or unavailable item costs one request and no write: no Prefect task, no transaction.
     """
-    if item.next_stage != "fetch":
-        return item
     engine = store_engine(settings.resolved_database_url)
+    tried = [(item, _download(item, settings) if item.next_stage == "fetch" else None) for item in items]
+    copies = _stored_copies(engine, {r.sha256 for _, r in tried if isinstance(r, FetchResult) and r.sha256})
+    decided = [_decide(item, outcome, copies) for item, outcome in tried]
+    _write_states(engine, [(item, changes) for (item, _), (_, changes, _) in zip(tried, decided, strict=True)])
+    out = []
+    for item, _, restore in decided:
+        if restore is not None:  # newer extractors only: extract again from the stored layout, no parse
+            try:
+                _restore_layout(engine, restore, layout_path(settings, item))
+                item = replace(_save(engine, item, state="parsed"), next_stage="extract")
+            except Exception as exc:
+                item = _guarded("fetch", item, settings, exc)
+        out.append(item)
+    return out
+
+
+def fetch_item(item: WorkItem, settings: Settings) -> WorkItem:
+    """``fetch_batch`` for one item (``unpipe ingest`` takes files one by one)."""
+    return fetch_batch([item], settings)[0]
+
+
+Tried = FetchResult | Exception | None
+"""What fetching an item gave: its result, the error it ended with, or None (not fetched in this run)."""
+
+
+def _download(item: WorkItem, settings: Settings) -> Tried:
+    """Fetch one item, transient errors retried; the error it ends with is returned, not raised."""
     try:
-        result = _download(item, settings, attempt)
-    except RetryableFetchError as exc:
-        if not last_try:
-            log.info("%s: try %d failed (%s: %s); retrying", item.label, attempt, exc.reason, exc.message)
-            raise
-        return _fail(engine, item, exc.reason, exc.message, attempts=attempt)
-    except FetchError as exc:
-        return _fail(engine, item, getattr(exc, "reason", "failed"), exc.message, attempts=attempt)
-    except Exception as exc:  # one broken document must not stop the run
-        return _guarded("fetch", item, settings, exc)
-    return _fetched(engine, item, result, attempt, settings)
+        if item.path is not None:  # a local file (inbox, `unpipe ingest`) is "downloaded" by copying it into the store
+            stored = default_store(settings).put(item.path)
+            return FetchResult(item.symbol, item.language, item.url or "", "downloaded", sha256=stored.sha256,
+                               path=stored.path, size=stored.size, attempts=1)
+        previous = None
+        if item.sha256:
+            previous = FetchResult(item.symbol, item.language, item.url or "", "downloaded", sha256=item.sha256,
+                                   etag=item.etag, last_modified=item.last_modified)
+        fetcher = fetcher_for(settings)
+        return call_with_retries(
+            lambda n: fetcher.fetch_attempt(item.symbol, item.language, previous=previous, url=item.url, attempt=n),
+            retries=settings.http_retries, backoff=settings.http_backoff_seconds,
+        )
+    except Exception as exc:  # FetchError: recorded with its reason; anything else: one document, not the run
+        return exc
 
 
-def _download(item: WorkItem, settings: Settings, attempt: int) -> FetchResult:
-    if item.path is not None:  # a local file (inbox, `unpipe ingest`) is "downloaded" by copying it into the store
-        stored = default_store(settings).put(item.path)
-        return FetchResult(item.symbol, item.language, item.url or "", "downloaded", sha256=stored.sha256,
-                           path=stored.path, size=stored.size, attempts=attempt)
-    previous = None
-    if item.sha256:
-        previous = FetchResult(item.symbol, item.language, item.url or "", "downloaded", sha256=item.sha256,
-                               etag=item.etag, last_modified=item.last_modified)
-    return fetcher_for(settings).fetch_attempt(item.symbol, item.language, previous=previous, url=item.url,
-                                               attempt=attempt)
+def _decide(
+    item: WorkItem, tried: Tried, copies: dict[str, tuple[int, bool]]
+) -> tuple[WorkItem, dict[str, Any], int | None]:
+    """The item after its fetch, the row changes that records, and the stored document whose layout it
+    is re-extracted from (newer extractors, same bytes), decided before any parsing.
 
-
-def _fetched(engine: Engine, item: WorkItem, result: FetchResult, attempt: int, settings: Settings) -> WorkItem:
-    """Decide, before any parsing, what the fetched bytes need.
-
-    The same bytes, loaded by the current parser with current extractors: nothing (``unchanged``). The
-    same bytes but newer extractors: extract again from the stored layout, without parsing. New bytes:
+    Bytes some loaded document was made from by the current parser and extractors: nothing to do
+    (``unchanged``). The same but with newer extractors: extract again from the stored layout. New bytes:
     parse.
     """
-    assert result.sha256 is not None
-    same = result.status == "not_modified" or result.sha256 == item.sha256
-    document_id, extractors_current = _stored_copy(engine, result.sha256) if same else (None, False)
-    if document_id is not None and extractors_current:
-        # Nothing new: keep the row as it is (a 304 must not even touch attempts or timestamps).
-        done = _save(engine, item, state="loaded", reason=None, etag=result.etag, last_modified=result.last_modified)
-        return replace(done, outcome="unchanged", next_stage="done")
-    saved = _save(engine, item, state="fetched", reason=None, sha256=result.sha256, etag=result.etag,
-                  last_modified=result.last_modified, attempts=item.attempts if same else attempt)
-    if document_id is not None:
-        _restore_layout(engine, document_id, layout_path(settings, saved))
-        return replace(_save(engine, saved, state="parsed"), next_stage="extract")
-    return replace(saved, next_stage="parse")
+    if tried is None:
+        return item, {}, None
+    if isinstance(tried, FetchResult):
+        assert tried.sha256 is not None
+        same = tried.status == "not_modified" or tried.sha256 == item.sha256
+        document_id, extractors_current = copies.get(tried.sha256, (None, False))
+        changes: dict[str, Any] = dict(
+            state="fetched", reason=None, sha256=tried.sha256, etag=tried.etag, last_modified=tried.last_modified,
+            attempts=item.attempts if same else tried.attempts,
+        )
+        if document_id is not None and extractors_current:
+            # Nothing new: an unchanged 304 finds every value as it was and writes nothing.
+            changes["state"] = "loaded"
+            return replace(item, **changes, outcome="unchanged", next_stage="done"), changes, None
+        return replace(item, **changes, next_stage="parse"), changes, document_id
+    if isinstance(tried, FetchError):
+        code, message, attempts = getattr(tried, "reason", "failed"), tried.message, getattr(tried, "attempts", 1)
+    else:
+        log.error("%s: fetch stage failed unexpectedly", item.label, exc_info=tried)
+        code, message, attempts = "error", f"fetch: {type(tried).__name__}: {tried}", item.attempts
+    log.info("%s failed: %s: %s", item.label, code, message)  # the run's report lists failures
+    changes = dict(state="failed", reason=f"{code}: {message}", attempts=attempts or 1)
+    return replace(item, **changes, outcome="failed", next_stage="done"), changes, None
+
+
+def _write_states(engine: Engine, changed: Sequence[tuple[WorkItem, dict[str, Any]]]) -> None:
+    """Write a batch's new item states in one transaction; rows whose values did not change are not
+    touched (each item carries the values its row held when the batch was planned)."""
+    pending = {item.key: changes for item, changes in changed
+               if any(getattr(item, name) != value for name, value in changes.items())}
+    if not pending:
+        return
+    with writing(engine), session_scope(engine) as session:
+        for row in session.scalars(select(IngestItem).where(IngestItem.symbol.in_({s for s, _ in pending}))):
+            for name, value in pending.get((row.symbol, row.language), {}).items():
+                if getattr(row, name) != value:
+                    setattr(row, name, value)
 
 
 # --- Stage 3: parse -------------------------------------------------------------------------------
@@ -388,6 +462,32 @@ def _archive_inbox_file(item: WorkItem, settings: Settings) -> None:
 
     with contextlib.suppress(FileNotFoundError):
         InboxSource().archive(Path(item.path or ""), settings)
+
+
+# --- A batch: what one Prefect task does ----------------------------------------------------------
+
+
+def run_batch(items: Sequence[WorkItem], settings: Settings, *, workers: int = 0) -> IngestReport:
+    """Take a batch of items through fetch → parse → extract → load; returns its report, unchanged
+    items only counted.
+
+    The batch is fetched first (its states settled in one transaction); what needs work then goes on
+    from ``workers + 1`` threads, so the process pool always has the next PDF while another document is
+    extracted and loaded. Without a pool (on Dask, whose workers are processes) items go one by one.
+    """
+    fetched = fetch_batch(items, settings)
+    if any(item.next_stage != "done" for item in fetched):
+        ready_to_extract()
+
+    def rest(item: WorkItem) -> WorkItem:
+        return load_item(extract_item(parse_item(item, settings, workers=workers), settings), settings)
+
+    if workers and sum(item.next_stage != "done" for item in fetched) > 1:
+        with ThreadPoolExecutor(workers + 1, thread_name_prefix="unpipe-batch") as threads:
+            done = list(threads.map(rest, fetched))
+    else:
+        done = [rest(item) for item in fetched]
+    return finish(done, settings).without_unchanged()
 
 
 def finish(items: Sequence[WorkItem], settings: Settings) -> IngestReport:

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -134,18 +135,26 @@ def _unchanged(session: Session, document: Document, doc: ParsedDocument, extrac
 
 def current_versions(session: Session, document_id: int) -> dict[str, str]:
     """The version of each extractor whose output is stored for a document (its latest run)."""
-    latest = (
-        select(ExtractionRunRow.extractor, func.max(ExtractionRunRow.id).label("id"))
-        .where(ExtractionRunRow.document_id == document_id)
-        .group_by(ExtractionRunRow.extractor)
-        .subquery()
-    )
+    return latest_versions(session, [document_id]).get(document_id, {})
+
+
+def latest_versions(session: Session, document_ids: Iterable[int] | None = None) -> dict[int, dict[str, str]]:
+    """Per document, the version of each extractor's latest stored run: one query for many documents
+    (``None``: every document), so planning a run or a re-extraction never asks once per document."""
+    latest = select(ExtractionRunRow.document_id, ExtractionRunRow.extractor,
+                    func.max(ExtractionRunRow.id).label("id"))
+    if document_ids is not None:
+        latest = latest.where(ExtractionRunRow.document_id.in_(list(document_ids)))
+    chosen = latest.group_by(ExtractionRunRow.document_id, ExtractionRunRow.extractor).subquery()
     rows = session.execute(
-        select(ExtractionRunRow.extractor, ExtractionRunRow.version).join(
-            latest, ExtractionRunRow.id == latest.c.id
+        select(ExtractionRunRow.document_id, ExtractionRunRow.extractor, ExtractionRunRow.version).join(
+            chosen, ExtractionRunRow.id == chosen.c.id
         )
     )
-    return {name: version for name, version in rows}
+    out: dict[int, dict[str, str]] = {}
+    for document_id, name, version in rows:
+        out.setdefault(document_id, {})[name] = version
+    return out
 
 
 def _stored_file(
