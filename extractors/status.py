@@ -10,6 +10,7 @@ from extractors.lib.deadlines import find_deadline, parse_deadline_phrase
 from extractors.lib.records import Acceptance, Addressee, Implementation, Record, StatusEntry
 from extractors.lib.symbols import find_citations
 from extractors.lib.vocabulary import Vocabulary, current_vocabulary, organization_of
+from extractors.status_blocks import block_entries, footnote_symbol, running_texts, tracked_symbol
 from extractors.tables import continued_tables, table_header
 from pipeline.core.document import BBox, Cell, Line, Page, ParsedDocument, Table
 from pipeline.core.text import join_lines, normalize_text
@@ -186,7 +187,7 @@ class _Context:
             return  # a paragraph, not a heading
         bracketed = text.startswith(("(", "（")) and text.endswith((")", "）"))  # "(Resolution 76/274)"
         if bold or bracketed or re.match(r"^JIU/", text):
-            symbol = _tracked_symbol(text) or (_footnote_symbol(text, page) if page and bold else None)
+            symbol = tracked_symbol(text) or (footnote_symbol(text, page) if page and bold else None)
             if symbol:
                 self.report = symbol
         if bold and _ADDRESSED.search(text):
@@ -195,27 +196,6 @@ class _Context:
                 self.addressee = addressee
         if bold and _ACCEPTED_SCOPE.search(text):
             self.accepted_only = True
-
-
-def _tracked_symbol(text: str) -> str | None:
-    """The report a heading names: its first document or resolution symbol."""
-    citations = find_citations(text)
-    return citations[0].symbol if citations else None
-
-
-def _footnote_symbol(text: str, page: Page) -> str | None:
-    """A heading that names its report only through a footnote ("… 31 December 2021¹", "¹ A/77/94.")."""
-    if not text[-1:].isdigit():
-        return None
-    for line in page.lines:
-        if line.role != "footnote":
-            continue
-        match = re.match(r"^(\d{1,2})\s+(.+)$", line.text)
-        if match and text.endswith(match.group(1)):
-            citations = find_citations(match.group(2))
-            if citations and len(match.group(2)) < 60:
-                return citations[0].symbol
-    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -258,7 +238,7 @@ def _para_number(text: str) -> tuple[str | None, str, str | None]:
     if not match:
         return None, text, None
     number = re.sub(r"\s+", "", match.group("n"))
-    symbol = _tracked_symbol(match.group("sym")) if match.group("sym") else None
+    symbol = tracked_symbol(match.group("sym")) if match.group("sym") else None
     return number, text[: match.start()] + match.group("end"), symbol
 
 
@@ -316,7 +296,7 @@ def _column_entries(
         if number is None and numbered and len(numbered) <= 15:
             number = numbered
         for cell in values.get("symbol", []):
-            symbol = _tracked_symbol(cell.text) or symbol
+            symbol = tracked_symbol(cell.text) or symbol
         if labelled:
             start = number is not None or draft is None
         elif text:
@@ -454,19 +434,23 @@ def _outside_tables(line: Line, tables: list[Table]) -> bool:
 
 class StatusExtractor:
     name = "status"
-    version = "1.1"
+    version = "1.2"
 
     def extract(self, doc: ParsedDocument, context: ExtractionContext) -> Iterator[Record]:
-        groups = continued_tables(doc)
-        if not groups:
-            return
         language = context.document.language or doc.language_hint
         organization = organization_of(context.document.symbol)
         vocabulary = current_vocabulary()
+        yield from self._table_entries(doc, vocabulary, language, organization)
+        yield from block_entries(doc, vocabulary, language, organization)
+
+    def _table_entries(
+        self, doc: ParsedDocument, vocabulary: Vocabulary, language: str | None, organization: str | None,
+    ) -> Iterator[StatusEntry]:
+        groups = continued_tables(doc)
         pages = {page.number: page for page in doc.pages}
         starts = {(g[0].page, g[0].bbox[1], g[0].bbox[0]): g for g in groups}
         ctx = _Context()
-        running = _running_texts(doc)
+        running = running_texts(doc)
         for page in doc.pages:
             items: list[tuple[float, int, Line | None, list[Table] | None]] = []
             for line in page.lines:
@@ -503,17 +487,6 @@ class StatusExtractor:
                     if entry.text:
                         yield entry
             _read_heading(ctx, heading, page)
-
-
-def _running_texts(doc: ParsedDocument) -> set[str]:
-    """Lines repeated at the top or foot of several pages: running headers the parser kept as body
-    ("DP/FPA/2023/4 (Part II)"), which must not pass for a heading naming a report."""
-    counts: dict[str, int] = {}
-    for page in doc.pages:
-        for line in page.lines:
-            if line.bbox[3] < page.height * 0.15 or line.bbox[1] > page.height * 0.85:
-                counts[line.text] = counts.get(line.text, 0) + 1
-    return {text for text, n in counts.items() if n >= 3}
 
 
 def _same_heading(previous: Line, line: Line) -> bool:

@@ -93,6 +93,10 @@ class StatusEntry:
     due: Deadline | None = None
     page: int | None = None
     bbox: BBox | None = None
+    remarks: str | None = None
+    """The organization's own words on the row (comment, assessment, management response), as printed."""
+    previous_status: str | None = None
+    """A note on an earlier status printed beside the status ("之前为“正在落实”", "Previously: in progress")."""
 
 
 @dataclass

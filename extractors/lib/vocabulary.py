@@ -31,12 +31,36 @@ class StatusLabel:
     label: str
     acceptance: Acceptance | None
     implementation: Implementation | None
+    phrase: bool = False
+    """Words that state a status inside a remark ("agrees with the recommendation"), not a printed label."""
+
+
+_QUOTES = str.maketrans("‘’“”", "''\"\"")
 
 
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold()
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES)
     text = re.sub(r"\s+", " ", text).strip()
     return text.rstrip(" .;:。；：")
+
+
+# A note on an earlier status printed after the label: "之前为“正在落实”", "与之前状态相比无变化",
+# "(Previously: in progress)".
+_PREVIOUS = re.compile(
+    r"[(（]?\s*(?:之前为|之前是|原为|与之前(?:状态)?相比|与上次报告相比|previously\b|formerly\b|no change (?:from|since)\b"
+    r"|changed from\b|unchanged\b).*$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def split_previous_status(text: str) -> tuple[str, str | None]:
+    """A status cell cut into its label and a note on the earlier status ("已接受之前为“正在落实”" →
+    "已接受", "之前为“正在落实”"), so the note never passes for the label."""
+    match = _PREVIOUS.search(text)
+    if not match or match.start() == 0:
+        return text, None
+    note = normalize_text(match.group(0)).strip(" ()（）")
+    return normalize_text(text[: match.start()]).rstrip(" ,;，；(（"), note or None
 
 
 class Vocabulary:
@@ -45,8 +69,13 @@ class Vocabulary:
     def __init__(self, labels: list[StatusLabel]) -> None:
         self.labels = labels
         self._index: dict[tuple[str, str, str], StatusLabel] = {}
+        self._phrases: list[tuple[str, str, str, StatusLabel]] = []
         for label in labels:
-            self._index[(label.organization.casefold(), label.language, _fold(label.label))] = label
+            key = (label.organization.casefold(), label.language, _fold(label.label))
+            if label.phrase:
+                self._phrases.append((*key, label))
+            else:
+                self._index[key] = label
 
     def _candidates(self, language: str | None, organization: str | None) -> list[tuple[str, str]]:
         orgs = ([organization.casefold()] if organization else []) + ["*"]
@@ -89,14 +118,30 @@ class Vocabulary:
                 return best, normalize_text(text)[: len(best.label)]
         return None, None
 
+    def phrase(
+        self, text: str | None, language: str | None = None, organization: str | None = None,
+    ) -> StatusLabel | None:
+        """The status a remark states in words ("UNFPA agrees with this recommendation" → accepted):
+        the phrase found earliest in the text, the longer one on a tie."""
+        if not text:
+            return None
+        folded = _fold(text)
+        for org, lang in self._candidates(language, organization):
+            found = [(folded.find(words), -len(words), label) for o, la, words, label in self._phrases
+                     if (o, la) == (org, lang) and words in folded]
+            if found:
+                return min(found, key=lambda f: (f[0], f[1]))[2]
+        return None
+
 
 @lru_cache(maxsize=4)
 def load_vocabulary(path: str | None = None) -> Vocabulary:
     """Read the status vocabulary (``extractors/data/status_vocabulary.csv`` unless ``path`` is given).
 
-    Columns: organization (or ``*``), language, printed label, acceptance, implementation; an empty
-    value means the label states nothing about that part. Unknown canonical values are rejected so a
-    typo in the data cannot leak into the records.
+    Columns: organization (or ``*``), language, printed label, acceptance, implementation, and an
+    optional ``match``: ``label`` (the default: a status cell starts with it) or ``phrase`` (words
+    that state a status anywhere in a remark). An empty value means the label states nothing about
+    that part. Unknown canonical values are rejected so a typo in the data cannot leak into the records.
     """
     if path is None:
         text = resources.files("extractors").joinpath("data", "status_vocabulary.csv").read_text(encoding="utf-8")
@@ -116,6 +161,7 @@ def load_vocabulary(path: str | None = None) -> Vocabulary:
             label=normalize_text(row["label"]),
             acceptance=acceptance,  # type: ignore[arg-type]
             implementation=implementation,  # type: ignore[arg-type]
+            phrase=(row.get("match") or "label").strip() == "phrase",
         ))
     return Vocabulary(labels)
 
