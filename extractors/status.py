@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 from extractors.base import ExtractionContext
 from extractors.lib.cues import classify_addressee
-from extractors.lib.deadlines import find_deadline, parse_deadline_phrase
-from extractors.lib.records import Acceptance, Addressee, Implementation, Record, StatusEntry
+from extractors.lib.deadlines import find_deadline, parse_target_date
+from extractors.lib.records import Addressee, Record, StatusEntry
 from extractors.lib.symbols import find_citations
-from extractors.lib.vocabulary import Vocabulary, current_vocabulary, organization_of
+from extractors.lib.vocabulary import Vocabulary, current_vocabulary, organization_of, read_status
 from extractors.status_blocks import block_entries, footnote_symbol, running_texts, tracked_symbol
 from extractors.tables import continued_tables, table_header
 from pipeline.core.document import BBox, Cell, Line, Page, ParsedDocument, Table
@@ -216,6 +216,7 @@ class _Draft:
     first_action: str | None = None
     status_hint: str | None = None
     """Short words printed beside a bare "Recommendation N" line: the status, mapped or not."""
+    has_due_column: bool = False
 
     def add(self, role: str, text: str) -> None:
         if text:
@@ -263,15 +264,23 @@ def _column_entries(
     tables: list[Table], shape: _Shape, ctx: _Context, pages: dict[int, Page],
 ) -> list[_Draft]:
     columns = shape.columns
-    rows: list[tuple[int, list[Cell]]] = [
-        (t.page, [c for c in row if c is not None])
-        for i, t in enumerate(tables)
-        for row in t.rows[t.header_rows + (1 if shape.plain_header and i == 0 else 0):]
-    ]
+    header = [_text(c) for c in tables[0].rows[0]] if shape.plain_header else None
+    rows: list[tuple[int, list[Cell]]] = []
+    continued: set[int] = set()
+    """Ids of first rows on a continuation page: without a number of their own they go on the row above."""
+    for i, t in enumerate(tables):
+        body = t.rows[t.header_rows:]
+        if header is not None and body and [_text(c) for c in body[0]] == header:
+            body = body[1:]  # the plain headings, repeated on every page
+        for k, printed in enumerate(body):
+            rows.append((t.page, [c for c in printed if c is not None]))
+            if i and not k:
+                continued.add(id(rows[-1][1]))
     labelled = not any(role == "number" for _, _, role in columns) and any(
         _split_label(c.text)[0] for _, row in rows for c in row if c.text and _cell_role(c, columns) == "text"
     )
     has_symbols = any(role == "symbol" for _, _, role in columns)
+    numbered_column = any(role == "number" for _, _, role in columns)
     drafts: list[_Draft] = []
     draft: _Draft | None = None
     symbol: str | None = None
@@ -299,6 +308,8 @@ def _column_entries(
             symbol = tracked_symbol(cell.text) or symbol
         if labelled:
             start = number is not None or draft is None
+        elif id(row) in continued and draft is not None and number is None and numbered_column:
+            start = False
         elif text:
             continues = draft is not None and bool(draft.text) and text[:1].islower() and not (
                 draft.text[-1].endswith(_TERMINAL))
@@ -315,7 +326,8 @@ def _column_entries(
             box = text_cells[0].bbox if text_cells else filled[0][0].bbox
             draft = _Draft(number=number, page=page, bbox=box,
                            report=symbol if has_symbols and symbol else ctx.report,
-                           addressee=ctx.addressee, accepted_only=ctx.accepted_only)
+                           addressee=ctx.addressee, accepted_only=ctx.accepted_only,
+                           has_due_column=any(role == "due" for _, _, role in columns))
             drafts.append(draft)
             if rest:
                 draft.text.append(rest)
@@ -367,32 +379,20 @@ def _entry(draft: _Draft, vocabulary: Vocabulary, language: str | None, organiza
         draft.report = symbol or draft.report
     status_text = normalize_text(" ".join(t for t in draft.cells.get("status", []) if t)) or None
     acceptance_text = normalize_text(" ".join(t for t in draft.cells.get("acceptance", []) if t)) or None
-    acceptance: Acceptance | None = None
-    implementation: Implementation | None = None
-    implementation_raw: str | None = None
-    if acceptance_text:
-        label, _ = vocabulary.lookup(acceptance_text, language, organization)
-        if label:
-            acceptance = label.acceptance
-            implementation = label.implementation
-    if status_text:
-        implementation_raw = status_text
-        label, _ = vocabulary.lookup(status_text, language, organization)
-        if label:
-            acceptance = acceptance or label.acceptance
-            implementation = label.implementation or implementation
-    elif draft.first_action and "acceptance" not in draft.cells:
+    reading = read_status(vocabulary, status_text, acceptance_text, language, organization)
+    if not status_text and draft.first_action and "acceptance" not in draft.cells:
         label, raw = vocabulary.lookup(draft.first_action, language, organization, strict_prefix=True)
         if label:
-            acceptance, implementation, implementation_raw = label.acceptance, label.implementation, raw
-            if draft.status_hint:
-                implementation_raw = draft.status_hint
+            reading.acceptance, reading.implementation, reading.implementation_raw = (
+                label.acceptance, label.implementation, draft.status_hint or raw)
         elif draft.status_hint:
-            implementation_raw = draft.status_hint  # printed as a status, mapped by nobody: kept raw
-    if acceptance is None and implementation in ("implemented", "in_progress", "not_started") and (
+            reading.implementation_raw = draft.status_hint  # printed as a status, mapped by nobody: kept raw
+    remarks = normalize_text(" ".join(draft.cells.get("action", []))) or reading.rest
+    reading.read_remarks(vocabulary, remarks, language, organization)
+    if reading.acceptance is None and reading.implementation in ("implemented", "in_progress", "not_started") and (
         draft.accepted_only
     ):
-        acceptance = "accepted"  # a table of accepted recommendations prints only their progress
+        reading.acceptance = "accepted"  # a table of accepted recommendations prints only their progress
     addressee = draft.addressee
     for value in draft.cells.get("addressee", []):
         addressee = classify_addressee(value) or addressee
@@ -400,24 +400,26 @@ def _entry(draft: _Draft, vocabulary: Vocabulary, language: str | None, organiza
     responsible = normalize_text(" ".join(draft.cells.get("responsible", []))) or None
     due = None
     for value in draft.cells.get("due", []):
-        due = parse_deadline_phrase(value, language)
+        due = parse_target_date(value, language)
         if due:
             break
-    if due is None and text:
-        due = find_deadline(text, language)
+    if due is None and text and not draft.has_due_column:
+        due = find_deadline(text, language)  # a due-date column that gives no date leaves the row without one
     return StatusEntry(
         report=draft.report,
         number=draft.number,
         text=text,
         addressee=addressee,
-        acceptance=acceptance,
-        implementation=implementation,
-        implementation_raw=implementation_raw,
-        acceptance_raw=acceptance_text,
+        acceptance=reading.acceptance,
+        implementation=reading.implementation,
+        implementation_raw=reading.implementation_raw,
+        acceptance_raw=reading.acceptance_raw,
         responsible=responsible,
         due=due,
         page=draft.page,
         bbox=draft.bbox,
+        remarks=remarks,
+        previous_status=reading.previous_status,
     )
 
 

@@ -134,6 +134,57 @@ class Vocabulary:
         return None
 
 
+@dataclass
+class StatusReading:
+    """What a row's printed status, acceptance and remarks say, mapped through the vocabulary."""
+
+    acceptance: Acceptance | None = None
+    implementation: Implementation | None = None
+    implementation_raw: str | None = None
+    acceptance_raw: str | None = None
+    previous_status: str | None = None
+    rest: str | None = None
+    """Words printed in the status cell after its label ("已完成(A/73/688)" → "(A/73/688)")."""
+
+    def read_remarks(self, vocabulary: Vocabulary, remarks: str | None, language: str | None,
+                     organization: str | None) -> None:
+        """A status stated only in words in the organization's remarks. Beside a printed status the
+        remarks may add the acceptance ("UNFPA agrees with this recommendation") but never overrule
+        the status: "considers the recommendation implemented" only counts where none is printed."""
+        if self.acceptance is not None:
+            return
+        stated = vocabulary.phrase(remarks, language, organization)
+        if stated is None or (self.implementation is not None and stated.implementation is not None):
+            return
+        self.acceptance = stated.acceptance
+        self.implementation = self.implementation or stated.implementation
+
+
+def read_status(
+    vocabulary: Vocabulary, status: str | None, acceptance: str | None, language: str | None,
+    organization: str | None,
+) -> StatusReading:
+    """Map a row's status and acceptance cells; a note on the earlier status is kept apart."""
+    reading = StatusReading()
+    if acceptance:
+        acceptance, previous = split_previous_status(acceptance)
+        reading.acceptance_raw, reading.previous_status = acceptance, previous
+        label, _ = vocabulary.lookup(acceptance, language, organization)
+        if label:
+            reading.acceptance, reading.implementation = label.acceptance, label.implementation
+    if status:
+        status, previous = split_previous_status(normalize_text(status))
+        reading.previous_status = previous or reading.previous_status
+        label, raw = vocabulary.lookup(status, language, organization)
+        reading.implementation_raw = status
+        if label and raw:
+            reading.acceptance = reading.acceptance or label.acceptance
+            reading.implementation = label.implementation or reading.implementation
+            rest = normalize_text(status[len(raw):]).strip(" .;:。；：")
+            reading.implementation_raw, reading.rest = raw, rest or None
+    return reading
+
+
 @lru_cache(maxsize=4)
 def load_vocabulary(path: str | None = None) -> Vocabulary:
     """Read the status vocabulary (``extractors/data/status_vocabulary.csv`` unless ``path`` is given).
