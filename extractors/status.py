@@ -1,3 +1,9 @@
+"""Status entries from status tables: ruled or plain column tables, key/value tables and labelled rows.
+
+The unruled Board-of-Auditors blocks are read by ``extractors.status_blocks``; what headings say
+about the rows under them by ``extractors.status_headings``.
+"""
+
 from __future__ import annotations
 
 import re
@@ -10,7 +16,8 @@ from extractors.lib.deadlines import find_deadline, parse_target_date
 from extractors.lib.records import Addressee, Record, StatusEntry
 from extractors.lib.symbols import find_citations
 from extractors.lib.vocabulary import Vocabulary, current_vocabulary, organization_of, read_status
-from extractors.status_blocks import block_entries, footnote_symbol, running_texts, tracked_symbol
+from extractors.status_blocks import block_entries
+from extractors.status_headings import ADDRESSED, BODY_HEADING, HeadingContext, running_texts, tracked_symbol
 from extractors.tables import continued_tables, table_header
 from pipeline.core.document import BBox, Cell, Line, Page, ParsedDocument, Table
 from pipeline.core.text import join_lines, normalize_text
@@ -55,16 +62,6 @@ _PARA_REF = re.compile(
     r"(?P<end>[.。;；]?)\s*$"
 )
 _ITEM_NUMBER = re.compile(r"^(?P<n>\d{1,3})\.\s+(?=\S)")
-# A group heading naming an oversight body opens that body's recommendations: a report named by an
-# earlier group no longer applies.
-_BODY_HEADING = re.compile(
-    r"^(?:Advisory Committee on Administrative and Budgetary Questions|Board of Auditors|Office of Internal "
-    r"Oversight Services|Joint Inspection Unit|Independent Audit Advisory Committee|General Assembly|"
-    r"行政和预算问题咨询委员会|审计委员会|内部监督事务厅|联合检查组|独立审计咨询委员会|大会)\b", re.IGNORECASE)
-_ADDRESSED = re.compile(r"addressed to|directed to|提出的建议|向.{0,40}提出", re.IGNORECASE)
-_ANNEX = re.compile(r"^(?:Annex|ANNEX|附件)\s*[IVXLC\d一二三四五六七八九十]*(?:-[A-Z])?\s*$")
-_SECTION = re.compile(r"^(?:[A-H]|[IVX]{1,5})\.\s+\S|^[一二三四五六七八九十]{1,3}、")
-_ACCEPTED_SCOPE = re.compile(r"(?<!not )\baccepted\b(?! and)[^.]*\brecommendations\b|已接受的.{0,10}建议", re.IGNORECASE)
 _TERMINAL = tuple(".;:。；：!?！？")
 
 
@@ -163,42 +160,6 @@ def _text(cell: Cell | None) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Context from headings
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Context:
-    report: str | None = None
-    addressee: Addressee | None = None
-    accepted_only: bool = False
-
-    def read(self, text: str, bold: bool, page: Page | None = None) -> None:
-        """Update from a heading line or a group-heading row of a table."""
-        text = normalize_text(text)
-        if not text:
-            return
-        if _ANNEX.match(text):
-            self.report, self.addressee, self.accepted_only = None, None, False
-            return
-        if (_SECTION.match(text) or (bold and _BODY_HEADING.match(text))) and len(text) < 200:
-            self.report = None
-        if len(text) > (600 if bold else 300):
-            return  # a paragraph, not a heading
-        bracketed = text.startswith(("(", "（")) and text.endswith((")", "）"))  # "(Resolution 76/274)"
-        if bold or bracketed or re.match(r"^JIU/", text):
-            symbol = tracked_symbol(text) or (footnote_symbol(text, page) if page and bold else None)
-            if symbol:
-                self.report = symbol
-        if bold and _ADDRESSED.search(text):
-            addressee = classify_addressee(text)
-            if addressee and addressee != "other":
-                self.addressee = addressee
-        if bold and _ACCEPTED_SCOPE.search(text):
-            self.accepted_only = True
-
-
-# ---------------------------------------------------------------------------------------------
 # Entries
 # ---------------------------------------------------------------------------------------------
 
@@ -253,7 +214,7 @@ def _is_heading_row(cells: list[tuple[Cell, str | None]], spanning: bool, labell
     text, role = cells[0][0].text, cells[0][1]
     if _LABEL.match(text) or role not in (None, "text", "symbol", "number"):
         return False  # a lone status or remarks cell continues the row above (it may cite a document)
-    if _ADDRESSED.search(text) or (find_citations(text) and len(text) < 300):
+    if ADDRESSED.search(text) or (find_citations(text) and len(text) < 300):
         return True
     if labelled:
         return False
@@ -261,7 +222,7 @@ def _is_heading_row(cells: list[tuple[Cell, str | None]], spanning: bool, labell
 
 
 def _column_entries(
-    tables: list[Table], shape: _Shape, ctx: _Context, pages: dict[int, Page],
+    tables: list[Table], shape: _Shape, ctx: HeadingContext, pages: dict[int, Page],
 ) -> list[_Draft]:
     columns = shape.columns
     header = [_text(c) for c in tables[0].rows[0]] if shape.plain_header else None
@@ -276,7 +237,7 @@ def _column_entries(
             rows.append((t.page, [c for c in printed if c is not None]))
             if i and not k:
                 continued.add(id(rows[-1][1]))
-    labelled = not any(role == "number" for _, _, role in columns) and any(
+    labelled = labelled_table = not any(role == "number" for _, _, role in columns) and any(
         _split_label(c.text)[0] for _, row in rows for c in row if c.text and _cell_role(c, columns) == "text"
     )
     has_symbols = any(role == "symbol" for _, _, role in columns)
@@ -298,6 +259,11 @@ def _column_entries(
         if _is_heading_row(filled, spanning, labelled) and not fills_text:
             ctx.read(filled[0][0].text, bold=True, page=pages.get(page))
             draft = None
+            named_body = BODY_HEADING.match(normalize_text(filled[0][0].text))
+            if named_body and labelled_table:
+                # Rows of the Board of Auditors or OIOS carry no "Recommendation N" label: each row is
+                # its own recommendation, with its printed number or none, never merged into a JIU one.
+                labelled = bool(re.match(r"Joint Inspection Unit|联合检查组", named_body.group(0)))
             continue
         text = normalize_text(" ".join(c.text for c in text_cells))
         number, rest = _split_label(text)
@@ -349,7 +315,7 @@ def _column_entries(
     return drafts
 
 
-def _keyvalue_entries(tables: list[Table], ctx: _Context) -> list[_Draft]:
+def _keyvalue_entries(tables: list[Table], ctx: HeadingContext) -> list[_Draft]:
     drafts: list[_Draft] = []
     draft: _Draft | None = None
     for table in tables:
@@ -451,7 +417,7 @@ class StatusExtractor:
         groups = continued_tables(doc)
         pages = {page.number: page for page in doc.pages}
         starts = {(g[0].page, g[0].bbox[1], g[0].bbox[0]): g for g in groups}
-        ctx = _Context()
+        ctx = HeadingContext()
         running = running_texts(doc)
         for page in doc.pages:
             items: list[tuple[float, int, Line | None, list[Table] | None]] = []
@@ -496,7 +462,7 @@ def _same_heading(previous: Line, line: Line) -> bool:
     return abs(previous.size - line.size) < 0.5 and 0 <= line.bbox[1] - previous.bbox[3] < 0.8 * line.size
 
 
-def _read_heading(ctx: _Context, lines: list[Line], page: Page) -> None:
+def _read_heading(ctx: HeadingContext, lines: list[Line], page: Page) -> None:
     if lines:
         text = ""
         for line in lines:

@@ -24,6 +24,7 @@ from extractors.lib.deadlines import parse_target_date
 from extractors.lib.records import StatusEntry
 from extractors.lib.symbols import find_citations
 from extractors.lib.vocabulary import Vocabulary, split_previous_status
+from extractors.status_headings import footnote_symbol, running_texts, tracked_symbol
 from pipeline.core.document import BBox, Line, Page, ParsedDocument
 from pipeline.core.text import join_lines, normalize_text
 
@@ -76,39 +77,6 @@ class _Block:
     label_x: float | None = None
     remarks: list[str] = field(default_factory=list)
     reading: str = "text"  # text → labels → remarks
-
-
-def running_texts(doc: ParsedDocument) -> set[str]:
-    """Lines repeated at the top or foot of several pages: running headers the parser kept as body
-    ("DP/FPA/2023/4 (Part II)"), which must not pass for a heading naming a report. Table lines do
-    not count: a block's "Status Under implementation" may well open several pages."""
-    counts: Counter[str] = Counter()
-    for page in doc.pages:
-        for line in page.lines:
-            if line.role == "body" and (line.bbox[3] < page.height * 0.15 or line.bbox[1] > page.height * 0.85):
-                counts[line.text] += 1
-    return {text for text, n in counts.items() if n >= 3}
-
-
-def tracked_symbol(text: str) -> str | None:
-    """The report a heading names: its first document or resolution symbol."""
-    citations = find_citations(text)
-    return citations[0].symbol if citations else None
-
-
-def footnote_symbol(text: str, page: Page) -> str | None:
-    """A heading that names its report only through a footnote ("… 31 December 2021¹", "¹ A/77/94.")."""
-    if not text[-1:].isdigit():
-        return None
-    for line in page.lines:
-        if line.role != "footnote":
-            continue
-        match = re.match(r"^(\d{1,2})\s+(.+)$", line.text)
-        if match and text.endswith(match.group(1)):
-            citations = find_citations(match.group(2))
-            if citations and len(match.group(2)) < 60:
-                return citations[0].symbol
-    return None
 
 
 class _Reports:

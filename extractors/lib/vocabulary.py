@@ -122,10 +122,11 @@ class Vocabulary:
         self, text: str | None, language: str | None = None, organization: str | None = None,
     ) -> StatusLabel | None:
         """The status a remark states in words ("UNFPA agrees with this recommendation" → accepted):
-        the phrase found earliest in the text, the longer one on a tie."""
+        the phrase found earliest in the remark's first sentence (where an organization states its
+        position; later sentences report what others did), the longer one on a tie."""
         if not text:
             return None
-        folded = _fold(text)
+        folded = _fold(re.split(r"(?<=[.!?])\s+(?=[A-Z\"“(])|[。！？\n]", text, maxsplit=1)[0])
         for org, lang in self._candidates(language, organization):
             found = [(folded.find(words), -len(words), label) for o, la, words, label in self._phrases
                      if (o, la) == (org, lang) and words in folded]
