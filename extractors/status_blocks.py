@@ -1,16 +1,19 @@
 """Status blocks without ruling: the layout of organizations' reports on the Board of Auditors.
 
-Each recommendation is a bold paragraph ("In paragraph 38, the Board recommends that UNFPA …",
-"审计委员会在第 37 段中建议…") followed by labelled lines (Business unit responsible, Status,
-Priority, Target date, Revised target date, sometimes a Management response) and then, often, the
-organization's response in numbered paragraphs. Whether the labelled lines are drawn as a small
+Each recommendation is a paragraph, bold in the funds' reports and numbered in plain type in the
+Secretary-General's ("In paragraph 38, the Board recommends that UNFPA …", "审计委员会在第 37 段中
+建议…"), with labelled lines (Business unit responsible / Department responsible, Status, Priority,
+Target date, Revised target date, sometimes a Management response) and the organization's response
+in numbered paragraphs, after the labelled lines or before them. A paragraph that no labelled line
+follows is prose that merely cites the Board, not a block. Whether the labelled lines are drawn as a small
 ruled table or printed as plain lines does not matter: the blocks are read from the page lines.
 
 The Board's report is named by the section heading: a symbol printed in it or in its footnote, or
 the year it covers ("Report of the Board of Auditors for the year ended 31 December 2020"). A year
 is turned into the Board's symbol for that year by the series' fixed rule: the report on year Y is
-issued to the General Assembly's session Y - 1944 (2023 → ``A/79/5/Add.8``), with the addendum or
-volume the document itself cites for its Board reports.
+issued to the General Assembly's session Y - 1944 (2023 → ``A/79/5/Add.8``; a peacekeeping period
+ending 30 June Y, to session Y - 1945), with the addendum or volume the document itself cites for
+its Board reports.
 """
 
 from __future__ import annotations
@@ -29,9 +32,9 @@ from pipeline.core.document import BBox, Line, Page, ParsedDocument
 from pipeline.core.text import join_lines, normalize_text
 
 _OPENING = re.compile(
-    r"^(?:In|At)\s+paragraphs?\s+(?P<n>\d{1,3}(?:\s*\([a-z]\))?)[^,]{0,80},\s*(?:[^,]{0,40},\s*)?"
+    r"^(?:\d{1,3}\.\s+)?(?:In|At)\s+paragraphs?\s+(?P<n>\d{1,3}(?:\s*\([a-z]\))?)[^,]{0,80},\s*(?:[^,]{0,40},\s*)?"
     r"(?P<text>the\s+Board\b.*)$"
-    r"|^(?P<zh_body>审计委员会)?\s*在(?:其报告)?第\s*(?P<zn>\d{1,3})\s*段中?\s*[，,]?\s*(?P<zh_text>.*建议.*)$",
+    r"|^(?:\d{1,3}\.\s*)?(?P<zh_body>审计委员会)?\s*在(?:其报告)?第\s*(?P<zn>\d{1,3})\s*段中?\s*[，,]?\s*(?P<zh_text>.*建议.*)$",
     re.IGNORECASE,
 )
 # The labelled lines of a block, longest label first so "Revised target date" wins over "Target date".
@@ -55,9 +58,9 @@ _REPORT_HEADING = re.compile(r"^(?:Report\s+of\s+the\s+(?:United\s+Nations\s+)?B
                              re.IGNORECASE)
 _ABOUT_REPORTS = re.compile(r"recommendation|Board\s+of\s+Auditors|\breport\b|建议|审计委员会|报告", re.IGNORECASE)
 _YEAR_COVERED = re.compile(
-    r"(?:year|period|biennium)\s+ended\s+(?:on\s+)?\d{1,2}\s+[A-Z][a-z]+\s+(?P<a>(?:19|20)\d{2})"
+    r"(?:year|period|biennium)\s+ended\s+(?:on\s+)?\d{1,2}\s+(?P<month>[A-Z][a-z]+)\s+(?P<a>(?:19|20)\d{2})"
     r"|\bfor\s+(?:the\s+(?:year|biennium)\s+)?(?:(?:19|20)\d{2}\s*[-–]\s*)?(?P<b>(?:19|20)\d{2})\b"
-    r"|截至\s*(?P<c>(?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日|(?P<d>(?:19|20)\d{2})\s*年(?:度)?(?:财务)?(?:期间)?的?报告",
+    r"|截至\s*(?P<c>(?:19|20)\d{2})\s*年\s*(?P<zm>12|6)\s*月\s*3[01]\s*日|(?P<d>(?:19|20)\d{2})\s*年(?:度)?(?:财务)?(?:期间)?的?报告",
 )
 _TOP_SECTION = re.compile(r"^(?:[IVX]{1,5}\.\s+\S|[一二三四五六七八九十]{1,3}、)")
 _PARAGRAPH_NUMBER = re.compile(r"^\d{1,3}\.\s+(?=\S)")
@@ -72,11 +75,13 @@ class _Block:
     report: str | None
     text: str
     size: float
+    bold: bool
     values: dict[str, str] = field(default_factory=dict)
+    labelled: bool = False
     last_role: str | None = None
     label_x: float | None = None
     remarks: list[str] = field(default_factory=list)
-    reading: str = "text"  # text → labels → remarks
+    reading: str = "text"  # text → (response) → labels → remarks
 
 
 class _Reports:
@@ -98,22 +103,30 @@ class _Reports:
             return symbol
         match = _YEAR_COVERED.search(text)
         if match and self.tail is not None:
-            year = int(next(group for group in match.groups() if group))
-            return f"A/{year - 1944}/5{self.tail}"
+            year = int(next(match.group(g) for g in "abcd" if match.group(g)))
+            # A peacekeeping period ending 30 June goes to the session that opens that September.
+            june = match.group("month") == "June" or match.group("zm") == "6"
+            return f"A/{year - (1945 if june else 1944)}/5{self.tail}"
         return None
 
 
 def _label(text: str) -> tuple[str, str] | None:
+    """A labelled line's role and value; without a colon the value must open like one ("Status Under
+    implementation", not "Status of recommendations from prior years")."""
     for role, pattern in _LABELS:
         match = pattern.match(text)
-        if match and (match.end() == len(text) or not text[match.end()].isalnum() or not text.isascii()):
-            return role, text[match.end():].lstrip(" :：").strip()
+        if not match or (match.end() < len(text) and text[match.end()].isalnum() and text.isascii()):
+            continue
+        rest = text[match.end():]
+        value = rest.lstrip(" :：").strip()
+        if value and not rest.lstrip().startswith((":", "：")) and not (value[0].isupper() or value[0].isdigit()
+                                                                     or not value[0].isascii()):
+            continue
+        return role, value
     return None
 
 
 def _opening(line: Line) -> tuple[str, str] | None:
-    if line.bold < 0.6:
-        return None
     match = _OPENING.match(line.text)
     if not match:
         return None
@@ -143,8 +156,9 @@ def block_entries(
         opening = _opening(line)
         bold = line.bold >= 0.6
         report_heading = line.role == "body" and (bold or _is_report_heading(line.text))
-        if block is not None and block.reading == "text" and bold and opening is None and (
-            abs(line.size - block.size) < 0.5 and _label(line.text) is None
+        if block is not None and block.reading == "text" and bold == block.bold and opening is None and (
+            abs(line.size - block.size) < 0.5 and _label(line.text) is None and line.role == "body"
+            and (bold or not _PARAGRAPH_NUMBER.match(line.text))
         ):
             block.text = join_lines(block.text, line.text)
             continue
@@ -157,7 +171,7 @@ def block_entries(
             report = _read_heading(heading, heading_page, reports, report)
             heading = []
             block = _Block(number=opening[0], page=page.number, bbox=line.bbox, report=report, text=opening[1],
-                           size=line.size)
+                           size=line.size, bold=bold)
             continue
         if report_heading:
             if heading and heading_page is page and abs(heading[-1].size - line.size) < 0.5:
@@ -195,9 +209,9 @@ def _read_heading(lines: list[Line], page: Page | None, reports: _Reports, repor
 def _continues(block: _Block, line: Line) -> bool:
     """Take a line into the block: a labelled line, a label's wrapped value, or the response."""
     labelled = _label(line.text)
-    if block.reading in ("text", "labels") and labelled is not None:
+    if block.reading != "remarks" and labelled is not None:
         role, value = labelled
-        block.reading, block.last_role, block.label_x = "labels", role, line.bbox[0]
+        block.reading, block.last_role, block.label_x, block.labelled = "labels", role, line.bbox[0], True
         if role == "remarks":
             block.reading = "remarks"
             if value:
@@ -210,9 +224,10 @@ def _continues(block: _Block, line: Line) -> bool:
     ):
         block.values[block.last_role] = join_lines(block.values.get(block.last_role, ""), line.text)
         return True
-    if block.reading == "text" or line.role != "body":
+    if line.role != "body":
         return False
-    block.reading = "remarks"
+    # The response: after the labelled lines, or between the recommendation and its labels.
+    block.reading = "response" if block.reading in ("text", "response") else "remarks"
     number = _PARAGRAPH_NUMBER.match(line.text)
     if number or not block.remarks:
         block.remarks.append(line.text[number.end():] if number else line.text)
@@ -222,8 +237,8 @@ def _continues(block: _Block, line: Line) -> bool:
 
 
 def _finish(block: _Block, vocabulary: Vocabulary, language: str | None, organization: str | None) -> Iterator[StatusEntry]:
-    """The entry of a finished block; a bold paragraph without labelled lines is no block."""
-    if block.reading == "text":
+    """The entry of a finished block; a paragraph without labelled lines is no block."""
+    if not block.labelled:
         return
     values = {role: normalize_text(value) for role, value in block.values.items()}
     remarks = "\n".join(normalize_text(r) for r in block.remarks if r.strip()) or None

@@ -185,6 +185,40 @@ def test_labelled_management_response_and_not_applicable() -> None:
     assert found[0].text == "the Board recommended that UNDP review its vendor management policy."
 
 
+def test_secretary_general_layout_numbered_plain_paragraphs() -> None:
+    """A Secretary-General's report: the recommendation is a numbered paragraph in plain type, the response
+    comes before the labelled lines, the heading gives the symbol; a period ended 30 June 2023 went to the
+    seventy-eighth session."""
+    found = _blocks([
+        _line("Report of the Board of Auditors on the United Nations peacekeeping operations for the", 100),
+        _line("period ended 30 June 2024", 110),
+        _line("II. Status of implementation of recommendations", 120, bold=1.0),
+        _line("Report of the Board of Auditors for the year ended 31 December 2023 (A/79/5 (Vol. I))", 130),
+        _line("12. In paragraph 23, the Board recommended that the Administration strengthen the", 150),
+        _line("monitoring of its travel policy.", 162),
+        _line("13. The Administration accepted the recommendation and has started a review.", 174),
+        _line("Department responsible: Department of Management Strategy, Policy and Compliance", 186),
+        _line("Status: Under implementation", 198),
+        _line("Priority: Medium", 210),
+        _line("Target date: Fourth quarter of 2025", 222),
+        _line("14. In 2022 the Board also noted that travel costs rose.", 240),
+        _line("Report of the Board of Auditors for the period ended 30 June 2023", 260),
+        _line("15. In paragraph 40, the Board recommended that the Administration close the dormant accounts.", 280),
+        _line("Department responsible: Department of Operational Support", 292),
+        _line("Status: Overtaken by events", 304),
+        _line("Target date: Not applicable", 316),
+    ], "en")
+    assert [(e.report, e.number, e.text, e.implementation, e.due) for e in found] == [
+        ("A/79/5 (Vol. I)", "23", "the Board recommended that the Administration strengthen the monitoring of its "
+         "travel policy.", "in_progress", Deadline(text="Fourth quarter of 2025", kind="month", date="2025-12-31")),
+        ("A/78/5 (Vol. I)", "40", "the Board recommended that the Administration close the dormant accounts.",
+         "not_relevant", None),
+    ]
+    assert found[0].remarks == ("The Administration accepted the recommendation and has started a review.\n"
+                                "In 2022 the Board also noted that travel costs rose.")
+    assert found[0].acceptance == "accepted"  # "The Administration accepted the recommendation"
+
+
 def test_chinese_block() -> None:
     found = _blocks([
         _line("审计委员会 2023 年报告(A/79/5/Add.1)", 120, bold=1.0),
