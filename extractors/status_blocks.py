@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from extractors.lib.deadlines import parse_target_date
 from extractors.lib.records import StatusEntry
 from extractors.lib.symbols import find_citations
-from extractors.lib.vocabulary import Vocabulary, split_previous_status
+from extractors.lib.vocabulary import Vocabulary, read_status
 from extractors.status_headings import footnote_symbol, running_texts, tracked_symbol
 from pipeline.core.document import BBox, Line, Page, ParsedDocument
 from pipeline.core.text import join_lines, normalize_text
@@ -69,6 +69,8 @@ _BOARD_SYMBOL = re.compile(r"^A/(?P<session>\d{2,3})/5(?P<tail>(?:/Add\.\d+| \(V
 
 @dataclass
 class _Block:
+    """One recommendation block as it is read, line by line."""
+
     number: str
     page: int
     bbox: BBox
@@ -241,31 +243,22 @@ def _finish(block: _Block, vocabulary: Vocabulary, language: str | None, organiz
     if not block.labelled:
         return
     values = {role: normalize_text(value) for role, value in block.values.items()}
-    remarks = "\n".join(normalize_text(r) for r in block.remarks if r.strip()) or None
-    status, previous = split_previous_status(values.get("status", ""))
-    label, raw = vocabulary.lookup(status, language, organization) if status else (None, None)
-    acceptance = label.acceptance if label else None
-    implementation = label.implementation if label else None
-    accepted, _ = vocabulary.lookup(values.get("acceptance"), language, organization)
-    if accepted is not None:
-        acceptance = accepted.acceptance or acceptance
-    stated = vocabulary.phrase(remarks, language, organization)
-    if stated is not None and acceptance is None and (label is None or stated.implementation is None):
-        acceptance = stated.acceptance
-        implementation = implementation or stated.implementation
+    reading = read_status(vocabulary, values.get("status"), values.get("acceptance"), language, organization)
+    remarks = "\n".join(normalize_text(r) for r in block.remarks if r.strip()) or reading.rest
+    reading.read_remarks(vocabulary, remarks, language, organization)
     due_cell = values["revised"] if "revised" in values else values.get("due")
     yield StatusEntry(
         report=block.report,
         number=block.number,
         text=normalize_text(block.text),
-        acceptance=acceptance,
-        implementation=implementation,
-        implementation_raw=raw if label else (status or None),
-        acceptance_raw=values.get("acceptance") or None,
+        acceptance=reading.acceptance,
+        implementation=reading.implementation,
+        implementation_raw=reading.implementation_raw,
+        acceptance_raw=reading.acceptance_raw,
         responsible=values.get("responsible") or None,
         due=parse_target_date(due_cell, language) if due_cell else None,
         page=block.page,
         bbox=block.bbox,
         remarks=remarks,
-        previous_status=previous,
+        previous_status=reading.previous_status,
     )
