@@ -62,6 +62,7 @@ _PARA_REF = re.compile(
     r"(?P<end>[.。;；]?)\s*$"
 )
 _ITEM_NUMBER = re.compile(r"^(?P<n>\d{1,3})\.\s+(?=\S)")
+_ACTION_PLAN = re.compile(r"key actions?|^(?:planned )?actions?$|activit|措施|行动|活动", re.IGNORECASE)
 _TERMINAL = tuple(".;:。；：!?！？")
 
 
@@ -72,6 +73,8 @@ class _Shape:
     """For column tables: the x-range of each column whose role is known, and that role."""
     plain_header: bool = False
     """The first row names the columns although the parser did not mark it (headings in plain type)."""
+    action_plan: bool = False
+    """Rows are actions ("Key action", "Activity", "措施"): under a recommendation, they track it."""
 
 
 def _role(label: str) -> str | None:
@@ -114,7 +117,8 @@ def _column_shape(header: list[str], rows: list[list[Cell | None]]) -> _Shape | 
             columns.append((boxes[-1][0], boxes[-1][2], role))
     roles = {r for _, _, r in columns}
     if "text" in roles and roles & {"status", "action", "acceptance"}:
-        return _Shape("columns", columns)
+        return _Shape("columns", columns, action_plan=any(
+            _ACTION_PLAN.search(label) and _role(label) == "text" for label in header))
     return None
 
 
@@ -289,6 +293,8 @@ def _column_entries(
                 match = _ITEM_NUMBER.match(rest)
                 if match:
                     number, rest = match.group("n"), rest[match.end():]
+            if number is None and shape.action_plan:
+                number = ctx.recommendation  # the recommendation the plan sits under, if any
             box = text_cells[0].bbox if text_cells else filled[0][0].bbox
             draft = _Draft(number=number, page=page, bbox=box,
                            report=symbol if has_symbols and symbol else ctx.report,

@@ -24,6 +24,13 @@ BODY_HEADING = re.compile(
 ADDRESSED = re.compile(r"addressed to|directed to|提出的建议|向.{0,40}提出", re.IGNORECASE)
 _ANNEX = re.compile(r"^(?:Annex|ANNEX|附件)\s*[IVXLC\d一二三四五六七八九十]*(?:-[A-Z])?\s*$")
 _SECTION = re.compile(r"^(?:[A-H]|[IVX]{1,5})\.\s+\S|^[一二三四五六七八九十]{1,3}、")
+# The recommendation a heading or bold paragraph opens: "Recommendation 3: …", "建议 3", "In paragraph 37,
+# the Board recommended that …" (an action-plan table under it tracks that recommendation).
+_RECOMMENDATION_HEADING = re.compile(
+    r"^(?:Recommendation|建议)\s*(?P<r>\d{1,3}[a-z]?)\b(?!\s*[)）])|^(?:\d{1,3}\.\s+)?(?:In|At)\s+paragraphs?\s+"
+    r"(?P<p>\d{1,3})[^,]{0,80},\s*(?:[^,]{0,40},\s*)?the\s+Board\b|^(?:审计委员会)?\s*在(?:其报告)?第\s*(?P<z>\d{1,3})\s*段",
+    re.IGNORECASE,
+)
 _ACCEPTED_SCOPE = re.compile(r"(?<!not )\baccepted\b(?! and)[^.]*\brecommendations\b|已接受的.{0,10}建议", re.IGNORECASE)
 
 
@@ -34,12 +41,17 @@ class HeadingContext:
     report: str | None = None
     addressee: Addressee | None = None
     accepted_only: bool = False
+    recommendation: str | None = None
+    """The number of the recommendation the last bold heading opened, if it opened one."""
 
     def read(self, text: str, bold: bool, page: Page | None = None) -> None:
         """Update from a heading line or a group-heading row of a table."""
         text = normalize_text(text)
         if not text:
             return
+        if bold:
+            opened = _RECOMMENDATION_HEADING.match(text)
+            self.recommendation = next((g for g in opened.groups() if g), None) if opened else None
         if _ANNEX.match(text):
             self.report, self.addressee, self.accepted_only = None, None, False
             return

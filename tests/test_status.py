@@ -546,3 +546,25 @@ def test_status_in_words_addressee_from_annex_heading_and_other_bodies_rows() ->
         (None, "legislative_bodies", None, "implemented"),
     ]
     assert found[0].remarks == "UNFPA does not consider the recommendation relevant to its mandate."
+
+
+def test_action_plan_rows_track_the_recommendation_above_them() -> None:
+    """Key action | Time frame | Responsible | Status | Comments under "Recommendation 2": each action is an
+    entry of recommendation 2, its time frame the due date; an empty status cell stays null."""
+    five = [(60.0, 200.0), (210.0, 280.0), (290.0, 360.0), (370.0, 440.0), (450.0, 550.0)]
+    table = _table(2, 200, five, [
+        ["Key action", "Time frame", "Responsible", "Status", "Comments"],
+        ["Revise the procurement manual", "First quarter of 2025", "Procurement Division", "Completed",
+         "Issued in March."],
+        ["Train procurement staff", "Q2 2025", "Human Resources", "", "Planned."],
+    ])
+    doc = ParsedDocument(file_name="p.pdf", sha256="0", parser_version="test", paragraphs=[], pages=[_page(2, [
+        _line("Review of procurement (JIU/REP/2024/3)", 100),
+        _line("Recommendation 2: The executive heads should revise their procurement manuals.", 150),
+    ], [table])])
+    found = _extract(doc, "en")
+    assert [(e.report, e.number, e.text, e.implementation, e.due.date if e.due else None) for e in found] == [
+        ("JIU/REP/2024/3", "2", "Revise the procurement manual", "implemented", "2025-03-31"),
+        ("JIU/REP/2024/3", "2", "Train procurement staff", None, "2025-06-30"),
+    ]
+    assert [e.remarks for e in found] == ["Issued in March.", "Planned."]
