@@ -21,7 +21,11 @@ BODY_HEADING = re.compile(
     r"^(?:Advisory Committee on Administrative and Budgetary Questions|Board of Auditors|Office of Internal "
     r"Oversight Services|Joint Inspection Unit|Independent Audit Advisory Committee|General Assembly|"
     r"行政和预算问题咨询委员会|审计委员会|内部监督事务厅|联合检查组|独立审计咨询委员会|大会)\b", re.IGNORECASE)
-ADDRESSED = re.compile(r"addressed to|directed to|提出的建议|向.{0,40}提出", re.IGNORECASE)
+ADDRESSED = re.compile(
+    r"addressed to|directed to|for (?:the )?(?:consideration|action) (?:of|by)|提出的建议|向.{0,40}提出|供.{0,20}审议",
+    re.IGNORECASE)
+# "Annex IV-A. ", "Annex II: ", "附件二：" before the words naming the addressee.
+_LABEL_PREFIX = re.compile(r"^(?:Annex|ANNEX|附件)\s*[IVXLC\d一二三四五六七八九十]*(?:-[A-Z])?\s*[.:：]?\s*|^[^:：]{0,30}[:：]\s*")
 _ANNEX = re.compile(r"^(?:Annex|ANNEX|附件)\s*[IVXLC\d一二三四五六七八九十]*(?:-[A-Z])?\s*$")
 _SECTION = re.compile(r"^(?:[A-H]|[IVX]{1,5})\.\s+\S|^[一二三四五六七八九十]{1,3}、")
 # The recommendation a heading or bold paragraph opens: "Recommendation 3: …", "建议 3", "In paragraph 37,
@@ -65,7 +69,7 @@ class HeadingContext:
             if symbol:
                 self.report = symbol
         if bold and ADDRESSED.search(text):
-            addressee = classify_addressee(re.sub(r"^[^:：]{0,30}[:：]\s*", "", text))  # after "Annex II:"
+            addressee = classify_addressee(_LABEL_PREFIX.sub("", text, count=1))
             if addressee and addressee != "other":
                 self.addressee = addressee
         if bold and _ACCEPTED_SCOPE.search(text):

@@ -18,6 +18,7 @@ from extractors.catalog import get_extractor
 from extractors.lib.records import Deadline, DocumentInfo, StatusEntry
 from extractors.lib.vocabulary import load_vocabulary, organization_of
 from extractors.status import StatusExtractor
+from extractors.status_headings import HeadingContext
 from pipeline.core.document import Cell, Line, Page, PageQuality, ParsedDocument, Table
 from tests.corpus import GOLD, SHARED, parsed
 
@@ -568,3 +569,17 @@ def test_action_plan_rows_track_the_recommendation_above_them() -> None:
         ("JIU/REP/2024/3", "2", "Train procurement staff", None, "2025-06-30"),
     ]
     assert [e.remarks for e in found] == ["Issued in March.", "Planned."]
+
+
+@pytest.mark.parametrize(("heading", "addressee"), [
+    ("Annex IV-A. Recommendations of the Joint Inspection Unit addressed to the Executive Board", "legislative_bodies"),
+    ("Annex II: JIU recommendations directed to the Executive Board as the legislative body", "legislative_bodies"),
+    ("Recommendations for consideration by the Executive Board", "legislative_bodies"),
+    ("Recommendations addressed to the executive head", "executive_heads"),
+    ("附件二：向执行局作为立法机构提出的联检组建议", "legislative_bodies"),
+    ("供执行局审议的建议", "legislative_bodies"),
+])
+def test_addressee_given_once_by_the_heading(heading: str, addressee: str) -> None:
+    context = HeadingContext()
+    context.read(heading, bold=True)
+    assert context.addressee == addressee
