@@ -97,6 +97,26 @@ def test_remarks_need_the_label_to_end_at_punctuation() -> None:
     )
 
 
+@pytest.mark.parametrize(("remark", "language", "acceptance", "implementation"), [
+    ("UNFPA agrees with this recommendation and will update the policy.", "en", "accepted", None),
+    ("UNFPA concurs with the Board’s recommendation to ensure the quality of data.", "en", "accepted", None),
+    ("UNFPA does not consider the recommendation relevant to its mandate.", "en", "not_relevant", "not_relevant"),
+    ("The organization considers the recommendation to be implemented.", "en", "accepted", "implemented"),
+    ("UNFPA welcomes the recommendation.", "en", None, None),
+    ("The review started in 2024. The Executive Board agreed with the recommendation.", "en", None, None),
+    ("本组织认为该建议不相关。", "zh", "not_relevant", "not_relevant"),
+    ("秘书处同意这项建议，并将更新政策。", "zh", "accepted", None),
+])
+def test_status_stated_in_words_in_the_first_sentence_of_a_remark(
+    remark: str, language: str, acceptance: str | None, implementation: str | None,
+) -> None:
+    vocabulary = load_vocabulary()
+    stated = vocabulary.phrase(remark, language)
+    assert (stated.acceptance if stated else None, stated.implementation if stated else None) == (
+        acceptance, implementation)
+    assert all(not label.phrase for label in vocabulary.labels)  # the store's printed labels hold no phrase
+
+
 def test_vocabulary_rejects_unknown_values(tmp_path: Path) -> None:
     bad = tmp_path / "vocabulary.csv"
     bad.write_text(

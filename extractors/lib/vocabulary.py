@@ -67,7 +67,9 @@ class Vocabulary:
     """Printed status labels → canonical values, per organization (``*`` for all) and language."""
 
     def __init__(self, labels: list[StatusLabel]) -> None:
-        self.labels = labels
+        self.entries = labels
+        self.labels = [label for label in labels if not label.phrase]
+        """The printed labels (what the store's ``status_vocabulary`` holds); the phrases stay here."""
         self._index: dict[tuple[str, str, str], StatusLabel] = {}
         self._phrases: list[tuple[str, str, str, StatusLabel]] = []
         for label in labels:
@@ -80,7 +82,7 @@ class Vocabulary:
     def _candidates(self, language: str | None, organization: str | None) -> list[tuple[str, str]]:
         orgs = ([organization.casefold()] if organization else []) + ["*"]
         languages = [language] if language else []
-        languages += sorted({label.language for label in self.labels} - set(languages))
+        languages += sorted({label.language for label in self.entries} - set(languages))
         return [(org, lang) for org in orgs for lang in languages]
 
     def lookup(
@@ -226,7 +228,7 @@ def current_vocabulary() -> Vocabulary:
     shipped = load_vocabulary()
     if extra is None:
         return shipped
-    return Vocabulary(shipped.labels + load_vocabulary(str(extra)).labels)
+    return Vocabulary(shipped.entries + load_vocabulary(str(extra)).entries)
 
 
 _ORGANIZATIONS = [  # document-series prefixes, most specific first
