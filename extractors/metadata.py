@@ -384,7 +384,7 @@ def _join(lines: list[Line]) -> str:
 
 _STATUS_TITLE = re.compile(
     r"(?:report|status|implementation|progress|follow-up)\b.{0,80}\brecommendations\s+of\s+the\s+"
-    r"(?:Joint Inspection Unit|JIU|Board of Auditors|oversight bodies|Office of Internal Oversight Services)"
+    r"(?:United\s+Nations\s+)?(?:Joint Inspection Unit|JIU|Board of Auditors|oversight bodies|Office of Internal Oversight Services)"
     r"|\bJIU recommendations\b.{0,40}\b(?:status|implementation|report)"
     r"|(?:联合检查组|联检组|审计委员会|监督机构).{0,12}建议.{0,20}(?:落实|执行|实施|状况|情况).{0,10}报告"
     r"|关于(?:联合检查组|联检组).{0,6}建议的报告",

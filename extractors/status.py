@@ -18,6 +18,9 @@ Assembly resolution 79/307)", a heading whose footnote gives the symbol). The ad
 an addressee column or an "addressed to"/"提出的建议" heading; printed status words map to the
 spec's values through ``data/status_vocabulary.csv``, and a label nobody mapped stays ``null``
 with its raw text kept.
+
+The unruled Board-of-Auditors blocks are read by ``extractors.status_blocks``; what headings say
+about the rows under them by ``extractors.status_headings``.
 """
 
 from __future__ import annotations
@@ -28,10 +31,12 @@ from dataclasses import dataclass, field
 
 from extractors.base import ExtractionContext
 from extractors.lib.cues import classify_addressee
-from extractors.lib.deadlines import find_deadline, parse_deadline_phrase
-from extractors.lib.records import Acceptance, Addressee, Implementation, Record, StatusEntry
+from extractors.lib.deadlines import find_deadline, parse_target_date
+from extractors.lib.records import Addressee, Record, StatusEntry
 from extractors.lib.symbols import find_citations
-from extractors.lib.vocabulary import Vocabulary, current_vocabulary, organization_of
+from extractors.lib.vocabulary import Vocabulary, current_vocabulary, organization_of, read_status
+from extractors.status_blocks import block_entries
+from extractors.status_headings import ADDRESSED, BODY_HEADING, HeadingContext, running_texts, tracked_symbol
 from extractors.tables import continued_tables, table_header
 from pipeline.core.document import BBox, Cell, Line, Page, ParsedDocument, Table
 from pipeline.core.text import join_lines, normalize_text
@@ -76,16 +81,7 @@ _PARA_REF = re.compile(
     r"(?P<end>[.。;；]?)\s*$"
 )
 _ITEM_NUMBER = re.compile(r"^(?P<n>\d{1,3})\.\s+(?=\S)")
-# A group heading naming an oversight body opens that body's recommendations: a report named by an
-# earlier group no longer applies.
-_BODY_HEADING = re.compile(
-    r"^(?:Advisory Committee on Administrative and Budgetary Questions|Board of Auditors|Office of Internal "
-    r"Oversight Services|Joint Inspection Unit|Independent Audit Advisory Committee|General Assembly|"
-    r"行政和预算问题咨询委员会|审计委员会|内部监督事务厅|联合检查组|独立审计咨询委员会|大会)\b", re.IGNORECASE)
-_ADDRESSED = re.compile(r"addressed to|directed to|提出的建议|向.{0,40}提出", re.IGNORECASE)
-_ANNEX = re.compile(r"^(?:Annex|ANNEX|附件)\s*[IVXLC\d一二三四五六七八九十]*(?:-[A-Z])?\s*$")
-_SECTION = re.compile(r"^(?:[A-H]|[IVX]{1,5})\.\s+\S|^[一二三四五六七八九十]{1,3}、")
-_ACCEPTED_SCOPE = re.compile(r"(?<!not )\baccepted\b(?! and)[^.]*\brecommendations\b|已接受的.{0,10}建议", re.IGNORECASE)
+_ACTION_PLAN = re.compile(r"key actions?|^(?:planned )?actions?$|activit|措施|行动|活动", re.IGNORECASE)
 _TERMINAL = tuple(".;:。；：!?！？")
 
 
@@ -96,6 +92,8 @@ class _Shape:
     """For column tables: the x-range of each column whose role is known, and that role."""
     plain_header: bool = False
     """The first row names the columns although the parser did not mark it (headings in plain type)."""
+    action_plan: bool = False
+    """Rows are actions ("Key action", "Activity", "措施"): under a recommendation, they track it."""
 
 
 def _role(label: str) -> str | None:
@@ -138,7 +136,8 @@ def _column_shape(header: list[str], rows: list[list[Cell | None]]) -> _Shape | 
             columns.append((boxes[-1][0], boxes[-1][2], role))
     roles = {r for _, _, r in columns}
     if "text" in roles and roles & {"status", "action", "acceptance"}:
-        return _Shape("columns", columns)
+        return _Shape("columns", columns, action_plan=any(
+            _ACTION_PLAN.search(label) and _role(label) == "text" for label in header))
     return None
 
 
@@ -184,63 +183,6 @@ def _text(cell: Cell | None) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Context from headings
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Context:
-    report: str | None = None
-    addressee: Addressee | None = None
-    accepted_only: bool = False
-
-    def read(self, text: str, bold: bool, page: Page | None = None) -> None:
-        """Update from a heading line or a group-heading row of a table."""
-        text = normalize_text(text)
-        if not text:
-            return
-        if _ANNEX.match(text):
-            self.report, self.addressee, self.accepted_only = None, None, False
-            return
-        if (_SECTION.match(text) or (bold and _BODY_HEADING.match(text))) and len(text) < 200:
-            self.report = None
-        if len(text) > (600 if bold else 300):
-            return  # a paragraph, not a heading
-        bracketed = text.startswith(("(", "（")) and text.endswith((")", "）"))  # "(Resolution 76/274)"
-        if bold or bracketed or re.match(r"^JIU/", text):
-            symbol = _tracked_symbol(text) or (_footnote_symbol(text, page) if page and bold else None)
-            if symbol:
-                self.report = symbol
-        if bold and _ADDRESSED.search(text):
-            addressee = classify_addressee(text)
-            if addressee and addressee != "other":
-                self.addressee = addressee
-        if bold and _ACCEPTED_SCOPE.search(text):
-            self.accepted_only = True
-
-
-def _tracked_symbol(text: str) -> str | None:
-    """The report a heading names: its first document or resolution symbol."""
-    citations = find_citations(text)
-    return citations[0].symbol if citations else None
-
-
-def _footnote_symbol(text: str, page: Page) -> str | None:
-    """A heading that names its report only through a footnote ("… 31 December 2021¹", "¹ A/77/94.")."""
-    if not text[-1:].isdigit():
-        return None
-    for line in page.lines:
-        if line.role != "footnote":
-            continue
-        match = re.match(r"^(\d{1,2})\s+(.+)$", line.text)
-        if match and text.endswith(match.group(1)):
-            citations = find_citations(match.group(2))
-            if citations and len(match.group(2)) < 60:
-                return citations[0].symbol
-    return None
-
-
-# ---------------------------------------------------------------------------------------------
 # Entries
 # ---------------------------------------------------------------------------------------------
 
@@ -258,6 +200,7 @@ class _Draft:
     first_action: str | None = None
     status_hint: str | None = None
     """Short words printed beside a bare "Recommendation N" line: the status, mapped or not."""
+    has_due_column: bool = False
 
     def add(self, role: str, text: str) -> None:
         if text:
@@ -280,7 +223,7 @@ def _para_number(text: str) -> tuple[str | None, str, str | None]:
     if not match:
         return None, text, None
     number = re.sub(r"\s+", "", match.group("n"))
-    symbol = _tracked_symbol(match.group("sym")) if match.group("sym") else None
+    symbol = tracked_symbol(match.group("sym")) if match.group("sym") else None
     return number, text[: match.start()] + match.group("end"), symbol
 
 
@@ -294,7 +237,7 @@ def _is_heading_row(cells: list[tuple[Cell, str | None]], spanning: bool, labell
     text, role = cells[0][0].text, cells[0][1]
     if _LABEL.match(text) or role not in (None, "text", "symbol", "number"):
         return False  # a lone status or remarks cell continues the row above (it may cite a document)
-    if _ADDRESSED.search(text) or (find_citations(text) and len(text) < 300):
+    if ADDRESSED.search(text) or (find_citations(text) and len(text) < 300):
         return True
     if labelled:
         return False
@@ -302,18 +245,26 @@ def _is_heading_row(cells: list[tuple[Cell, str | None]], spanning: bool, labell
 
 
 def _column_entries(
-    tables: list[Table], shape: _Shape, ctx: _Context, pages: dict[int, Page],
+    tables: list[Table], shape: _Shape, ctx: HeadingContext, pages: dict[int, Page],
 ) -> list[_Draft]:
     columns = shape.columns
-    rows: list[tuple[int, list[Cell]]] = [
-        (t.page, [c for c in row if c is not None])
-        for i, t in enumerate(tables)
-        for row in t.rows[t.header_rows + (1 if shape.plain_header and i == 0 else 0):]
-    ]
-    labelled = not any(role == "number" for _, _, role in columns) and any(
+    header = [_text(c) for c in tables[0].rows[0]] if shape.plain_header else None
+    rows: list[tuple[int, list[Cell]]] = []
+    continued: set[int] = set()
+    """Ids of first rows on a continuation page: without a number of their own they go on the row above."""
+    for i, t in enumerate(tables):
+        body = t.rows[t.header_rows:]
+        if header is not None and body and [_text(c) for c in body[0]] == header:
+            body = body[1:]  # the plain headings, repeated on every page
+        for k, printed in enumerate(body):
+            rows.append((t.page, [c for c in printed if c is not None]))
+            if i and not k:
+                continued.add(id(rows[-1][1]))
+    labelled = labelled_table = not any(role == "number" for _, _, role in columns) and any(
         _split_label(c.text)[0] for _, row in rows for c in row if c.text and _cell_role(c, columns) == "text"
     )
     has_symbols = any(role == "symbol" for _, _, role in columns)
+    numbered_column = any(role == "number" for _, _, role in columns)
     drafts: list[_Draft] = []
     draft: _Draft | None = None
     symbol: str | None = None
@@ -331,6 +282,11 @@ def _column_entries(
         if _is_heading_row(filled, spanning, labelled) and not fills_text:
             ctx.read(filled[0][0].text, bold=True, page=pages.get(page))
             draft = None
+            named_body = BODY_HEADING.match(normalize_text(filled[0][0].text))
+            if named_body and labelled_table:
+                # Rows of the Board of Auditors or OIOS carry no "Recommendation N" label: each row is
+                # its own recommendation, with its printed number or none, never merged into a JIU one.
+                labelled = bool(re.match(r"Joint Inspection Unit|联合检查组", named_body.group(0)))
             continue
         text = normalize_text(" ".join(c.text for c in text_cells))
         number, rest = _split_label(text)
@@ -338,9 +294,11 @@ def _column_entries(
         if number is None and numbered and len(numbered) <= 15:
             number = numbered
         for cell in values.get("symbol", []):
-            symbol = _tracked_symbol(cell.text) or symbol
+            symbol = tracked_symbol(cell.text) or symbol
         if labelled:
             start = number is not None or draft is None
+        elif id(row) in continued and draft is not None and number is None and numbered_column:
+            start = False
         elif text:
             continues = draft is not None and bool(draft.text) and text[:1].islower() and not (
                 draft.text[-1].endswith(_TERMINAL))
@@ -354,10 +312,13 @@ def _column_entries(
                 match = _ITEM_NUMBER.match(rest)
                 if match:
                     number, rest = match.group("n"), rest[match.end():]
+            if number is None and shape.action_plan:
+                number = ctx.recommendation  # the recommendation the plan sits under, if any
             box = text_cells[0].bbox if text_cells else filled[0][0].bbox
             draft = _Draft(number=number, page=page, bbox=box,
                            report=symbol if has_symbols and symbol else ctx.report,
-                           addressee=ctx.addressee, accepted_only=ctx.accepted_only)
+                           addressee=ctx.addressee, accepted_only=ctx.accepted_only,
+                           has_due_column=any(role == "due" for _, _, role in columns))
             drafts.append(draft)
             if rest:
                 draft.text.append(rest)
@@ -379,7 +340,7 @@ def _column_entries(
     return drafts
 
 
-def _keyvalue_entries(tables: list[Table], ctx: _Context) -> list[_Draft]:
+def _keyvalue_entries(tables: list[Table], ctx: HeadingContext) -> list[_Draft]:
     drafts: list[_Draft] = []
     draft: _Draft | None = None
     for table in tables:
@@ -409,32 +370,20 @@ def _entry(draft: _Draft, vocabulary: Vocabulary, language: str | None, organiza
         draft.report = symbol or draft.report
     status_text = normalize_text(" ".join(t for t in draft.cells.get("status", []) if t)) or None
     acceptance_text = normalize_text(" ".join(t for t in draft.cells.get("acceptance", []) if t)) or None
-    acceptance: Acceptance | None = None
-    implementation: Implementation | None = None
-    implementation_raw: str | None = None
-    if acceptance_text:
-        label, _ = vocabulary.lookup(acceptance_text, language, organization)
-        if label:
-            acceptance = label.acceptance
-            implementation = label.implementation
-    if status_text:
-        implementation_raw = status_text
-        label, _ = vocabulary.lookup(status_text, language, organization)
-        if label:
-            acceptance = acceptance or label.acceptance
-            implementation = label.implementation or implementation
-    elif draft.first_action and "acceptance" not in draft.cells:
+    reading = read_status(vocabulary, status_text, acceptance_text, language, organization)
+    if not status_text and draft.first_action and "acceptance" not in draft.cells:
         label, raw = vocabulary.lookup(draft.first_action, language, organization, strict_prefix=True)
         if label:
-            acceptance, implementation, implementation_raw = label.acceptance, label.implementation, raw
-            if draft.status_hint:
-                implementation_raw = draft.status_hint
+            reading.acceptance, reading.implementation, reading.implementation_raw = (
+                label.acceptance, label.implementation, draft.status_hint or raw)
         elif draft.status_hint:
-            implementation_raw = draft.status_hint  # printed as a status, mapped by nobody: kept raw
-    if acceptance is None and implementation in ("implemented", "in_progress", "not_started") and (
+            reading.implementation_raw = draft.status_hint  # printed as a status, mapped by nobody: kept raw
+    remarks = normalize_text(" ".join(draft.cells.get("action", []))) or reading.rest
+    reading.read_remarks(vocabulary, remarks, language, organization)
+    if reading.acceptance is None and reading.implementation in ("implemented", "in_progress", "not_started") and (
         draft.accepted_only
     ):
-        acceptance = "accepted"  # a table of accepted recommendations prints only their progress
+        reading.acceptance = "accepted"  # a table of accepted recommendations prints only their progress
     addressee = draft.addressee
     for value in draft.cells.get("addressee", []):
         addressee = classify_addressee(value) or addressee
@@ -442,24 +391,26 @@ def _entry(draft: _Draft, vocabulary: Vocabulary, language: str | None, organiza
     responsible = normalize_text(" ".join(draft.cells.get("responsible", []))) or None
     due = None
     for value in draft.cells.get("due", []):
-        due = parse_deadline_phrase(value, language)
+        due = parse_target_date(value, language)
         if due:
             break
-    if due is None and text:
-        due = find_deadline(text, language)
+    if due is None and text and not draft.has_due_column:
+        due = find_deadline(text, language)  # a due-date column that gives no date leaves the row without one
     return StatusEntry(
         report=draft.report,
         number=draft.number,
         text=text,
         addressee=addressee,
-        acceptance=acceptance,
-        implementation=implementation,
-        implementation_raw=implementation_raw,
-        acceptance_raw=acceptance_text,
+        acceptance=reading.acceptance,
+        implementation=reading.implementation,
+        implementation_raw=reading.implementation_raw,
+        acceptance_raw=reading.acceptance_raw,
         responsible=responsible,
         due=due,
         page=draft.page,
         bbox=draft.bbox,
+        remarks=remarks,
+        previous_status=reading.previous_status,
     )
 
 
@@ -476,19 +427,23 @@ def _outside_tables(line: Line, tables: list[Table]) -> bool:
 
 class StatusExtractor:
     name = "status"
-    version = "1.1"
+    version = "1.2"
 
     def extract(self, doc: ParsedDocument, context: ExtractionContext) -> Iterator[Record]:
-        groups = continued_tables(doc)
-        if not groups:
-            return
         language = context.document.language or doc.language_hint
         organization = organization_of(context.document.symbol)
         vocabulary = current_vocabulary()
+        yield from self._table_entries(doc, vocabulary, language, organization)
+        yield from block_entries(doc, vocabulary, language, organization)
+
+    def _table_entries(
+        self, doc: ParsedDocument, vocabulary: Vocabulary, language: str | None, organization: str | None,
+    ) -> Iterator[StatusEntry]:
+        groups = continued_tables(doc)
         pages = {page.number: page for page in doc.pages}
         starts = {(g[0].page, g[0].bbox[1], g[0].bbox[0]): g for g in groups}
-        ctx = _Context()
-        running = _running_texts(doc)
+        ctx = HeadingContext()
+        running = running_texts(doc)
         for page in doc.pages:
             items: list[tuple[float, int, Line | None, list[Table] | None]] = []
             for line in page.lines:
@@ -527,23 +482,12 @@ class StatusExtractor:
             _read_heading(ctx, heading, page)
 
 
-def _running_texts(doc: ParsedDocument) -> set[str]:
-    """Lines repeated at the top or foot of several pages: running headers the parser kept as body
-    ("DP/FPA/2023/4 (Part II)"), which must not pass for a heading naming a report."""
-    counts: dict[str, int] = {}
-    for page in doc.pages:
-        for line in page.lines:
-            if line.bbox[3] < page.height * 0.15 or line.bbox[1] > page.height * 0.85:
-                counts[line.text] = counts.get(line.text, 0) + 1
-    return {text for text, n in counts.items() if n >= 3}
-
-
 def _same_heading(previous: Line, line: Line) -> bool:
     """Bold lines in one type size and without a paragraph gap form one heading."""
     return abs(previous.size - line.size) < 0.5 and 0 <= line.bbox[1] - previous.bbox[3] < 0.8 * line.size
 
 
-def _read_heading(ctx: _Context, lines: list[Line], page: Page) -> None:
+def _read_heading(ctx: HeadingContext, lines: list[Line], page: Page) -> None:
     if lines:
         text = ""
         for line in lines:

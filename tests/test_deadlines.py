@@ -13,6 +13,7 @@ from extractors.lib.deadlines import (
     english_ordinal,
     find_deadline,
     parse_deadline_phrase,
+    parse_target_date,
     session_number,
 )
 from extractors.lib.records import Deadline
@@ -467,6 +468,44 @@ def test_gold_recommendation_deadlines(doc: str, number: str, text: str, expecte
 )
 def test_parse_deadline_phrase(phrase: str, expected: Deadline | None) -> None:
     assert parse_deadline_phrase(phrase) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        # The quarter rule: the last day of the quarter's last month, kind "month", in every printed form.
+        ("First quarter of 2025", month("First quarter of 2025", "2025-03-31")),
+        ("Fourth quarter 2024", month("Fourth quarter 2024", "2024-12-31")),
+        ("Quarter 2 2025", month("Quarter 2 2025", "2025-06-30")),
+        ("Q3-2025", month("Q3-2025", "2025-09-30")),
+        ("2025 Q1", month("2025 Q1", "2025-03-31")),
+        ("2025 年第一季度", month("2025 年第一季度", "2025-03-31")),
+        ("2025年三季度", month("2025年三季度", "2025-09-30")),
+        ("2026 年第 4 季度", month("2026 年第 4 季度", "2026-12-31")),
+        # A span of years in a due-date column (实施日期 of an action plan): due at the end of the span.
+        ("2018-2021年", year("2018-2021年", 2021)),
+        ("2019–2020", year("2019–2020", 2020)),
+        # A revision replaces the original date, even when it is no date.
+        ("Original target date: December 2024 Revised target date: First quarter of 2025",
+         month("First quarter of 2025", "2025-03-31")),
+        ("Revised target date: Not applicable", None),
+        ("修订后的目标日期：2025 年第二季度", month("2025 年第二季度", "2025-06-30")),
+        ("Not applicable", None),
+        ("Closure requested", None),
+        ("正在执行", None),
+        ("从 2019 年起", None),
+    ],
+)
+def test_target_dates(cell: str, expected: Deadline | None) -> None:
+    assert parse_target_date(cell) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "The Board recommended that UNDP align the programme budget for 2024-2025 with its strategic plan.",
+    "审计委员会建议开发署将 2024-2025 年方案预算与战略计划保持一致。",
+])
+def test_a_span_of_years_in_running_text_is_no_deadline(text: str) -> None:
+    assert find_deadline(text) is None
 
 
 @pytest.mark.parametrize(

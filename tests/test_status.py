@@ -15,9 +15,10 @@ import pytest
 from extractors.apply import run_extractors
 from extractors.base import ExtractionContext
 from extractors.catalog import get_extractor
-from extractors.lib.records import DocumentInfo, StatusEntry
+from extractors.lib.records import Deadline, DocumentInfo, StatusEntry
 from extractors.lib.vocabulary import load_vocabulary, organization_of
 from extractors.status import StatusExtractor
+from extractors.status_headings import HeadingContext
 from pipeline.core.document import Cell, Line, Page, PageQuality, ParsedDocument, Table
 from tests.corpus import GOLD, SHARED, parsed
 
@@ -94,6 +95,26 @@ def test_remarks_need_the_label_to_end_at_punctuation() -> None:
         None,
         None,
     )
+
+
+@pytest.mark.parametrize(("remark", "language", "acceptance", "implementation"), [
+    ("UNFPA agrees with this recommendation and will update the policy.", "en", "accepted", None),
+    ("UNFPA concurs with the Board’s recommendation to ensure the quality of data.", "en", "accepted", None),
+    ("UNFPA does not consider the recommendation relevant to its mandate.", "en", "not_relevant", "not_relevant"),
+    ("The organization considers the recommendation to be implemented.", "en", "accepted", "implemented"),
+    ("UNFPA welcomes the recommendation.", "en", None, None),
+    ("The review started in 2024. The Executive Board agreed with the recommendation.", "en", None, None),
+    ("本组织认为该建议不相关。", "zh", "not_relevant", "not_relevant"),
+    ("秘书处同意这项建议，并将更新政策。", "zh", "accepted", None),
+])
+def test_status_stated_in_words_in_the_first_sentence_of_a_remark(
+    remark: str, language: str, acceptance: str | None, implementation: str | None,
+) -> None:
+    vocabulary = load_vocabulary()
+    stated = vocabulary.phrase(remark, language)
+    assert (stated.acceptance if stated else None, stated.implementation if stated else None) == (
+        acceptance, implementation)
+    assert all(not label.phrase for label in vocabulary.labels)  # the store's printed labels hold no phrase
 
 
 def test_vocabulary_rejects_unknown_values(tmp_path: Path) -> None:
@@ -173,7 +194,7 @@ def test_wipo_not_relevant_with_empty_implementation_cell() -> None:
         "not_relevant",
         None,
     )
-    assert entry.acceptance_raw == "不相关之前为“尚未启动”"  # the whole cell, change note included
+    assert (entry.acceptance_raw, entry.previous_status) == ("不相关", "之前为“尚未启动”")  # the note kept apart
     assert entry.addressee == "executive_heads"
 
 
@@ -186,7 +207,7 @@ def test_wipo_block_split_over_pages_keeps_its_status() -> None:
         "人力部部长",
         19,
     )
-    assert entry.acceptance_raw == "已接受之前为“正在落实”"
+    assert (entry.acceptance_raw, entry.previous_status) == ("已接受", "之前为“正在落实”")
 
 
 def test_unicef_annexes() -> None:
@@ -295,6 +316,28 @@ def test_status_entries_match_gold(name: str) -> None:
     # The scorer pairs leftovers by text, so a wrong report symbol can still score: check the keys.
     keys = sorted((e["report"], e["number"]) for e in predicted)
     assert keys == sorted((g["report"], g["number"]) for g in gold["status_entries"])
+
+
+def test_action_plan_dates_are_each_rows_due() -> None:
+    """A/76/644 annex II (项目 | 活动 | 实施日期 | 状态): the 实施日期 cell is the row's due, a span of
+    years due at its end; a date cell that gives no date ("正在执行") leaves due null, whatever the
+    activity's text says; the headings repeated on each page are no row, and item 14's text, cut by a
+    page break, stays one entry."""
+    found = {e.number: e for e in entries("A_76_644.pdf") if e.report is None}
+    assert sorted(found, key=int) == [str(n) for n in range(1, 15)]
+    assert (found["2"].due, found["9"].due) == (
+        Deadline(text="2018-2021年", kind="year", date="2021-12-31"),
+        Deadline(text="2019 年 3 月", kind="month", date="2019-03-31"),
+    )
+    assert found["14"].due is None
+    assert found["14"].text == "将于 2021年底对此行动计划的成果进行独立评价，以评估成果管理制的实施情况并为其未来发展制定进一步行动"
+    assert (found["1"].implementation, found["1"].implementation_raw, found["1"].remarks) == (
+        "implemented", "已完成", "(A/73/688 和 A/73/688/Corr.1)")
+
+
+def test_previous_status_note_is_kept_apart() -> None:
+    entry = find("WO_PBC_34_6.pdf", "JIU/REP/2020/6", "1")
+    assert (entry.acceptance, entry.acceptance_raw, entry.previous_status) == ("accepted", "已接受", "之前为“正在落实”")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -497,3 +540,66 @@ def test_store_holds_the_vocabulary_and_an_analysts_extra_labels(
             )
         finally:
             get_settings.cache_clear()
+
+
+def test_status_in_words_addressee_from_annex_heading_and_other_bodies_rows() -> None:
+    """A Remarks cell that states the status only in words; the addressee given once by the annex heading;
+    Board of Auditors rows under a JIU table keep their own (missing) numbers and are never merged."""
+    two = [(60.0, 300.0), (310.0, 550.0)]
+    table = _table(2, 150, two, [
+        ["Recommendation", "Remarks"],
+        ["Recommendation 1: The Executive Board should review the policy.",
+         "UNFPA does not consider the recommendation relevant to its mandate."],
+        ["Recommendation 2: The Executive Board should approve the charter.",
+         "UNFPA considers the recommendation to be implemented."],
+        ["Board of Auditors", None],
+        ["Review the vendor policy.", "Under consideration."],
+        ["Update the travel guidance.", "Implemented."],
+    ])
+    doc = ParsedDocument(file_name="z.pdf", sha256="0", parser_version="test", paragraphs=[], pages=[
+        _page(2, [_line("Annex II: JIU recommendations directed to the Executive Board as the legislative body", 100)],
+              [table])])
+    found = _extract(doc, "en")
+    assert [(e.number, e.addressee, e.acceptance, e.implementation) for e in found] == [
+        ("1", "legislative_bodies", "not_relevant", "not_relevant"),
+        ("2", "legislative_bodies", "accepted", "implemented"),
+        (None, "legislative_bodies", "under_consideration", None),
+        (None, "legislative_bodies", None, "implemented"),
+    ]
+    assert found[0].remarks == "UNFPA does not consider the recommendation relevant to its mandate."
+
+
+def test_action_plan_rows_track_the_recommendation_above_them() -> None:
+    """Key action | Time frame | Responsible | Status | Comments under "Recommendation 2": each action is an
+    entry of recommendation 2, its time frame the due date; an empty status cell stays null."""
+    five = [(60.0, 200.0), (210.0, 280.0), (290.0, 360.0), (370.0, 440.0), (450.0, 550.0)]
+    table = _table(2, 200, five, [
+        ["Key action", "Time frame", "Responsible", "Status", "Comments"],
+        ["Revise the procurement manual", "First quarter of 2025", "Procurement Division", "Completed",
+         "Issued in March."],
+        ["Train procurement staff", "Q2 2025", "Human Resources", "", "Planned."],
+    ])
+    doc = ParsedDocument(file_name="p.pdf", sha256="0", parser_version="test", paragraphs=[], pages=[_page(2, [
+        _line("Review of procurement (JIU/REP/2024/3)", 100),
+        _line("Recommendation 2: The executive heads should revise their procurement manuals.", 150),
+    ], [table])])
+    found = _extract(doc, "en")
+    assert [(e.report, e.number, e.text, e.implementation, e.due.date if e.due else None) for e in found] == [
+        ("JIU/REP/2024/3", "2", "Revise the procurement manual", "implemented", "2025-03-31"),
+        ("JIU/REP/2024/3", "2", "Train procurement staff", None, "2025-06-30"),
+    ]
+    assert [e.remarks for e in found] == ["Issued in March.", "Planned."]
+
+
+@pytest.mark.parametrize(("heading", "addressee"), [
+    ("Annex IV-A. Recommendations of the Joint Inspection Unit addressed to the Executive Board", "legislative_bodies"),
+    ("Annex II: JIU recommendations directed to the Executive Board as the legislative body", "legislative_bodies"),
+    ("Recommendations for consideration by the Executive Board", "legislative_bodies"),
+    ("Recommendations addressed to the executive head", "executive_heads"),
+    ("附件二：向执行局作为立法机构提出的联检组建议", "legislative_bodies"),
+    ("供执行局审议的建议", "legislative_bodies"),
+])
+def test_addressee_given_once_by_the_heading(heading: str, addressee: str) -> None:
+    context = HeadingContext()
+    context.read(heading, bold=True)
+    assert context.addressee == addressee

@@ -10,6 +10,12 @@ Doubtful phrasings, decided here once (see ``../shared/spec/extraction-v1.md``):
 * end of a quarter ("by the end of the first quarter of 2025", "Q1 2025", "2025年第一季度") and
   "by mid-2025" / "first half of 2025" / "2025年年中": kind ``month``, the last day of the quarter's
   last month (2025-03-31) or of June (2025-06-30): that *is* the last day allowed.
+* a quarter in any of its printed forms ("First quarter of 2025", "fourth quarter 2024",
+  "Quarter 1 2025", "Q1-2025", "2025 Q1", "2025 年第一季度", "2025年一季度"): the same rule, so a
+  status report's target date "First quarter of 2025" is due 2025-03-31, kind ``month``.
+* a due-date cell that is a span of years ("2019-2021年", "2024–2025") is due at the end of the
+  span: kind ``year``, the last year's 31 December. In running text a span is a budget or
+  reporting period and sets no limit.
 * "second half of 2025" / "2025年下半年": kind ``year``, 2025-12-31; "late 2025": ``year_end``.
 * "at the beginning of 2028" / "early 2028" / "2028年年初": kind ``month``, 2028-01-31 (January
   is the literal reading; the gold leaves it unscored).
@@ -42,6 +48,7 @@ __all__ = [
     "english_ordinal",
     "find_deadline",
     "parse_deadline_phrase",
+    "parse_target_date",
     "session_number",
 ]
 
@@ -292,6 +299,8 @@ _MONTHS = {
 }
 _MONTH = rf"(?P<month>(?:{_alt(_MONTHS)})\b\.?)"
 _YEAR = r"(?<!\d)(?<!\d/)(?<!\d-)(?P<year>(?:19|20)\d{2})(?!\d|\s*/\s*\d|-\d)"
+# A year beside a quarter number ("Q1-2025", "2025/Q1"): the number rules out a budget period.
+_QYEAR = r"(?<!\d)(?P<year>(?:19|20)\d{2})(?!\d)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _STRONG = (
     r"by(?:\s+no\s+later\s+than)?|before|no\s+later\s+than|not\s+later\s+than|prior\s+to"
@@ -450,7 +459,9 @@ _EN_PATTERNS: list[_Pattern] = [
         rf"\b{_PRE}(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?(?P<q>{_alt(_QUARTERS)})\s+quarter\s+(?:of\s+)?{_YEAR}",
         _b_quarter,
     ),
-    _en(rf"\b{_PRE}(?:the\s+)?(?:end\s+of\s+)?Q(?P<q>[1-4])\s*(?:of\s+)?{_YEAR}", _b_quarter),
+    _en(rf"\b{_PRE}(?:the\s+)?(?:end\s+of\s+)?(?:Q|quarter\s+)(?P<q>[1-4])\s*(?:[-/,]\s*|of\s+)?{_QYEAR}",
+        _b_quarter),
+    _en(rf"\b{_PRE}{_QYEAR}\s*[-/,]?\s*Q(?P<q>[1-4])\b", _b_quarter),
     _en(
         rf"\b{_PRE}(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?(?P<h>first|second)\s+half\s+of\s+(?:the\s+year\s+)?{_YEAR}",
         _b_half,
@@ -509,7 +520,7 @@ _ZH_AFTER_YEAR = (
 _ZH_PATTERNS: list[_Pattern] = [
     _zh(rf"{_ZPRE}{_ZH_YEAR}\s*{_ZH_MONTH}\s*{_ZH_DAY}{_ZSUF}", _b_day),
     _zh(rf"{_ZPRE}{_ZH_YEAR}\s*{_ZH_MONTH}(?:\s*[底末])?{_ZSUF}", _b_month),
-    _zh(rf"{_ZPRE}{_ZH_YEAR}\s*(?:的\s*)?第\s*(?P<q>[一二三四1-4])\s*季度(?:\s*[末底])?{_ZSUF}", _b_quarter),
+    _zh(rf"{_ZPRE}{_ZH_YEAR}\s*(?:的\s*)?第?\s*(?P<q>[一二三四1-4])\s*季度(?:\s*[末底])?{_ZSUF}", _b_quarter),
     _zh(rf"{_ZPRE}{_ZH_YEAR}\s*(?P<h>上半年|下半年){_ZSUF}", _b_half),
     _zh(rf"{_ZPRE}{_ZH_YEAR}\s*(?:年中|中期){_ZSUF}", _b_mid),
     _zh(rf"{_ZPRE}{_ZH_YEAR}\s*年?初{_ZSUF}", _b_begin),
@@ -705,8 +716,28 @@ def parse_deadline_phrase(phrase: str, language: str | None = None) -> Deadline 
     whole = _whole(phrase, norm, lang)
     if whole is not None:
         return whole
+    span = _YEAR_SPAN.match(norm.text)
+    if span:
+        return Deadline(text=phrase.strip(), kind="year", date=f"{span.group('last')}-12-31")
     cands = _candidates(norm, lang)
     return _to_deadline(phrase, norm, cands[0]) if cands else None
+
+
+# A due-date cell that is a span of years, and nothing else ("2019-2021年", "2024–2025").
+_YEAR_SPAN = re.compile(r"^\s*(?:19|20)\d{2}\s*(?:年\s*)?(?:-|至|到)\s*(?P<last>(?:19|20)\d{2})\s*(?:年)?\s*$")
+
+
+# "Revised target date: June 2025", "修订后的目标日期：2025年6月": the revision replaces the original date.
+_REVISED = re.compile(r"revised(?:\s+target)?(?:\s+date)?\s*[:：]?|修订(?:后的)?(?:目标|预定)?日期\s*[:：]?", re.IGNORECASE)
+
+
+def parse_target_date(cell: str, language: str | None = None) -> Deadline | None:
+    """A status row's target date: the revised date when the cell prints one (an original date
+    and its revision), ``None`` for words that are no date ("Not applicable", "Closure requested")."""
+    revisions = list(_REVISED.finditer(cell))
+    if revisions:
+        return parse_deadline_phrase(cell[revisions[-1].end():], language)
+    return parse_deadline_phrase(cell, language)
 
 
 def find_deadline(text: str, language: str | None = None) -> Deadline | None:

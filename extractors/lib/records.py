@@ -94,9 +94,9 @@ class StatusEntry:
     page: int | None = None
     bbox: BBox | None = None
     remarks: str | None = None
-    """The organization's own comment, assessment or management response for the row, as printed."""
+    """The organization's own words on the row (comment, assessment, management response), as printed."""
     previous_status: str | None = None
-    """A note on the earlier status ("与之前状态相比无变化", "Previously: in progress"), kept out of the label."""
+    """A note on an earlier status printed beside the status ("之前为“正在落实”", "Previously: in progress")."""
 
 
 @dataclass
