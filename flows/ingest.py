@@ -80,8 +80,8 @@ def ingest(
     finally:
         resources.close_parse_pools()
     counts, logger = report.counts, get_run_logger()
-    logger.info("%d document(s): %d loaded, %d unchanged, %d failed", len(report.items), counts["loaded"],
-                counts["unchanged"], counts["failed"])
+    logger.info("%d document(s): %d loaded, %d unchanged, %d failed, %d unavailable", len(report.items),
+                counts["loaded"], counts["unchanged"], counts["failed"], counts["unavailable"])
     if report.failures:  # shown in the UI for served runs; ingest_items holds each reason
         logger.warning("%d document(s) failed: %s", len(report.failures),
                        "; ".join(f"{i.label} {(i.reason or '').split(':')[0]}" for i in report.failures[:20]))

@@ -44,9 +44,10 @@ def run(
     counts = report.counts
     for item in report.failures:
         err_console.print(f"[red]failed:[/red] {item.label}: {item.reason}", highlight=False)
+    unavailable = f", {counts['unavailable']} not available in that language" if counts["unavailable"] else ""
     console.print(
         f"{len(report.items)} document(s): {counts['loaded']} loaded, {counts['unchanged']} unchanged, "
-        f"{counts['failed']} failed; {report.pages} page(s) parsed",
+        f"{counts['failed']} failed{unavailable}; {report.pages} page(s) parsed",
         highlight=False,
     )
     if report.failures:

@@ -11,9 +11,9 @@ from extractors.apply import Extraction
 
 log = logging.getLogger(__name__)
 
-State = Literal["discovered", "fetched", "parsed", "extracted", "loaded", "failed"]
+State = Literal["discovered", "fetched", "parsed", "extracted", "loaded", "unavailable", "failed"]
 Stage = Literal["fetch", "parse", "extract", "load", "done"]
-Outcome = Literal["pending", "loaded", "unchanged", "failed"]
+Outcome = Literal["pending", "loaded", "unchanged", "unavailable", "failed"]
 
 UNKNOWN_LANGUAGE = "und"
 """Language of an inbox file whose name and folder do not say it (ISO 639-2 "undetermined")."""
@@ -41,8 +41,12 @@ class WorkItem:
     reason: str | None = None
     path: str | None = None
     """Inbox files only: the local file."""
+    job_number: str | None = None
+    """ODS job number of the downloaded file (from the URL the access URL redirected to)."""
+    file_name: str | None = None
     outcome: Outcome = "pending"
-    """What this run did with it: ``loaded`` (new or changed), ``unchanged`` or ``failed``."""
+    """What this run did with it: ``loaded`` (new or changed), ``unchanged``, ``unavailable`` (no file in
+    this language) or ``failed``."""
     pages: int = 0
 
     @property

@@ -7,7 +7,8 @@ pool or on Dask workers.
 
 Crash safety comes from the ``ingest_items`` table, not from Prefect: every stage records where a
 document stands (``discovered`` → ``fetched`` → ``parsed`` → ``extracted`` → ``loaded``, or
-``failed`` with a reason) after its durable output exists:
+``unavailable`` when ODS has no file in that language, or ``failed`` with a reason) after its durable
+output exists:
 
 - ``fetched``: the PDF is in the content-addressed file store under ``sha256``;
 - ``parsed``: its layout is in the layout cache (``<data_dir>/layouts``, gzip JSON, keyed by
@@ -27,15 +28,15 @@ import logging
 from collections.abc import Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select
 
 from extractors.apply import run_extractors
-from models import Document, IngestItem
-from pipeline.core.errors import BadInputError, FetchError, RetryableFetchError
+from models import Document, IngestItem, SourceCursor
+from pipeline.core.errors import BadInputError, DocumentUnavailableError, FetchError, RetryableFetchError
 from pipeline.core.settings import Settings
 from pipeline.fetch.filestore import default_store
 from pipeline.fetch.results import FetchResult, ods_url
@@ -69,6 +70,14 @@ def _fail(engine: Engine, item: WorkItem, code: str, message: str, **changes: An
     return replace(failed, outcome="failed", next_stage="done")
 
 
+def _unavailable(engine: Engine, item: WorkItem, error: DocumentUnavailableError, attempt: int) -> WorkItem:
+    """No file in this language: a normal end, stamped so the next runs skip it for a while."""
+    log.info("%s not available: %s", item.label, error.message)
+    saved = _save(engine, item, state="unavailable", reason=f"{error.reason}: {error.message}", attempts=attempt,
+                  updated_at=datetime.now(UTC))
+    return replace(saved, outcome="unavailable", next_stage="done")
+
+
 def _loaded_with_current_parser(engine: Engine, sha256: str) -> bool:
     """Whether the store holds a loaded document made from these bytes by the current parser."""
     from pipeline.parse.pdf import PARSER_VERSION
@@ -95,15 +104,30 @@ def _guarded(stage: str, item: WorkItem, settings: Settings, error: Exception) -
 def discover_items(settings: Settings, since: date | None = None, sources: Sequence[str] | None = None) -> list[WorkItem]:
     """Ask the discovery sources what exists, record new (symbol, language) pairs, and plan the run.
 
-    The plan holds everything discovered now plus unfinished items of earlier (crashed) runs in the
-    run's languages (and sources, if named), each with the stage it resumes at.
+    Without ``since`` each source looks back to its last successful run (``source_cursors``, a day of
+    overlap); a source that fails keeps its cursor. The plan holds everything discovered now plus
+    unfinished items of earlier (crashed) runs in the run's languages (and sources, if named), each with
+    the stage it resumes at. Items found ``unavailable`` less than ``unavailable_retry_days`` ago are
+    left out: the sites are not asked again every run for a language that does not exist.
     """
     from pipeline.discover.base import merge_discovered
     from pipeline.discover.catalog import discover_all
 
     engine = store_engine(settings.resolved_database_url)
+    fetcher_for(settings).reset_budget()
+    started = datetime.now(UTC)
+    with session_scope(engine) as session:
+        cursors = {c.source: c.last_success.date() - timedelta(days=1) for c in session.scalars(select(SourceCursor))}
+    failed_sources: set[str] = set()
+
+    def on_error(name: str, error: FetchError) -> None:
+        failed_sources.add(name)
+        log.warning("source %s failed: %s", name, error)
+
     wanted: dict[tuple[str, str], tuple[str, str | None, str | None]] = {}
-    for found in merge_discovered(discover_all(since, settings, names=sources)):
+    found_by: set[str] = set()
+    for found in merge_discovered(discover_all(since, settings, names=sources, cursors=cursors, on_error=on_error)):
+        found_by.add(found.source)
         if found.path is not None:  # inbox: one file, one item
             language = found.languages[0] if found.languages else UNKNOWN_LANGUAGE
             wanted.setdefault((found.symbol, language), (found.source, found.path.as_uri(), str(found.path)))
@@ -114,6 +138,7 @@ def discover_items(settings: Settings, since: date | None = None, sources: Seque
             link = found.urls.get(language) or ods_url(settings.ods_base_url, found.symbol, language)
             wanted.setdefault((found.symbol, language), (found.source, link, None))
 
+    recheck_before = started - timedelta(days=settings.unavailable_retry_days)
     items: list[WorkItem] = []
     with writing(engine), session_scope(engine) as session:
         rows = {(r.symbol, r.language): r for r in session.scalars(select(IngestItem))}
@@ -125,15 +150,37 @@ def discover_items(settings: Settings, since: date | None = None, sources: Seque
                 session.add(row)
             elif row.url != url:
                 row.url = url
+            if row.state == "unavailable" and _aware(row.updated_at) > recheck_before:
+                continue
             items.append(_item_from_row(row, path))
         for key, row in sorted(rows.items()):
-            unfinished = row.state not in ("loaded", "failed")
+            unfinished = row.state not in ("loaded", "failed", "unavailable")
             in_scope = (row.language in settings.languages or row.language == UNKNOWN_LANGUAGE) and (
                 not sources or row.source in sources
             )
             if key not in wanted and unfinished and in_scope and not _is_inbox_url(row.url):
                 items.append(_item_from_row(row, None))
+        _advance_cursors(session, sources, failed_sources, started)
     return [_plan(item, settings) for item in items]
+
+
+def _advance_cursors(session: Any, sources: Sequence[str] | None, failed: set[str], when: datetime) -> None:
+    """Record this run as the last success of every source that ran without failing."""
+    from pipeline.discover.catalog import all_sources
+
+    for name in sources or [s.name for s in all_sources()]:
+        if name in failed:
+            continue
+        cursor = session.get(SourceCursor, name)
+        if cursor is None:
+            session.add(SourceCursor(source=name, last_success=when))
+        else:
+            cursor.last_success = when
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite gives naive datetimes back (stored as UTC); PostgreSQL aware ones."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _is_inbox_url(url: str | None) -> bool:
@@ -153,6 +200,8 @@ def _item_from_row(row: IngestItem, path: str | None) -> WorkItem:
         attempts=row.attempts or 0,
         reason=row.reason,
         path=path,
+        job_number=row.job_number,
+        file_name=row.file_name,
     )
 
 
@@ -181,6 +230,8 @@ def fetch_item(item: WorkItem, settings: Settings, *, attempt: int = 1, last_try
     engine = store_engine(settings.resolved_database_url)
     try:
         result = _download(item, settings, attempt)
+    except DocumentUnavailableError as exc:
+        return _unavailable(engine, item, exc, attempt)
     except RetryableFetchError as exc:
         if not last_try:
             log.info("%s: try %d failed (%s: %s); retrying", item.label, attempt, exc.reason, exc.message)
@@ -211,11 +262,18 @@ def _fetched(engine: Engine, item: WorkItem, result: FetchResult, attempt: int) 
     same = result.status == "not_modified" or result.sha256 == item.sha256
     if same and item.sha256 and _loaded_with_current_parser(engine, item.sha256):
         # Nothing new: keep the row as it is (a 304 must not even touch attempts or timestamps).
-        done = _save(engine, item, state="loaded", reason=None, etag=result.etag, last_modified=result.last_modified)
+        done = _save(engine, item, state="loaded", reason=None, etag=result.etag, last_modified=result.last_modified,
+                     **_file_facts(result))
         return replace(done, outcome="unchanged", next_stage="done")
     saved = _save(engine, item, state="fetched", reason=None, sha256=result.sha256, etag=result.etag,
-                  last_modified=result.last_modified, attempts=item.attempts if same else attempt)
+                  last_modified=result.last_modified, attempts=item.attempts if same else attempt,
+                  **_file_facts(result))
     return replace(saved, next_stage="parse")
+
+
+def _file_facts(result: FetchResult) -> dict[str, str]:
+    """Job number and file name of a download, when its answer told them (a 304 tells nothing new)."""
+    return {k: v for k, v in (("job_number", result.job_number), ("file_name", result.file_name)) if v}
 
 
 # --- Stage 3: parse -------------------------------------------------------------------------------
