@@ -113,7 +113,7 @@ def parse_jiu_listing(html_text: str) -> tuple[list[JiuRow], str | None]:
             if lang := _jiu_link_language(path, hreflang, text):
                 row.links.setdefault(lang, href)
         elif text and not row.title:
-            row.title = _TEXT_SYMBOL.sub("", text).strip(" :-–—") or text
+            row.title = re.sub(r"\(\s*\)", "", _TEXT_SYMBOL.sub("", text)).strip(" :-–—") or text
     return list(rows.values()), parser.next_href
 
 

@@ -100,6 +100,12 @@ def _parse_marc_date(text: str | None) -> tuple[date, date] | None:
     return None
 
 
+def _year_of(text: str | None) -> tuple[date, date] | None:
+    """The year of 260 $c, free text like ``8 Nov. 2023`` or ``[2025]``: the whole year."""
+    m = re.search(r"\b(1[89]\d\d|20\d\d)\b", text or "")
+    return (date(int(m.group(1)), 1, 1), date(int(m.group(1)), 12, 31)) if m else None
+
+
 def _xml_root(data: bytes) -> ET.Element:
     """Parse as UTF-8 whatever the XML declaration or the Content-Type say (the site sends no charset,
     and a client that guessed Latin-1 produced mojibake)."""
@@ -155,7 +161,7 @@ def _record(rec: ET.Element) -> MarcRecord:
     if main := first("245", "a"):
         sub = first("245", "b")
         title = _clean_title(main) + (f": {_clean_title(sub)}" if sub else "")
-    dates = _parse_marc_date(first("269", "a")) or _parse_marc_date(first("992", "a"))
+    dates = _parse_marc_date(first("269", "a")) or _parse_marc_date(first("992", "a")) or _year_of(first("260", "c"))
     files: dict[str, str] = {}
     languages: list[str] = []
     for subs in fields.get("856", []):
@@ -206,7 +212,7 @@ class UndlSource:
     ``Authorization: Token …``, paging on the returned ``search_id`` until an empty collection.
 
     Symbols from 191 $a (all of them: the wanted one leads, the others merge), title from 245 $a + $b,
-    date from 269 $a (else 992 $a), job number from 029 $b, author from 110/710 $a, one file per language
+    date from 269 $a (else 992 $a, else the year in 260 $c), job number from 029 $b, author from 110/710 $a, one file per language
     from 856 $u/$y (fetched from the Digital Library; languages without an 856 come from ODS when the
     record has no 856 at all). ``since`` is applied here, not in the query (many records lack 269): a
     record counts when its date or its last change (005) is on or after ``since``; paging stops at the
