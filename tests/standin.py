@@ -361,6 +361,8 @@ class StandIn:
         self._catalog: dict[str, CatalogEntry] = {}
         self._added: list[CatalogEntry] = []
         self._files: dict[str, tuple[str, str]] = {}
+        self._carried: dict[str, Fault] = {}
+        """A fault that shapes a file (truncate, chunked) matched on the access URL: applied after the redirect."""
         self._matches: dict[str, array[int]] = {}
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -497,6 +499,7 @@ class StandIn:
             self._added.clear()
             self._matches.clear()
             self._files.clear()
+            self._carried.clear()
             self._api_calls = 0
         self.etag_enabled = True
         self.jiu_page_size = 10
@@ -930,11 +933,16 @@ class _Handler(BaseHTTPRequestHandler):
             symbol, language = params.get("s", ""), _language(params.get("l", ""))
             if standin._doc(symbol, language) is None:
                 standin._missing_response(self, symbol, language, head)
-            else:
-                self.redirect(standin.file_path(symbol, language))
+                return
+            location = standin.file_path(symbol, language)
+            if fault is not None and fault.kind in ("truncate", "chunked"):
+                with standin._lock:
+                    standin._carried[location] = fault
+            self.redirect(location)
         elif path.startswith("/doc/undoc/"):
             with standin._lock:
                 target = standin._files.get(path)
+                fault = fault or standin._carried.pop(path, None)
             self._serve(standin._doc(*target) if target else None, fault, head)
         elif m := re.fullmatch(r"/record/\d+/files/(.+)-([A-Z]{2})\.pdf", path):
             self._serve(standin._doc(m.group(1).replace("_", "/"), m.group(2).lower()), fault, head)
