@@ -108,14 +108,20 @@ class Fault:
     location: str | None = None
     hits: int = 0
 
-    def matches(self, path: str, params: dict[str, str]) -> bool:
+    def matches(self, path: str, step: str, document: tuple[str, str] | None) -> bool:
+        """Without a ``path``, a fault shaping a file body (truncate, chunked) meets the request that serves
+        the file; any other meets the document's first request (the ODS access URL, or a direct link
+        from the Digital Library or the JIU site), never the ODS file it redirects to."""
         if self.times is not None and self.hits >= self.times:
             return False
-        if self.path is not None and path != self.path:
+        if self.path is not None:
+            if path != self.path:
+                return False
+        elif step not in (("file", "direct") if self.kind in ("truncate", "chunked") else ("access", "direct", "page")):
             return False
-        if self.symbol is not None and params.get("s") != self.symbol:
+        if self.symbol is not None and (document is None or document[0] != self.symbol):
             return False
-        return self.lang is None or _language(params.get("l", "")) == self.lang
+        return self.lang is None or (document is not None and document[1] == self.lang)
 
 
 @dataclass
@@ -361,8 +367,6 @@ class StandIn:
         self._catalog: dict[str, CatalogEntry] = {}
         self._added: list[CatalogEntry] = []
         self._files: dict[str, tuple[str, str]] = {}
-        self._carried: dict[str, Fault] = {}
-        """A fault that shapes a file (truncate, chunked) matched on the access URL: applied after the redirect."""
         self._matches: dict[str, array[int]] = {}
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -466,10 +470,10 @@ class StandIn:
             self._faults.append(fault)
         return fault
 
-    def _take_fault(self, path: str, params: dict[str, str]) -> Fault | None:
+    def _take_fault(self, path: str, step: str, document: tuple[str, str] | None) -> Fault | None:
         with self._lock:
             for fault in self._faults:
-                if fault.matches(path, params):
+                if fault.matches(path, step, document):
                     fault.hits += 1
                     return fault
         return None
@@ -499,7 +503,6 @@ class StandIn:
             self._added.clear()
             self._matches.clear()
             self._files.clear()
-            self._carried.clear()
             self._api_calls = 0
         self.etag_enabled = True
         self.jiu_page_size = 10
@@ -753,6 +756,19 @@ class StandIn:
                 + "\n".join(rows) + "\n</div>\n" + pager + "</main></body></html>\n")
         return body.encode("utf-8")
 
+    def _step(self, path: str, params: dict[str, str]) -> tuple[str, tuple[str, str] | None]:
+        """What a request is (``access``, ODS ``file``, ``direct`` link, ``page``) and for which document."""
+        if path == "/api/symbol/access":
+            return "access", (params.get("s", ""), _language(params.get("l", "")))
+        if path.startswith("/doc/undoc/"):
+            with self._lock:
+                return "file", self._files.get(path)
+        if m := re.fullmatch(r"/record/\d+/files/(.+)-([A-Z]{2})\.pdf", path):
+            return "direct", (m.group(1).replace("_", "/"), m.group(2).lower())
+        if path.startswith(JIU_FILES) and path.lower().endswith(".pdf"):
+            return "direct", self._jiu_file(path)
+        return "page", None
+
     def _jiu_file(self, path: str) -> tuple[str, str] | None:
         for e in self._catalog.values():
             if e.symbol.startswith("JIU/"):
@@ -872,14 +888,19 @@ class _Handler(BaseHTTPRequestHandler):
         path = unquote(parts.path)
         self._current = RecordedRequest(self.command, path, params, {k.lower(): v for k, v in self.headers.items()})
         standin._record(self._current)
-        fault = standin._take_fault(path, params)
+        step, document = standin._step(path, params)
+        if document is not None:
+            self._current.symbol = document[0]
+        fault = standin._take_fault(path, step, document)
         if fault is not None:
             self._current.fault = fault.kind
-            if self._apply_fault(fault, path, parts.query, params, head):
+            if self._apply_fault(fault, path, parts.query, document, head):
                 return
         self._route(path, params, fault, head)
 
-    def _apply_fault(self, fault: Fault, path: str, query: str, params: dict[str, str], head: bool) -> bool:
+    def _apply_fault(
+        self, fault: Fault, path: str, query: str, document: tuple[str, str] | None, head: bool
+    ) -> bool:
         """Answer for a fault; False means "go on and serve normally" (slow, truncate, chunked)."""
         standin = self.server.standin
         here = quote(path) + ("?" + query if query else "")
@@ -909,13 +930,12 @@ class _Handler(BaseHTTPRequestHandler):
             )
             self.reply(200, page, {"Content-Type": "text/html; charset=utf-8"}, head=head)
         elif fault.kind == "redirect":
-            symbol, lang = params.get("s", ""), _language(params.get("l", ""))
-            self.redirect(fault.location or standin.file_path(symbol, lang))
+            self.redirect(fault.location or standin.file_path(*(document or ("", ""))))
         elif fault.kind == "redirect_loop":
             target = here.replace("&loop=1", "") if "loop=1" in query else here + "&loop=1"
             self.redirect(target)
         elif fault.kind == "redirect_chain":
-            hop = int(params.get("hop", "0")) + 1
+            hop = int(dict(parse_qsl(query)).get("hop", "0")) + 1
             base = re.sub(r"&hop=\d+", "", here)
             self.redirect(f"{base}&hop={hop}")
         elif fault.kind == "redirect_foreign":
@@ -934,21 +954,13 @@ class _Handler(BaseHTTPRequestHandler):
             if standin._doc(symbol, language) is None:
                 standin._missing_response(self, symbol, language, head)
                 return
-            location = standin.file_path(symbol, language)
-            if fault is not None and fault.kind in ("truncate", "chunked"):
-                with standin._lock:
-                    standin._carried[location] = fault
-            self.redirect(location)
-        elif path.startswith("/doc/undoc/"):
-            with standin._lock:
-                target = standin._files.get(path)
-                fault = fault or standin._carried.pop(path, None)
-            self._serve(standin._doc(*target) if target else None, fault, head)
-        elif m := re.fullmatch(r"/record/\d+/files/(.+)-([A-Z]{2})\.pdf", path):
-            self._serve(standin._doc(m.group(1).replace("_", "/"), m.group(2).lower()), fault, head)
+            self.redirect(standin.file_path(symbol, language))
+        elif path.startswith("/doc/undoc/") or path.startswith("/record/"):
+            _, document = standin._step(path, params)
+            self._serve(standin._doc(*document) if document else None, fault, head)
         elif path.startswith(JIU_FILES) and path.lower().endswith(".pdf"):
-            target = standin._jiu_file(path)
-            self._serve(standin._doc(*target) if target else None, fault, head, not_found_html=True)
+            _, document = standin._step(path, params)
+            self._serve(standin._doc(*document) if document else None, fault, head, not_found_html=True)
         elif path == "/search":
             status, body, ctype = standin._marcxml(params)
             self.reply(status, body, {"Content-Type": ctype}, head=head)

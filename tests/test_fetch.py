@@ -97,7 +97,7 @@ def test_ods_language_letters_and_encoded_slashes_are_understood_by_the_stand_in
 
 
 def test_a_redirect_on_the_same_host_is_followed(fetcher: Fetcher, standin: StandIn) -> None:
-    standin.add_fault("redirect", symbol=SYMBOL, location="/record/4000001/files/A_80_604_Add.1-EN.pdf")
+    standin.add_fault("redirect", symbol=SYMBOL, times=1, location="/record/4000001/files/A_80_604_Add.1-EN.pdf")
     result = fetcher.fetch(SYMBOL, "en")
     assert result.status == "downloaded"
     assert (result.file_name, result.job_number) == ("A_80_604_Add.1-EN.pdf", None)  # not an ODS job file
