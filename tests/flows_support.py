@@ -89,7 +89,6 @@ def list_chinese_extras(standin: Any) -> None:
                 author=SECRETARY_GENERAL,
                 languages=["zh"],
                 record_id=entry.record_id,
-                author_field="110",
             )
         )
 

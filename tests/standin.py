@@ -45,7 +45,7 @@ import threading
 import time
 import zlib
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from email.utils import formatdate, parsedate_to_datetime
@@ -148,7 +148,7 @@ class CatalogEntry:
     date: date
     author: str | None
     languages: list[str]
-    """Languages with a file in the record (one 856 each); empty means no 856 (fetch from ODS)."""
+    """Languages the document has a file in (one 856 each when ``files_listed``)."""
     record_id: int
     author_field: str = "710"
     other_symbols: list[str] = field(default_factory=list)
@@ -158,6 +158,8 @@ class CatalogEntry:
     """005: when the record was catalogued or last changed (the search's sort key, newest first)."""
     dated: bool = True
     """False: no 269, only the year in 260 $c (some records lack 269)."""
+    files_listed: bool = True
+    """False: the record has no 856 (older records): a client must ask ODS for every language."""
 
     @property
     def symbols(self) -> list[str]:
@@ -347,8 +349,10 @@ class StandIn:
     """The stand-in server. ``start()``/``stop()`` or use as a context manager."""
 
     def __init__(self, corpus: Path = CORPUS, *, jiu_page_size: int = 10,
-                 generated: GeneratedCatalogue | None = None) -> None:
+                 generated: GeneratedCatalogue | None = None, ods_only: Callable[[str], bool] | None = None) -> None:
         self.corpus = corpus
+        self.ods_only = ods_only
+        """Symbols whose corpus record lists no files (no 856): fetched from ODS in every language."""
         self.jiu_page_size = jiu_page_size
         self.generated = generated
         self.etag_enabled = True
@@ -395,7 +399,8 @@ class StandIn:
                                          languages=[], record_id=record_id, author_field=author_field,
                                          other_symbols=symbols[1:], responsibility=responsibility,
                                          modified=CATALOGUED - timedelta(seconds=record_id % 1000),
-                                         dated=not symbol.startswith("JIU/"))
+                                         dated=not symbol.startswith("JIU/"),
+                                         files_listed=not (self.ods_only and self.ods_only(symbol)))
                     self._catalog[symbol] = entry
                 entry.languages.append(language)
         for entry in self._catalog.values():
@@ -716,7 +721,7 @@ class StandIn:
             lines.append(df("269", [("a", e.date.isoformat())]))
         if e.author:
             lines.append(df(e.author_field, [("a", e.author)], "2"))
-        for lang in e.languages:
+        for lang in e.languages if e.files_listed else ():
             data = self._docs.get((e.symbol, lang))
             size = len(data.content()) if data and data.path is None else (data.path.stat().st_size if data and data.path else 0)
             uuid = hashlib.md5(f"{e.record_id}{lang}".encode()).hexdigest()
@@ -932,12 +937,12 @@ class _Handler(BaseHTTPRequestHandler):
         elif fault.kind == "redirect":
             self.redirect(fault.location or standin.file_path(*(document or ("", ""))))
         elif fault.kind == "redirect_loop":
-            target = here.replace("&loop=1", "") if "loop=1" in query else here + "&loop=1"
-            self.redirect(target)
+            base = re.sub(r"[&?]loop=1", "", here)
+            self.redirect(base if "loop=1" in query else base + ("&" if "?" in base else "?") + "loop=1")
         elif fault.kind == "redirect_chain":
             hop = int(dict(parse_qsl(query)).get("hop", "0")) + 1
-            base = re.sub(r"&hop=\d+", "", here)
-            self.redirect(f"{base}&hop={hop}")
+            base = re.sub(r"[&?]hop=\d+", "", here)
+            self.redirect(base + ("&" if "?" in base else "?") + f"hop={hop}")
         elif fault.kind == "redirect_foreign":
             self.redirect(fault.location or f"http://localhost:{standin.port}{here}")
         else:  # truncate, chunked: shape the normal answer
