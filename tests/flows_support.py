@@ -191,6 +191,20 @@ def flow_settings_for(
     get_settings.cache_clear()
 
 
+def ingest_items(url: str) -> dict[tuple[str, str], Any]:
+    """The ``ingest_items`` rows of a store, by (symbol, language)."""
+    from sqlalchemy import create_engine, select
+
+    from models import IngestItem
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return {(r.symbol, r.language): r for r in conn.execute(select(IngestItem))}
+    finally:
+        engine.dispose()
+
+
 # --- Comparing whole databases --------------------------------------------------------------------
 
 IGNORED_COLUMNS = {"id", "created_at", "updated_at", "last_success", "seconds", "ref_id"}

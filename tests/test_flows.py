@@ -17,9 +17,9 @@ import pytest
 from sqlalchemy import create_engine, func, select
 from typer.testing import CliRunner
 
-from models import Document, ExtractionRunRow, IngestItem
+from models import Document, ExtractionRunRow
 from tests.badfiles import make_bad_files
-from tests.flows_support import snapshot, stored_files, use_settings
+from tests.flows_support import ingest_items, snapshot, stored_files, use_settings
 from tests.standin import JIU_FILES
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
@@ -50,15 +50,6 @@ UNAVAILABLE = {"A/80/604/Add.1": ("status", {"status": 404})}
 UNPARSABLE = {("A/80/590", "en"): "encrypted_pdf", ("A/80/271", "en"): "image_only"}
 
 
-def _items(url: str) -> dict[tuple[str, str], IngestItem]:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return {(r.symbol, r.language): r for r in conn.execute(select(IngestItem))}  # type: ignore[misc]
-    finally:
-        engine.dispose()
-
-
 def _doc_requests(standin: Any, start: int) -> list[Any]:
     """Requests for documents (ODS, the /files/ redirect target, JIU links) since ``start``."""
     return [
@@ -85,7 +76,7 @@ def test_ingest_with_every_fault_then_a_second_run_changes_nothing(small_standin
     report = run_ingest()
 
     url = flow_settings.resolved_database_url
-    items = _items(url)
+    items = ingest_items(url)
     assert len(items) == 25
     assert {lang for _, lang in items} == {"en", "zh"}
     assert sum(1 for _, lang in items if lang == "zh") == 3

@@ -20,12 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, select
 
-from models import IngestItem
 from tests.corpus import CORPUS
 from tests.databases import postgres_schema_url
-from tests.flows_support import build_small_corpus, env_for, flow_settings_for
+from tests.flows_support import build_small_corpus, env_for, flow_settings_for, ingest_items
 from tests.standin import JIU_FILES, SECRETARY_GENERAL, CatalogEntry, StandIn, tiny_pdf
 
 pytestmark = pytest.mark.slow
@@ -82,15 +80,6 @@ def _unpipe_run(settings: Any, tmp_path: Path) -> subprocess.CompletedProcess[st
     return subprocess.run([str(unpipe), "run"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=900)
 
 
-def _items(url: str) -> dict[tuple[str, str], IngestItem]:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return {(r.symbol, r.language): r for r in conn.execute(select(IngestItem))}  # type: ignore[misc]
-    finally:
-        engine.dispose()
-
-
 def _downloads(sites: StandIn, start: int) -> set[tuple[str | None, str]]:
     """(document, path) of every PDF body sent since request ``start`` (not programmed HTML pages)."""
     return {(r.symbol, r.path) for r in sites.requests[start:]
@@ -112,7 +101,7 @@ def test_unpipe_run_meets_every_shape_then_downloads_nothing_then_only_what_is_n
     done = _unpipe_run(run_settings, tmp_path)
 
     assert done.returncode == 1, done.stdout + done.stderr  # some documents failed, with their reasons
-    items = _items(run_settings.resolved_database_url)
+    items = ingest_items(run_settings.resolved_database_url)
     symbols = {s for s, _ in items}
     assert len(symbols) >= 40 and {lang for _, lang in items} == {"en", "zh"}
     assert "A/80/275" in symbols and "S/2025/491" not in symbols  # one record, two symbols: one document
@@ -138,7 +127,7 @@ def test_unpipe_run_meets_every_shape_then_downloads_nothing_then_only_what_is_n
     assert _downloads(sites, start) == set()
     assert not [r for r in sites.requests[start:] if (r.symbol, r.params.get("l")) in MISSING]
     assert " 0 loaded" in " ".join(again.stdout.split())
-    assert _items(run_settings.resolved_database_url).keys() == items.keys()
+    assert ingest_items(run_settings.resolved_database_url).keys() == items.keys()
 
     # The Digital Library adds three records (one lists no files: ODS in both languages).
     now = datetime.now(UTC)
@@ -153,7 +142,7 @@ def test_unpipe_run_meets_every_shape_then_downloads_nothing_then_only_what_is_n
     start = len(sites.requests)
     third = _unpipe_run(run_settings, tmp_path)
     assert {symbol for symbol, _ in _downloads(sites, start)} == set(new)
-    after = _items(run_settings.resolved_database_url)
+    after = ingest_items(run_settings.resolved_database_url)
     assert set(after) - set(items) == {(s, "en") for s in new} | {("A/80/902", "zh")}
     assert [after[(s, "en")].state for s in new] == ["loaded"] * 3
     assert after[("A/80/902", "zh")].state == "unavailable"

@@ -124,24 +124,14 @@ class Settings(BaseSettings):
         None, description="Address of a Dask scheduler to run flows on (tcp://host:8786); none runs locally."
     )
 
-    @field_validator("languages", mode="before")
+    @field_validator("languages", "ga_sessions", mode="before")
     @classmethod
-    def _split_languages(cls, value: object) -> object:
-        """Accept ``zh,en`` as well as a JSON list (``["zh", "en"]``) from the environment."""
+    def _split_list(cls, value: object) -> object:
+        """Accept ``zh,en`` (``79,80``) as well as a JSON list (``["zh", "en"]``) from the environment."""
         if isinstance(value, str):
             if value.lstrip().startswith("["):
                 return json.loads(value)
             return [part.strip() for part in value.split(",") if part.strip()]
-        return value
-
-    @field_validator("ga_sessions", mode="before")
-    @classmethod
-    def _split_sessions(cls, value: object) -> object:
-        """Accept ``79,80`` as well as a JSON list (``[79, 80]``) from the environment."""
-        if isinstance(value, str):
-            if value.lstrip().startswith("["):
-                return json.loads(value)
-            return [int(part) for part in value.split(",") if part.strip()]
         return value
 
     @field_validator("languages")
