@@ -71,7 +71,8 @@ MISSING_STYLES = ("404", "empty", "html")
 RATE_LIMIT_BODY = '{"success": false, "error": "Max 100 requests per 5 minutes"}'
 """The keyed API's 429 body (string from the UN Library's own sync code: un-sites/undl/api_v1_search_error_bodies.txt)."""
 CATALOGUED = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
-"""005 of the corpus records; generated records were catalogued before it, added records after."""
+"""After every corpus record was catalogued (005 = its publication day); generated records were catalogued
+in the hours before this moment, newest first."""
 
 FAULT_KINDS = (
     "status",  # answer `status` (404, 500, 503 …) with optional `headers`
@@ -135,7 +136,8 @@ class RecordedRequest:
     """Bytes of response body sent (recorded just before writing them)."""
     fault: str | None = None
     symbol: str | None = None
-    """The document a file request (after a redirect) was for."""
+    """The document a request was for (the access URL, the file it redirected to, a direct link)."""
+    language: str | None = None
     at: float = field(default_factory=time.monotonic)
 
 
@@ -330,6 +332,11 @@ def _synthetic_date(symbol: str) -> date:
     return date(year, 1 + crc % 12, 1 + (crc // 12) % 28)
 
 
+def _catalogued(day: date, record_id: int) -> datetime:
+    """005 of a corpus record: catalogued on its publication day (so "changed since" agrees with its date)."""
+    return datetime(day.year, day.month, day.day, 9, 30, tzinfo=UTC) + timedelta(seconds=record_id % 1000)
+
+
 def job_number(symbol: str, language: str, year: int) -> str:
     """A stable ODS job number for a language version: N + 2-digit year + 5 digits."""
     return f"N{year % 100:02d}{zlib.crc32(f'{symbol}|{language}'.encode()) % 100_000:05d}"
@@ -398,8 +405,8 @@ class StandIn:
                     entry = CatalogEntry(symbol=symbol, title=title, date=_synthetic_date(symbol), author=author,
                                          languages=[], record_id=record_id, author_field=author_field,
                                          other_symbols=symbols[1:], responsibility=responsibility,
-                                         modified=CATALOGUED - timedelta(seconds=record_id % 1000),
-                                         dated=not symbol.startswith("JIU/"),
+                                         modified=_catalogued(_synthetic_date(symbol), record_id),
+                                         dated=not symbol.startswith("JIU/NOTE/"),
                                          files_listed=not (self.ods_only and self.ods_only(symbol)))
                     self._catalog[symbol] = entry
                 entry.languages.append(language)
@@ -895,7 +902,7 @@ class _Handler(BaseHTTPRequestHandler):
         standin._record(self._current)
         step, document = standin._step(path, params)
         if document is not None:
-            self._current.symbol = document[0]
+            self._current.symbol, self._current.language = document
         fault = standin._take_fault(path, step, document)
         if fault is not None:
             self._current.fault = fault.kind
