@@ -16,6 +16,9 @@ Prefect server under it). Reported per N:
 - peak RSS of the run (the command and the processes it waited for, ``wait4``) and, across sizes, the
   memory slope in KB per record.
 
+With ``--timeout`` a run still going after that many seconds is killed (its process group) and the
+figures are those of the items it finished (loaded, unavailable or failed), marked ``PARTIAL``.
+
 The stand-in lives in this process; its own peak RSS is printed too (the catalogue is made lazily).
 Loopback figures measure our overhead, not the UN sites.
 """
@@ -25,6 +28,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -48,9 +52,10 @@ class Measure:
     prefect_bytes: int
     peak_rss_kb: int
     exit_code: int
+    finished: bool
 
 
-def run_once(n: int, workdir: Path) -> Measure:
+def run_once(n: int, workdir: Path, timeout: float | None = None) -> Measure:
     """One `unpipe run --source undl` over an n-record catalogue, in a fresh data folder."""
     corpus = workdir / f"corpus-{n}"
     for folder in ("en", "zh"):
@@ -70,38 +75,51 @@ def run_once(n: int, workdir: Path) -> Measure:
         })
         unpipe = Path(sys.executable).with_name("unpipe")
         started = time.perf_counter()
-        process = subprocess.Popen([str(unpipe), "run", "--source", "undl"], env=env, cwd=workdir,
-                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        assert process.stdout is not None
-        output = process.stdout.read()
-        _, status, usage = os.wait4(process.pid, 0)
+        log = workdir / f"run-{n}.log"
+        with log.open("wb") as out:
+            process = subprocess.Popen([str(unpipe), "run", "--source", "undl"], env=env, cwd=workdir,
+                                       stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            finished = True
+            while True:
+                pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+                if pid:
+                    break
+                if timeout is not None and time.perf_counter() - started > timeout:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    finished = False
+                    _, status, usage = os.wait4(process.pid, 0)
+                    break
+                time.sleep(0.5)
         seconds = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode not in (0, 1):
-        sys.exit(f"unpipe run failed for N={n}:\n{output.decode(errors='replace')[-3000:]}")
+        code = os.waitstatus_to_exitcode(status)
+    if finished and code not in (0, 1):
+        sys.exit(f"unpipe run failed for N={n}:\n{log.read_text(errors='replace')[-3000:]}")
     with sqlite3.connect(data / "unpipe.db") as db:
         states = dict(db.execute("SELECT state, count(*) FROM ingest_items GROUP BY state").fetchall())
+    done = sum(states.get(s, 0) for s in ("loaded", "unavailable", "failed"))
     prefect = sum(p.stat().st_size for p in (data / "prefect").glob("prefect.db*"))
-    return Measure(n, sum(states.values()), states, seconds, prefect, usage.ru_maxrss, process.returncode)
+    return Measure(n, done, states, seconds, prefect, usage.ru_maxrss, code, finished)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="100000", help="comma-separated catalogue sizes N (default 100000)")
+    parser.add_argument("--timeout", type=float, help="seconds after which a run is stopped and reported PARTIAL")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
 
     with tempfile.TemporaryDirectory(prefix="bench-catalogue-") as tmp:
         base = run_once(10, Path(tmp))
         print(f"baseline N=10: {base.items} items in {base.seconds:.1f} s, prefect.db {base.prefect_bytes / 1e6:.1f} MB, "
-              f"peak RSS {base.peak_rss_kb / 1024:.0f} MB")
+              f"peak RSS {base.peak_rss_kb / 1024:.0f} MB", flush=True)
         results = []
         for n in sizes:
-            m = run_once(n, Path(tmp))
+            m = run_once(n, Path(tmp), args.timeout)
             results.append(m)
             extra_items = max(m.items - base.items, 1)
             print(
-                f"N={n}: {m.items} items {m.states} in {m.seconds:.1f} s = {1000 * m.seconds / max(m.items, 1):.1f} ms/item; "
+                f"N={n}{'' if m.finished else ' PARTIAL (stopped at --timeout)'}: "
+                f"{m.items} items done {m.states} in {m.seconds:.1f} s = {1000 * m.seconds / max(m.items, 1):.1f} ms/item; "
                 f"Prefect db +{(m.prefect_bytes - base.prefect_bytes) / extra_items:.0f} bytes/item; "
                 f"peak RSS {m.peak_rss_kb / 1024:.0f} MB (exit {m.exit_code})",
                 flush=True,
