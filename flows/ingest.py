@@ -71,8 +71,7 @@ def publish_summary(report: IngestReport) -> None:
     from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
     counts, logger = report.counts, get_run_logger()
-    digest = (f"{report.total} document(s): {counts['loaded']} loaded, {counts['unchanged']} unchanged, "
-              f"{counts['failed']} failed; {report.pages} page(s) parsed")
+    digest = report.summary_line()
     logger.info(digest)
     for item in report.failures[:FAILURES_LOGGED]:  # ingest_items keeps each reason too
         logger.warning("failed: %s: %s", item.label, item.reason)

@@ -333,13 +333,18 @@ class IngestItem(Base):
     language: Mapped[str] = mapped_column(String(8))
     source: Mapped[str] = mapped_column(String(60))
     state: Mapped[str] = mapped_column(String(20), index=True)
-    """``discovered``, ``fetched``, ``parsed``, ``extracted``, ``loaded`` or ``failed``."""
+    """``discovered``, ``fetched``, ``parsed``, ``extracted``, ``loaded``, ``unavailable`` (no file in this
+    language; asked again after ``unavailable_retry_days``) or ``failed``."""
     reason: Mapped[str | None] = mapped_column(Text)
     url: Mapped[str | None] = mapped_column(String(2000))
     etag: Mapped[str | None] = mapped_column(String(200))
     last_modified: Mapped[str | None] = mapped_column(String(100))
     sha256: Mapped[str | None] = mapped_column(String(64))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    job_number: Mapped[str | None] = mapped_column(String(20))
+    """ODS job number of the last download, from the file name the access URL redirected to."""
+    file_name: Mapped[str | None] = mapped_column(String(300))
+    """Last path segment of the URL the last download came from."""
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 

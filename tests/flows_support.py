@@ -53,11 +53,11 @@ CHINESE_EXTRA = {
 """Chinese documents the Digital Library stand-in does not list as oversight documents; added as records."""
 
 
-def build_small_corpus(target: Path) -> Path:
+def build_small_corpus(target: Path, chosen: list[tuple[str, str, int]] = SMALL_CORPUS) -> Path:
     """Write the first pages of the chosen corpus PDFs to ``target/{en,zh}`` (with SOURCES.tsv)."""
     from pypdf import PdfReader, PdfWriter
 
-    for folder, name, pages in SMALL_CORPUS:
+    for folder, name, pages in chosen:
         source = CORPUS / folder / name
         out = target / folder / name
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -89,7 +89,6 @@ def list_chinese_extras(standin: Any) -> None:
                 author=SECRETARY_GENERAL,
                 languages=["zh"],
                 record_id=entry.record_id,
-                author_field="110",
             )
         )
 
@@ -172,35 +171,51 @@ def flow_settings(
     the store is a SQLite file or a fresh PostgreSQL schema."""
     with contextlib.ExitStack() as stack:
         url = stack.enter_context(postgres_schema_url()) if request.param == "postgresql" else ""
-        yield from _flow_settings(small_standin, tmp_path, monkeypatch, url)
+        yield from flow_settings_for(small_standin, tmp_path, monkeypatch, url)
 
 
-def _flow_settings(
-    small_standin: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str
+def flow_settings_for(
+    small_standin: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str, **extra: Any
 ) -> Iterator[Any]:
+    """Settings for a flow run against a stand-in (small timeouts and backoffs), made current."""
     from pipeline.core.settings import Settings
     from pipeline.run import resources
 
-    settings = Settings(
-        database_url=url,
-        data_dir=tmp_path / "data",
-        ods_base_url=small_standin.url,
-        undl_base_url=small_standin.url,
-        jiu_base_url=small_standin.url,
-        http_timeout_seconds=1.0,
-        http_retries=2,
-        http_backoff_seconds=0.01,
-        http_max_retry_after_seconds=2.0,
-        http_requests_per_second=1000.0,
-        max_download_bytes=20_000_000,
-        workers=2,
-    )
+    fields: dict[str, Any] = {
+        "database_url": url,
+        "data_dir": tmp_path / "data",
+        "ods_base_url": small_standin.url,
+        "undl_base_url": small_standin.url,
+        "jiu_base_url": small_standin.url,
+        "http_timeout_seconds": 1.0,
+        "http_retries": 2,
+        "http_backoff_seconds": 0.01,
+        "http_max_retry_after_seconds": 2.0,
+        "http_requests_per_second": 1000.0,
+        "max_download_bytes": 20_000_000,
+        "workers": 2,
+    }
+    settings = Settings(**(fields | extra))
     use_settings(monkeypatch, settings)
     yield settings
     resources.release_resources()
     from pipeline.core.settings import get_settings
 
     get_settings.cache_clear()
+
+
+def ingest_items(url: str) -> dict[tuple[str, str], Any]:
+    """The ``ingest_items`` rows of a store, by (symbol, language)."""
+    from sqlalchemy import create_engine, select
+
+    from models import IngestItem
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return {(r.symbol, r.language): r for r in conn.execute(select(IngestItem))}
+    finally:
+        engine.dispose()
 
 
 # --- Comparing whole databases --------------------------------------------------------------------

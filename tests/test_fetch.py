@@ -9,13 +9,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
 
 from pipeline.core.errors import (
+    BotChallengeError,
     CorruptPdfError,
     DocumentNotFoundError,
+    DocumentUnavailableError,
     FetchError,
     ForeignHostError,
     NotPdfError,
@@ -30,7 +33,7 @@ from pipeline.fetch.fetcher import Fetcher
 from pipeline.fetch.ratelimit import RateLimiter
 from pipeline.fetch.results import FetchResult, fetch_results_by_key
 from pipeline.fetch.retries import backoff_delays, call_with_retries, is_retryable, parse_retry_after
-from tests.standin import StandIn
+from tests.standin import MISSING_STYLES, StandIn, ods_file_path
 
 SYMBOL = "A/80/604/Add.1"
 
@@ -62,9 +65,13 @@ def test_downloads_a_pdf_into_the_store(fetcher: Fetcher, standin: StandIn) -> N
     assert result.etag and result.last_modified
     assert result.attempts == 1
     assert result.url.endswith("/api/symbol/access?s=A/80/604/Add.1&l=en&t=pdf")
-    [request] = standin.requests
-    assert request.params == {"s": SYMBOL, "l": "en", "t": "pdf"}
-    assert request.headers["user-agent"].startswith("unpipe/")
+    access, file = standin.requests  # the access URL redirects to the file named by its job number
+    assert access.params == {"s": SYMBOL, "l": "en", "t": "pdf"}
+    assert (access.status, file.status) == (302, 200)
+    assert access.headers["user-agent"].startswith("unpipe/")
+    assert result.final_url == standin.url + file.path
+    assert result.job_number is not None and file.path == ods_file_path(result.job_number)
+    assert result.file_name == f"{result.job_number.lower()}.pdf"
 
 
 def test_symbols_with_spaces_and_parentheses(fetcher: Fetcher, standin: StandIn) -> None:
@@ -76,14 +83,24 @@ def test_symbols_with_spaces_and_parentheses(fetcher: Fetcher, standin: StandIn)
 def test_each_wanted_language_gets_a_result(fetcher: Fetcher) -> None:
     zh, en = fetcher.fetch_document("A/77/256/Add.1", ["zh", "en"])
     assert (zh.language, zh.status) == ("zh", "downloaded")
-    assert (en.language, en.status, en.reason) == ("en", "failed", "not_found")
+    assert (en.language, en.status, en.reason) == ("en", "unavailable", "unavailable")
+
+
+@pytest.mark.parametrize(("letter", "language"), [("E", "en"), ("C", "zh")])
+def test_ods_language_letters_and_encoded_slashes_are_understood_by_the_stand_in(
+    fetcher: Fetcher, standin: StandIn, letter: str, language: str
+) -> None:
+    symbol = "A/77/256/Add.1" if language == "zh" else SYMBOL
+    url = f"{standin.url}/api/symbol/access?s={symbol.replace('/', '%2F')}&l={letter}&t=pdf"
+    result = fetcher.fetch(symbol, language, url=url)
+    assert result.sha256 == hashlib.sha256(standin.document_bytes(symbol, language)).hexdigest()
 
 
 def test_a_redirect_on_the_same_host_is_followed(fetcher: Fetcher, standin: StandIn) -> None:
-    standin.add_fault("redirect", symbol=SYMBOL)
+    standin.add_fault("redirect", symbol=SYMBOL, times=1, location="/record/4000001/files/A_80_604_Add.1-EN.pdf")
     result = fetcher.fetch(SYMBOL, "en")
     assert result.status == "downloaded"
-    assert result.final_url is not None and "/files/en/" in result.final_url
+    assert (result.file_name, result.job_number) == ("A_80_604_Add.1-EN.pdf", None)  # not an ODS job file
     assert [r.status for r in standin.requests] == [302, 200]
 
 
@@ -109,13 +126,14 @@ def test_a_second_batch_run_downloads_nothing(fetcher: Fetcher, standin: StandIn
 
     wanted = [Wanted("A/80/604/Add.1"), Wanted("A/80/604/Add.2"), Wanted("A/77/256/Add.1", ("zh",))]
     first = fetcher.fetch_many(wanted)
-    assert sorted(r.status for r in first) == ["downloaded"] * 3 + ["failed"] * 2  # no zh for Add.1/Add.2
+    assert sorted(r.status for r in first) == ["downloaded"] * 3 + ["unavailable"] * 2  # no zh for Add.1/Add.2
     standin_requests_before = len(standin.requests)
     second = fetcher.fetch_many(wanted, previous=fetch_results_by_key(first))
     run2 = standin.requests[standin_requests_before:]
-    assert {r.status for r in run2} == {304, 404}  # the 404s are the missing zh versions, asked again
-    assert sum(r.body_bytes for r in run2 if r.status != 404) == 0
+    files = [r for r in run2 if r.path.startswith("/doc/")]
+    assert [r.status for r in files] == [304] * 3 and sum(r.body_bytes for r in files) == 0
     assert [r.status for r in second if r.ok] == ["not_modified"] * 3
+    assert [r.status for r in second if not r.ok] == ["unavailable"] * 2  # the Fetcher asks again; the flow does not
 
 
 def test_documents_only_in_unwanted_languages_are_not_fetched(fetcher: Fetcher, standin: StandIn) -> None:
@@ -159,18 +177,23 @@ def test_no_conditional_request_when_the_stored_file_is_gone(fetcher: Fetcher, s
 # --- faults -------------------------------------------------------------------------------------
 
 
-def test_404_fails_at_once(fetcher: Fetcher, standin: StandIn) -> None:
-    with pytest.raises(DocumentNotFoundError) as info:
+@pytest.mark.parametrize("style", MISSING_STYLES)
+def test_each_not_found_shape_is_unavailable_at_once(fetcher: Fetcher, standin: StandIn, style: str) -> None:
+    """ODS says "not in this language" as a 404, an empty 200 or an HTML 200: all three are one outcome."""
+    standin.missing_style[("A/80/99999", "en")] = style
+    with pytest.raises(DocumentUnavailableError) as info:
         fetcher.fetch("A/80/99999", "en")
-    assert info.value.reason == "not_found" and info.value.attempts == 1
-    assert len(standin.requests) == 1
+    assert isinstance(info.value, DocumentNotFoundError)
+    assert info.value.reason == "unavailable" and info.value.attempts == 1
+    assert [r.status for r in standin.requests] == [404 if style == "404" else 200]
+    assert _stored(fetcher) == []
 
 
 def test_a_500_that_clears_is_retried(fetcher: Fetcher, standin: StandIn) -> None:
     standin.add_fault("status", symbol=SYMBOL, status=500, times=2)
     result = fetcher.fetch(SYMBOL, "en")
     assert (result.status, result.attempts) == ("downloaded", 3)
-    assert [r.status for r in standin.requests] == [500, 500, 200]
+    assert [r.status for r in standin.requests] == [500, 500, 302, 200]
 
 
 def test_a_lasting_500_fails_after_the_retries(fetcher: Fetcher, standin: StandIn) -> None:
@@ -241,12 +264,13 @@ def test_a_cut_off_file_served_whole_is_caught_by_the_eof_check(fetcher: Fetcher
         fetcher.fetch(SYMBOL, "en")
     assert isinstance(info.value, FetchError)
     assert info.value.reason == "truncated_pdf"
-    assert len(standin.requests) == 1  # not retried
+    assert len(standin.requests) == 2  # the redirect and the file, not retried
     assert _stored(fetcher) == []
 
 
 def test_an_html_page_with_status_200_is_not_a_pdf(fetcher: Fetcher, standin: StandIn) -> None:
-    standin.add_fault("html", symbol=SYMBOL)
+    """At the file the access URL redirected to (at the access URL itself it means "unavailable")."""
+    standin.add_fault("html", path=standin.file_path(SYMBOL, "en"))
     with pytest.raises(NotPdfError) as info:
         fetcher.fetch(SYMBOL, "en")
     assert isinstance(info.value, FetchError)
@@ -316,7 +340,7 @@ def test_content_length_over_the_cap_fails_before_reading(
         with pytest.raises(TooLargeError, match="Content-Length"):
             fetcher.fetch(SYMBOL, "en")
         assert _stored(fetcher) == []
-        assert len(standin.requests) == 1
+        assert len(standin.requests) == 2
 
 
 def test_a_streamed_body_over_the_cap_fails(standin_settings: Settings, standin: StandIn) -> None:
@@ -341,7 +365,7 @@ def test_the_batch_api_never_raises(standin_settings: Settings, standin: StandIn
     standin.add_fault("html", symbol="A/80/604/Add.3", lang="en")
     with Fetcher(standin_settings, limiter=RateLimiter(1000)) as fetcher:
         results = fetcher.fetch_document("A/80/604/Add.3", ["en", "zh"])
-        assert [(r.status, r.reason) for r in results] == [("failed", "not_pdf"), ("failed", "not_found")]
+        assert [(r.status, r.reason) for r in results] == [("unavailable", "unavailable")] * 2
     with Fetcher(standin_settings, store=type(fetcher.store)(blocked), limiter=RateLimiter(1000)) as broken:
         [result] = broken.fetch_document(SYMBOL, ["en"])
     assert (result.status, result.reason) == ("failed", "error")
@@ -360,12 +384,48 @@ def test_probe_tells_pdf_from_missing_and_html(fetcher: Fetcher, standin: StandI
 
 
 def test_get_bytes_follows_the_same_rules(fetcher: Fetcher, standin: StandIn) -> None:
-    page = fetcher.get_bytes(f"{standin.url}/content/reports")
-    assert b"jiu-reports" in page
+    page = fetcher.get_bytes(f"{standin.url}/content/reports-notes")
+    assert b"views-row" in page
     with pytest.raises(DocumentNotFoundError):
         fetcher.get_bytes(f"{standin.url}/no/such/page")
     with pytest.raises(ForeignHostError):
         fetcher.get_bytes("https://example.org/")
+
+
+# --- the bot wall, throttling, the host budget -------------------------------------------------
+
+
+def test_the_bot_wall_is_retried_and_never_taken_for_a_result(fetcher: Fetcher, standin: StandIn) -> None:
+    standin.add_fault("waf", symbol=SYMBOL, times=1)
+    result = fetcher.fetch(SYMBOL, "en")
+    assert (result.status, result.attempts) == ("downloaded", 2)
+    assert [r.status for r in standin.requests] == [202, 302, 200]
+    standin.add_fault("waf", symbol="A/80/604/Add.2")
+    with pytest.raises(BotChallengeError, match="x-amzn-waf-action: challenge") as info:
+        fetcher.fetch("A/80/604/Add.2", "en")
+    assert (info.value.reason, info.value.attempts) == ("bot_challenge", 3)
+    assert fetcher.probe("A/80/604/Add.3", "en") is True  # other documents are not affected
+
+
+def test_a_429_with_a_json_body_is_retried_and_explained(fetcher: Fetcher, standin: StandIn) -> None:
+    standin.add_fault("rate_json", symbol=SYMBOL, times=1, retry_after=None)
+    assert fetcher.fetch(SYMBOL, "en").status == "downloaded"
+    standin.add_fault("rate_json", symbol="A/80/604/Add.2", retry_after=None)
+    [failed] = fetcher.fetch_document("A/80/604/Add.2", ["en"])
+    assert (failed.status, failed.reason, failed.attempts) == ("failed", "http_429", 3)
+    assert failed.message and "Max 100 requests per 5 minutes" in failed.message
+
+
+def test_a_host_that_keeps_throttling_is_left_alone_for_the_run(standin_settings: Settings, standin: StandIn) -> None:
+    standin.add_fault("waf", path="/api/symbol/access")
+    with Fetcher(_settings(standin_settings, http_host_failure_budget=4), limiter=RateLimiter(1000)) as fetcher:
+        first, second, third = fetcher.fetch_document(SYMBOL, ["en", "zh", "fr"])
+        assert [(r.reason, r.attempts) for r in (first, second, third)] == [
+            ("bot_challenge", 3), ("host_budget_exhausted", 2), ("host_budget_exhausted", 1)]
+        assert len(standin.requests) == 4
+        fetcher.reset_budget()  # a new run
+        standin.reset()
+        assert fetcher.fetch(SYMBOL, "en").status == "downloaded"
 
 
 # --- rate limiting and retry plumbing -----------------------------------------------------------
@@ -423,9 +483,10 @@ def test_downloads_respect_the_rate_limit(standin_settings: Settings, standin: S
         for _ in range(6):
             fetcher.probe(SYMBOL, "en")
         elapsed = time.monotonic() - started
-    assert elapsed >= 0.2  # 5 gaps of 1/20 s; only the lower bound is the mechanism's promise
-    gaps = [b.at - a.at for a, b in zip(standin.requests, standin.requests[1:], strict=False)]
-    assert min(gaps) >= 0.03
+    assert elapsed >= 0.5  # 11 gaps of 1/20 s (each probe: the access URL and its redirect); a lower bound
+    access = standin.requests_for(path="/api/symbol/access")
+    gaps = [b.at - a.at for a, b in pairwise(access)]
+    assert min(gaps) >= 0.06  # two tokens between two documents' first requests
 
 
 def test_call_with_retries_backs_off_exponentially() -> None:

@@ -9,6 +9,7 @@ change nothing.
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,14 +17,12 @@ import pytest
 from sqlalchemy import create_engine, func, select
 from typer.testing import CliRunner
 
-from models import Document, ExtractionRunRow, IngestItem
+from models import Document, ExtractionRunRow
 from tests.badfiles import make_bad_files
-from tests.flows_support import snapshot, stored_files, use_settings
+from tests.flows_support import ingest_items, snapshot, stored_files, use_settings
 from tests.standin import JIU_FILES
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
-
-JIU_2 = f"{JIU_FILES}/en/JIU_REP_2025_2_English.pdf"
 
 # symbol → (fault kind, options): "times=1" faults must be overcome by a retry.
 RECOVERED: dict[str, tuple[str, dict[str, Any]]] = {
@@ -36,7 +35,6 @@ RECOVERED: dict[str, tuple[str, dict[str, Any]]] = {
 }
 # symbol → (fault kind, options, reason recorded, tries made)
 FAILED: dict[str, tuple[str, dict[str, Any], str, int]] = {
-    "A/80/604/Add.1": ("status", {"status": 404}, "not_found", 1),
     "A/80/604/Add.3": ("status", {"status": 500}, "http_500", 3),
     "A/80/604/Add.5": ("retry_after", {"retry_after": "3600"}, "retry_after_too_long", 1),
     "A/80/604/Add.7": ("slow", {"delay": 1.5}, "timeout", 3),
@@ -46,24 +44,17 @@ FAILED: dict[str, tuple[str, dict[str, Any], str, int]] = {
     "A/79/7/Add.12": ("redirect_foreign", {}, "foreign_host", 1),
     "A/79/772": ("redirect_chain", {}, "too_many_redirects", 1),
 }
+UNAVAILABLE = {"A/80/604/Add.1": ("status", {"status": 404})}
+"""A 404 for the file the Digital Library record lists: not available, a normal end, not a failure."""
 # Served as PDFs that download fine but cannot be parsed: (symbol, language) → reason.
 UNPARSABLE = {("A/80/590", "en"): "encrypted_pdf", ("A/80/271", "en"): "image_only"}
-
-
-def _items(url: str) -> dict[tuple[str, str], IngestItem]:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return {(r.symbol, r.language): r for r in conn.execute(select(IngestItem))}  # type: ignore[misc]
-    finally:
-        engine.dispose()
 
 
 def _doc_requests(standin: Any, start: int) -> list[Any]:
     """Requests for documents (ODS, the /files/ redirect target, JIU links) since ``start``."""
     return [
         r for r in standin.requests[start:]
-        if r.path == "/api/symbol/access" or r.path.startswith("/files/") or r.path.startswith(JIU_FILES)
+        if r.path == "/api/symbol/access" or r.path.startswith(("/doc/", "/record/", JIU_FILES))
     ]
 
 
@@ -74,7 +65,9 @@ def test_ingest_with_every_fault_then_a_second_run_changes_nothing(small_standin
         small_standin.add_fault(kind, symbol=symbol, **options)
     for symbol, (kind, options, _, _) in FAILED.items():
         small_standin.add_fault(kind, symbol=symbol, **options)
-    small_standin.add_fault("status", path=JIU_2, status=503, times=1)
+    for symbol, (kind, options) in UNAVAILABLE.items():
+        small_standin.add_fault(kind, symbol=symbol, **options)
+    small_standin.add_fault("status", symbol="JIU/REP/2025/2", status=503, times=1)
     bad = make_bad_files(flow_settings.data_dir.parent / "bad")
     for (symbol, language), reason in UNPARSABLE.items():
         small_standin.set_document(symbol, language, bad[reason].read_bytes())
@@ -83,7 +76,7 @@ def test_ingest_with_every_fault_then_a_second_run_changes_nothing(small_standin
     report = run_ingest()
 
     url = flow_settings.resolved_database_url
-    items = _items(url)
+    items = ingest_items(url)
     assert len(items) == 25
     assert {lang for _, lang in items} == {"en", "zh"}
     assert sum(1 for _, lang in items if lang == "zh") == 3
@@ -91,6 +84,9 @@ def test_ingest_with_every_fault_then_a_second_run_changes_nothing(small_standin
         if symbol in FAILED:
             _, _, reason, tries = FAILED[symbol]
             assert (row.state, (row.reason or "").split(":")[0], row.attempts) == ("failed", reason, tries), symbol
+            continue
+        if symbol in UNAVAILABLE:
+            assert (row.state, (row.reason or "").split(":")[0], row.attempts) == ("unavailable", "unavailable", 1)
             continue
         assert (symbol, language) in served
         assert row.sha256 == hashlib.sha256(small_standin.document_bytes(symbol, language)).hexdigest()
@@ -101,7 +97,7 @@ def test_ingest_with_every_fault_then_a_second_run_changes_nothing(small_standin
     retried = {s: items[(s, "en")].attempts for s in ("A/80/604/Add.2", "A/80/604/Add.4", "A/80/604/Add.6",
                                                      "A/80/604/Add.8", "JIU/REP/2025/2")}
     assert retried == dict.fromkeys(retried, 2)
-    assert report.counts == {"loaded": 14, "failed": 11}
+    assert report.counts == {"loaded": 14, "failed": 10, "unavailable": 1}
     assert {i.symbol for i in report.failures} == set(FAILED) | {s for s, _ in UNPARSABLE}
 
     # Retry-After honoured: the retry came at least a second after the 429.
@@ -123,19 +119,22 @@ def test_ingest_with_every_fault_then_a_second_run_changes_nothing(small_standin
                                                key=str)
     assert {(status, n) for *_, status, n in runs} == {("ok", 1)}
 
-    # Second run: conditional requests only; no PDF byte for a loaded document; nothing changes.
+    # Second run, asked to look back to 2000 (a plain run looks back to the last one and finds nothing
+    # new): conditional requests only; no PDF byte for a loaded document; the unavailable one is not
+    # asked again (UNPIPE_UNAVAILABLE_RETRY_DAYS); nothing changes.
     before, files_before = snapshot(url, flow_settings.data_dir), stored_files(flow_settings.data_dir)
     start = len(small_standin.requests)
 
-    again = run_ingest()
+    again = run_ingest(since=date(2000, 1, 1))
 
     after = snapshot(url, flow_settings.data_dir)
     assert set(after["ingest_items"]) ^ set(before["ingest_items"]) == set()
     assert after == before
     assert stored_files(flow_settings.data_dir) == files_before
-    assert again.counts == {"unchanged": 14, "failed": 11}
+    assert again.counts == {"unchanged": 14, "failed": 10}
     requests = _doc_requests(small_standin, start)
-    for_loaded = [r for r in requests if r.params.get("s") not in FAILED]
+    assert not [r for r in requests if r.symbol in UNAVAILABLE]
+    for_loaded = [r for r in requests if r.symbol not in FAILED]
     assert sum(r.body_bytes for r in for_loaded) == 0
     assert sum(1 for r in for_loaded if r.status == 304) == 16  # the unparsable two as well
     assert all(r.headers.get("if-none-match") for r in for_loaded if r.status == 304)

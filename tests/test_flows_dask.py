@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -50,7 +51,7 @@ def test_ingest_and_reextract_on_dask_with_postgres(
         first = snapshot(url, settings.data_dir)
         assert len(first["documents"]) == 3 and len(first["parsed_layouts"]) == 3
 
-        again = run_ingest(sources=["jiu", "undl"], languages=["zh"])
+        again = run_ingest(since=date(2000, 1, 1), sources=["jiu", "undl"], languages=["zh"])  # re-check all
         assert again.counts == {"unchanged": 3}
         assert snapshot(url, settings.data_dir) == first
 

@@ -22,7 +22,6 @@ from typing import Any
 import pytest
 
 from tests.flows_support import env_for, snapshot
-from tests.standin import JIU_FILES
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
 
@@ -52,12 +51,8 @@ def _states(db: Path) -> dict[tuple[str, str], str]:
 
 
 def _requested_key(request: Any) -> tuple[str, str] | None:
-    if request.path == "/api/symbol/access":
-        return request.params.get("s"), request.params.get("l")
-    if request.path.startswith(JIU_FILES):
-        language, name = request.path.split("/")[-2:]
-        return name.rsplit("_", 1)[0].replace("_", "/"), language
-    return None
+    """The document a request was for (ODS access URL, its redirect target, a 856 or JIU link)."""
+    return (request.symbol, request.language) if request.symbol else None
 
 
 # SQLite only: the test watches the killed run's progress in its database file, and the reference run

@@ -6,14 +6,16 @@ import hashlib
 import os
 import shutil
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 from pipeline.core.errors import (
+    BotChallengeError,
     DuplicateSourceError,
     PermanentFetchError,
+    RetryableFetchError,
     SourceNotConfiguredError,
     UnknownSourceError,
     WatchlistError,
@@ -23,12 +25,14 @@ from pipeline.discover.base import Discovered, merge_discovered
 from pipeline.discover.catalog import all_sources, discover_all, get_source, register, registered
 from pipeline.discover.inbox import symbol_from_filename
 from pipeline.discover.jiu import parse_jiu_listing
-from pipeline.discover.undl import classify, parse_marcxml
+from pipeline.discover.undl import classify, parse_api_page, parse_marcxml
 from pipeline.discover.watchlist import load_watchlist
 from pipeline.fetch.fetcher import Fetcher
 from pipeline.fetch.ratelimit import RateLimiter
-from tests.corpus import CORPUS
-from tests.standin import ACABQ, JIU, SECRETARY_GENERAL, CatalogEntry, StandIn
+from tests.corpus import CORPUS, SHARED
+from tests.standin import ACABQ, CATALOGUED, JIU, SECRETARY_GENERAL, CatalogEntry, StandIn, job_number
+
+UN_SITES = SHARED / "un-sites"
 
 undl, watchlist, jiu, inbox = (get_source(name) for name in ("undl", "watchlist", "jiu", "inbox"))
 
@@ -131,31 +135,34 @@ def test_undl_finds_jiu_acabq_and_secretary_general_documents(
 
     report = found["A/80/604/Add.1"]
     assert report.kind == "acabq_report"
-    assert report.title == (
-        "Proposed programme budget (A/80/604/Add.1): "
-        "report of the Advisory Committee on Administrative and Budgetary Questions"
-    )
+    assert report.title == "Proposed programme budget (A/80/604/Add.1): report of the Advisory Committee"
     entry = next(e for e in standin.catalog if e.symbol == "A/80/604/Add.1")
     assert report.date == entry.date
     assert report.record_id == str(entry.record_id)
     assert report.languages == ("en",)
+    assert report.urls == {"en": standin.dl_file_url(entry, "en")}  # the 856 file, not ODS
+    assert report.job_number == job_number("A/80/604/Add.1", "en", entry.date.year)  # 029 $b "N… E"
     assert found["A/77/256/Add.1"].languages == ("zh",)
+    assert found["A/77/256/Add.1"].title == "秘书长的报告（A/77/256/Add.1）"  # UTF-8, no charset in the header
     assert found["JIU/REP/2025/2"].kind == "jiu_report"
     assert found["JIU/NOTE/2022/1/Rev.1"].kind == "jiu_note"
-    assert found["JIU/REP/2025/2"].date is not None  # from 992 when 269 is absent
+    assert found["JIU/NOTE/2022/1/Rev.1"].date == date(2022, 1, 1)  # no 269: the year of 260 $c
     assert found["A/80/590"].kind == "sg_report"
-    assert found["A/80/590"].author == SECRETARY_GENERAL  # from 110
+    assert found["A/80/590"].author == SECRETARY_GENERAL
+    joint = found["A/80/275"]  # one record, two symbols (191 twice)
+    assert (joint.kind, joint.other_symbols) == ("sg_note", ("S/2025/491",))
 
 
 def test_undl_sends_the_digital_library_url_shape(standin_settings: Settings, standin: StandIn) -> None:
     list(undl.discover(None, standin_settings))
     searches = standin.requests_for(path="/search")
     assert {r.params["of"] for r in searches} == {"xm"}
-    assert {r.params["sort"] for r in searches} == {"latest"}
+    assert {(r.params["sf"], r.params["so"]) for r in searches} == {("latest first", "d")}
     assert {r.params["jrec"] for r in searches} == {"1"}
     queries = {r.params["p"] for r in searches}
-    assert '191__a:"JIU/REP/*" or 191__a:"JIU/NOTE/*"' in queries
+    assert '191__a:"JIU/REP/*" or 191__a:"JIU/NOTE/*" or 710__a:\'Joint Inspection Unit\'' in queries
     assert any("Advisory Committee on Administrative and Budgetary Questions" in q for q in queries)
+    assert any("245__c:'report of the Secretary-General'" in q for q in queries)
 
 
 def test_undl_pages_through_results(standin_settings: Settings, standin: StandIn) -> None:
@@ -167,21 +174,61 @@ def test_undl_pages_through_results(standin_settings: Settings, standin: StandIn
     assert starts[:4] == [1, 5, 9, 13]
 
 
-def test_undl_since_filters_and_stops_paging_early(standin_settings: Settings, standin: StandIn) -> None:
-    since = date(2025, 9, 1)
+def test_undl_since_takes_records_changed_since_and_stops_paging_early(
+    standin_settings: Settings, standin: StandIn
+) -> None:
+    """005 (the record's last change) counts: a record catalogued after the last run is new, whatever
+    its document date; paging stops at the first page of older records."""
     paged = _settings(standin_settings, undl_page_size=4)
     list(undl.discover(None, paged))
     all_pages = len(standin.requests)
     standin.reset()
+    since = (CATALOGUED + timedelta(days=400)).date()  # after every corpus record's date and 005
+    for n in range(3):
+        standin.add_record(CatalogEntry(f"A/80/{900 + n}", f"Financing ({n})", date(2025, 6, 1), SECRETARY_GENERAL,
+                                        [], 4_900_000 + n, responsibility="report of the Secretary-General",
+                                        modified=CATALOGUED + timedelta(days=410 + n)))
     found = list(undl.discover(since, paged))
-    assert {d.symbol for d in found} == _wanted_in_catalog(standin, since)
-    assert all(d.date is not None and d.date >= since for d in found)
-    assert len(standin.requests) < all_pages
+    assert {d.symbol for d in found} == {"A/80/900", "A/80/901", "A/80/902"}
+    assert all(d.date == date(2025, 6, 1) and d.languages == () and d.urls == {} for d in found)
+    assert len(standin.requests) < all_pages / 2
+
+
+def test_undl_keyed_api_pages_on_search_id(standin_settings: Settings, standin: StandIn) -> None:
+    keyed = _settings(standin_settings, undl_api_token="standin-token")
+    found = {d.symbol for d in undl.discover(None, keyed)}
+    assert found == _wanted_in_catalog(standin)
+    calls = standin.requests_for(path="/api/v1/search")
+    assert calls and not standin.requests_for(path="/search")
+    assert {r.headers["authorization"] for r in calls} == {"Token standin-token"}
+    ids = [r.params["search_id"] for r in calls]
+    assert (len(ids), ids.count("")) == (6, 3)  # per query: a first page, then its search_id gives the empty end
+    assert all(r.params["format"] == "xml" for r in calls)
+
+
+def test_undl_keyed_api_rate_limit_is_retried_then_reported(standin_settings: Settings, standin: StandIn) -> None:
+    keyed = _settings(standin_settings, undl_api_token="standin-token")
+    standin.add_fault("rate_json", path="/api/v1/search", times=1, retry_after=None)
+    assert {d.symbol for d in undl.discover(None, keyed)} == _wanted_in_catalog(standin)
+    standin.reset()
+    standin.api_limit = 0
+    with pytest.raises(RetryableFetchError, match="Max 100 requests per 5 minutes") as info:
+        list(undl.discover(None, keyed))
+    assert info.value.reason == "http_429"
+
+
+def test_undl_bot_wall_is_retried(standin_settings: Settings, standin: StandIn) -> None:
+    standin.add_fault("waf", path="/search", times=1)
+    assert {d.symbol for d in undl.discover(None, standin_settings)} == _wanted_in_catalog(standin)
+    assert [r.status for r in standin.requests_for(path="/search")][:2] == [202, 200]
+    standin.add_fault("waf", path="/search")
+    with pytest.raises(BotChallengeError, match="x-amzn-waf-action: challenge"):
+        list(undl.discover(None, standin_settings))
 
 
 def test_undl_skips_records_without_a_symbol(standin_settings: Settings, standin: StandIn) -> None:
     standin.add_record(
-        CatalogEntry("", "Voting record", date(2025, 12, 1), SECRETARY_GENERAL, [], 9_999_999, "110")
+        CatalogEntry("", "Voting record", date(2025, 12, 1), SECRETARY_GENERAL, [], 9_999_999)
     )
     found = list(undl.discover(None, standin_settings))
     assert "" not in {d.symbol for d in found}
@@ -206,6 +253,45 @@ def test_undl_results_can_be_fetched(standin_settings: Settings, fetcher: Fetche
     }
 
 
+@pytest.mark.parametrize(
+    "name", ["search_xm_A_C.3_78_L_3records.DERIVED-repaired.xml", "search_xm_A_C.3_78_L_3records.verbatim-excerpt.xml"]
+)
+def test_parse_marcxml_reads_the_real_samples(name: str) -> None:
+    sample = UN_SITES / "undl" / name
+    if not sample.exists():
+        pytest.skip(f"{sample} not found")
+    records, total = parse_marcxml(sample.read_bytes())
+    assert total == 94 and len(records) == 3
+    first = records[0]
+    assert (first.record_id, first.symbols, first.job_number) == ("4026910", ["A/C.3/78/L.49/Rev.1"], "N2321733")
+    assert (first.date, first.modified) == (date(2023, 11, 8), date(2025, 5, 16))
+    assert first.languages == ["ar", "zh", "en", "fr", "ru", "es"]  # $y in each language, or the -XX.pdf suffix
+    assert first.files["zh"] == "https://digitallibrary.un.org/record/4026910/files/A_C.3_78_L.49_Rev.1-ZH.pdf"
+    assert records[2].responsibility == "by the Secretariat"
+
+
+def test_parse_api_pages_of_the_tind_samples() -> None:
+    single, last = (UN_SITES / "tind_generic" / n for n in ("api_v1_search_format_xml_single_page.xml",
+                                                            "api_v1_search_format_xml_last_page_empty.xml"))
+    if not single.exists():
+        pytest.skip(f"{single} not found")
+    records, total, _ = parse_api_page(single.read_bytes())
+    assert (len(records), total) == (5, 5)
+    assert parse_api_page(last.read_bytes()) == ([], 554, "DnF1ZXJ5VGhlbkZldG")
+
+
+def test_marcxml_is_read_as_utf8_whatever_the_declaration_says() -> None:
+    page = """<?xml version="1.0" encoding="ISO-8859-1"?>
+<!-- Search-Engine-Total-Number-Of-Results: 1 -->
+<collection xmlns="http://www.loc.gov/MARC21/slim"><record>
+<datafield tag="191" ind1=" " ind2=" "><subfield code="a">A/80/1</subfield></datafield>
+<datafield tag="245" ind1="1" ind2="0"><subfield code="a">秘书长的报告</subfield></datafield>
+<datafield tag="856" ind1="4" ind2=" "><subfield code="y">中文</subfield><subfield code="u">https://x/f/a.pdf</subfield></datafield>
+</record></collection>""".encode()
+    [record], _ = parse_marcxml(page)
+    assert (record.title, record.languages) == ("秘书长的报告", ["zh"])
+
+
 def test_parse_marcxml_reads_partial_dates_and_language_suffixes() -> None:
     page = b"""<?xml version="1.0"?>
 <!-- Search-Engine-Total-Number-Of-Results: 1 -->
@@ -222,6 +308,8 @@ def test_parse_marcxml_reads_partial_dates_and_language_suffixes() -> None:
     assert (record.date, record.date_end) == (date(2025, 11, 1), date(2025, 11, 30))
     assert classify("A/80/7/Add.3", None) == "acabq_report"
     assert classify("A/RES/79/281", "UN. General Assembly") is None
+    assert classify("A/80/1", None, "Title: note by the Secretary-General") == "sg_note"
+    assert classify("A/80/123", JIU) == "jiu_report"
 
 
 # --- watch list ---------------------------------------------------------------------------------
@@ -263,7 +351,7 @@ def test_watchlist_series_tolerates_gaps_shorter_than_the_miss_limit(
 def test_watchlist_probes_each_language(tmp_path: Path, standin_settings: Settings, standin: StandIn) -> None:
     settings = _watch(tmp_path, standin_settings, 'series = ["A/77/256/Add.*"]\nmiss_limit = 1\n')
     assert [d.symbol for d in watchlist.discover(None, settings)] == ["A/77/256/Add.1"]
-    asked = [(r.params["s"], r.params["l"]) for r in standin.requests]
+    asked = [(r.params["s"], r.params["l"]) for r in standin.requests_for(path="/api/symbol/access")]
     assert asked == [("A/77/256/Add.1", "zh"), ("A/77/256/Add.2", "zh"), ("A/77/256/Add.2", "en")]
 
 
@@ -271,6 +359,24 @@ def test_watchlist_series_stops_when_the_site_fails(
     tmp_path: Path, standin_settings: Settings, standin: StandIn
 ) -> None:
     standin.add_fault("status", symbol="A/80/604/Add.3", status=500)
+    settings = _watch(tmp_path, standin_settings, 'series = ["A/80/604/Add.*"]\nlanguages = ["en"]\n')
+    assert [d.symbol for d in watchlist.discover(None, settings)] == ["A/80/604/Add.1", "A/80/604/Add.2"]
+
+
+def test_watchlist_enumerates_acabq_series_of_the_configured_sessions(
+    standin_settings: Settings, standin: StandIn
+) -> None:
+    settings = _settings(standin_settings, ga_sessions=[79], watchlist_miss_limit=12, languages=["en"])
+    assert [d.symbol for d in watchlist.discover(None, settings)] == ["A/79/7", "A/79/7/Add.12", "A/79/7/Add.13"]
+    probed = [r.params["s"] for r in standin.requests_for(path="/api/symbol/access")]
+    assert probed[-1] == "A/79/7/Add.25"  # twelve misses after Add.13
+    assert Settings(ga_sessions="79,80").ga_sessions == [79, 80]  # type: ignore[arg-type]
+
+
+def test_watchlist_series_stops_at_a_lasting_bot_wall(
+    tmp_path: Path, standin_settings: Settings, standin: StandIn
+) -> None:
+    standin.add_fault("waf", symbol="A/80/604/Add.3")
     settings = _watch(tmp_path, standin_settings, 'series = ["A/80/604/Add.*"]\nlanguages = ["en"]\n')
     assert [d.symbol for d in watchlist.discover(None, settings)] == ["A/80/604/Add.1", "A/80/604/Add.2"]
 
@@ -303,9 +409,10 @@ def test_jiu_listing_gives_symbols_titles_years_and_links(
     assert set(found) == {"JIU/REP/2025/1", "JIU/REP/2025/2", "JIU/NOTE/2022/1/Rev.1"}
     report = found["JIU/REP/2025/2"]
     assert report.kind == "jiu_report" and report.date == date(2025, 1, 1)
-    assert report.title and "Joint Inspection Unit" in report.title
-    link = "/sites/www.unjiu.org/files/jiu_document_files/products/en/JIU_REP_2025_2_English.pdf"
-    assert report.urls == {"en": standin.url + link}
+    assert report.title == "Review of management and administration"
+    assert report.urls == {"en": standin.url + "/sites/www.unjiu.org/files/jiu_rep_2025_2_english.pdf"}
+    assert found["JIU/NOTE/2022/1/Rev.1"].urls["en"].endswith("/jiu_note_2022_1_rev.1_english.pdf")
+    assert {r.path for r in standin.requests} == {"/content/reports-notes"}
 
 
 def test_jiu_pages_and_since(standin_settings: Settings, standin: StandIn) -> None:
@@ -325,18 +432,20 @@ def test_jiu_links_are_fetched_directly(
     assert result.sha256 == hashlib.sha256((CORPUS / "en" / "JIU_REP_2025_2.pdf").read_bytes()).hexdigest()
 
 
-def test_jiu_parser_is_lenient_about_columns_and_link_labels() -> None:
-    page = """<table><tr>
-      <td class="views-field views-field-field-year"> 2024 </td>
-      <td class="views-field views-field-field-symbol">JIU/NOTE/2024/1</td>
-      <td class="views-field views-field-title">A <em>note</em></td>
-      <td class="views-field views-field-field-document-files">
-        <a href="/f/JIU_NOTE_2024_1_Chinese.pdf">下载</a> <a href="/f/n-fr.pdf">Français</a>
-        <a href="/f/n-en.pdf" hreflang="en-GB">PDF</a></td></tr></table>
-      <a rel="next" href="?page=3">more</a>"""
-    [row], next_href = parse_jiu_listing(page)
-    assert (row.symbol, row.title, row.year) == ("JIU/NOTE/2024/1", "A note", 2024)
-    assert row.links == {"zh": "/f/JIU_NOTE_2024_1_Chinese.pdf", "fr": "/f/n-fr.pdf", "en": "/f/n-en.pdf"}
+def test_jiu_parser_takes_any_link_naming_a_symbol_and_a_language() -> None:
+    page = """<ul><li><a href="/content/ict">ICT governance (JIU/NOTE/2024/1)</a> 2024
+      <a href="/f/JIU_NOTE_2024_1.pdf" hreflang="zh">下载</a> <a href="/f/jiu_note_2024_1_french.pdf">PDF</a></li>
+      <li><a href="/sites/www.unjiu.org/files/jiu_rep_2021_3_english.pdf">English</a></li>
+      <li><a href="/x/JIU%20Products/JIU_REP_1995_13_English.pdf">Download</a></li>
+      <li><a href="/content/about">About the JIU</a> <a href="/files/annual_report_english.pdf">English</a></li>
+    </ul><li class="pager__item pager__item--next"><a href="?page=3">more</a></li>"""
+    rows, next_href = parse_jiu_listing(page)
+    assert [(r.symbol, r.title, r.year, r.links) for r in rows] == [
+        ("JIU/NOTE/2024/1", "ICT governance", 2024,
+         {"zh": "/f/JIU_NOTE_2024_1.pdf", "fr": "/f/jiu_note_2024_1_french.pdf"}),
+        ("JIU/REP/2021/3", "", 2021, {"en": "/sites/www.unjiu.org/files/jiu_rep_2021_3_english.pdf"}),
+        ("JIU/REP/1995/13", "", 1995, {"en": "/x/JIU%20Products/JIU_REP_1995_13_English.pdf"}),
+    ]
     assert next_href == "?page=3"
 
 
@@ -409,7 +518,10 @@ def test_merge_joins_what_sources_know(standin_settings: Settings) -> None:
     assert merged.source == "undl"
     assert merged.title == from_undl[0].title
     assert merged.date == from_undl[0].date
-    assert merged.urls == from_jiu[0].urls
+    assert merged.urls == from_undl[0].urls  # the Digital Library's 856 file comes first
     assert merged.languages == ("en",)
+    [joint] = [d for d in undl.discover(None, standin_settings) if d.symbol == "A/80/275"]
+    [one] = merge_discovered([joint, Discovered("S/2025/491", "watchlist")])  # known by its second symbol
+    assert (one.symbol, one.source) == ("A/80/275", "undl")
     [unknown] = merge_discovered([*from_undl, Discovered("JIU/REP/2025/2", "watchlist")])
     assert unknown.languages == ()  # one source could not say: fetch every wanted language

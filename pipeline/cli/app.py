@@ -134,6 +134,4 @@ def print_report(report: Any) -> None:
         code = reason.split(":")[0]
         hint = bad_input_hint(code) if code != reason else ""
         typer.echo(f"failed: {item.path or item.label}: {reason}" + (f" ({hint})" if hint else ""), err=True)
-    counts = report.counts
-    typer.echo(f"{report.total} document(s): {counts['loaded']} loaded, {counts['unchanged']} unchanged, "
-               f"{counts['failed']} failed; {report.pages} page(s) parsed")
+    typer.echo(report.summary_line())

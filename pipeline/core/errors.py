@@ -156,6 +156,28 @@ class DocumentNotFoundError(PermanentFetchError):
     hint = "check the symbol and language; the document may not be published yet"
 
 
+class DocumentUnavailableError(DocumentNotFoundError):
+    """ODS has no file for this symbol in this language: a normal answer (404, an empty 200 or an HTML
+    page where the PDF should be), recorded as ``unavailable`` and asked again only after a while."""
+
+    reason = "unavailable"
+    hint = "not published in this language (yet); the document is asked for again after UNPIPE_UNAVAILABLE_RETRY_DAYS"
+
+
+class BotChallengeError(RetryableFetchError):
+    """A 202 with ``x-amzn-waf-action: challenge`` (the sites' bot wall): no result, try again later."""
+
+    reason = "bot_challenge"
+    hint = "the site asked for a browser challenge; lower UNPIPE_HTTP_REQUESTS_PER_SECOND, the next run retries"
+
+
+class HostBudgetExhaustedError(PermanentFetchError):
+    """A host refused or throttled so many requests in this run that the fetcher stopped asking it."""
+
+    reason = "host_budget_exhausted"
+    hint = "the site throttled this run (429, bot wall, 5xx); the next run retries, see UNPIPE_HTTP_HOST_FAILURE_BUDGET"
+
+
 class ForeignHostError(PermanentFetchError):
     reason = "foreign_host"
     hint = "only the hosts of UNPIPE_ODS_BASE_URL, UNPIPE_UNDL_BASE_URL and UNPIPE_JIU_BASE_URL are contacted"

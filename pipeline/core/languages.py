@@ -6,6 +6,7 @@ UN_LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")
 LANGUAGE_NAMES = {
     "arabic": "ar",
     "عربي": "ar",
+    "العربية": "ar",
     "english": "en",
     "anglais": "en",
     "英文": "en",

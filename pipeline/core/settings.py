@@ -64,6 +64,37 @@ class Settings(BaseSettings):
         "unpipe/0.1 (UN oversight documents pipeline)",
         description="User-Agent sent with every request, so site operators can tell who is calling.",
     )
+    http_host_failure_budget: int = Field(
+        20,
+        ge=1,
+        description=(
+            "Throttling answers (429, the 202 bot wall, 5xx, timeouts) one host may give a process in one run; "
+            "past it the fetcher stops asking that host and the items fail with host_budget_exhausted "
+            "(the next run retries them)."
+        ),
+    )
+    unavailable_retry_days: float = Field(
+        7.0,
+        ge=0,
+        description=(
+            "Days before a document found not available in a language (ODS 404, empty or HTML answer) "
+            "is asked for again; 0 asks at every run."
+        ),
+    )
+    undl_api_token: str | None = Field(
+        None,
+        description=(
+            "Digital Library API key. Set, discovery uses the keyed /api/v1/search (Authorization: Token …, "
+            "at most 100 requests per 5 minutes); unset, the public /search?of=xm pages."
+        ),
+    )
+    ga_sessions: Annotated[list[int], NoDecode] = Field(
+        [],
+        description=(
+            "General Assembly sessions (e.g. 80) whose ACABQ reports A/NN/7 and A/NN/7/Add.1, .2 … the "
+            "watch-list source enumerates on ODS until a run of misses; empty enumerates none."
+        ),
+    )
     undl_page_size: int = Field(
         100, ge=1, le=200, description="Records asked for per Digital Library search page (its rg parameter)."
     )
@@ -101,10 +132,10 @@ class Settings(BaseSettings):
         None, description="Address of a Dask scheduler to run flows on (tcp://host:8786); none runs locally."
     )
 
-    @field_validator("languages", mode="before")
+    @field_validator("languages", "ga_sessions", mode="before")
     @classmethod
-    def _split_languages(cls, value: object) -> object:
-        """Accept ``zh,en`` as well as a JSON list (``["zh", "en"]``) from the environment."""
+    def _split_list(cls, value: object) -> object:
+        """Accept ``zh,en`` (``79,80``) as well as a JSON list (``["zh", "en"]``) from the environment."""
         if isinstance(value, str):
             if value.lstrip().startswith("["):
                 return json.loads(value)

@@ -36,6 +36,10 @@ class Discovered:
     author: str | None = None
     record_id: str | None = None
     """The source's own id (Digital Library record number)."""
+    other_symbols: tuple[str, ...] = ()
+    """Further symbols of the same document (a joint A/… and E/… issuance): merged under ``symbol``."""
+    job_number: str | None = None
+    """ODS job number of the English issuance (Digital Library 029 $b, ``N2321733``)."""
 
 
 class Source(Protocol):
@@ -48,14 +52,22 @@ class Source(Protocol):
 
 
 def merge_discovered(items: Iterable[Discovered]) -> list[Discovered]:
-    """One record per symbol (inbox files stay separate): later sources fill fields the first lacked."""
+    """One record per document (inbox files stay separate): later sources fill fields the first lacked.
+
+    A document is known by any of its symbols: the JIU site's ``JIU/REP/2025/1`` joins the Digital
+    Library record whose symbols are ``A/80/123`` and ``JIU/REP/2025/1``.
+    """
     merged: dict[tuple[str, Path | None], Discovered] = {}
     for item in items:
-        key = (item.symbol, item.path)
-        first = merged.get(key)
+        keys = [(s, item.path) for s in (item.symbol, *item.other_symbols)]
+        first = next((merged[k] for k in keys if k in merged), None)
         if first is None:
-            merged[key] = replace(item, urls=dict(item.urls))
+            copy = replace(item, urls=dict(item.urls))
+            merged.update(dict.fromkeys(keys, copy))
             continue
+        for key in keys:
+            merged.setdefault(key, first)
+        first.job_number = first.job_number or item.job_number
         first.title = first.title or item.title
         first.date = first.date or item.date
         first.kind = first.kind or item.kind
@@ -66,7 +78,7 @@ def merge_discovered(items: Iterable[Discovered]) -> list[Discovered]:
             first.languages = ()  # one source does not know: fetch every wanted language
         for lang, url in item.urls.items():
             first.urls.setdefault(lang, url)
-    return list(merged.values())
+    return list({id(d): d for d in merged.values()}.values())
 
 
 def _fetcher(settings: Settings, fetcher: Fetcher | None) -> tuple[Fetcher, bool]:

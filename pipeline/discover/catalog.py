@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any, TypeVar
 
@@ -66,9 +66,13 @@ def discover_all(
     settings: Settings | None = None,
     names: Iterable[str] | None = None,
     *,
+    cursors: Mapping[str, date] | None = None,
     on_error: Callable[[str, FetchError], None] | None = None,
 ) -> Iterator[Discovered]:
     """Run sources in registry order (or the named ones) and yield what each finds.
+
+    ``since`` applies to every source; without it a source starts at its entry in ``cursors`` (the
+    day of its last successful run), or at the beginning.
 
     An unconfigured source is skipped with a log line. A source whose site fails (``FetchError``)
     stops there — what it yielded before stands — and the others still run; ``on_error(name, error)``
@@ -77,7 +81,7 @@ def discover_all(
     settings = settings or get_settings()
     for source in [get_source(n) for n in names] if names is not None else all_sources():
         try:
-            yield from source.discover(since, settings)
+            yield from source.discover(since or (cursors or {}).get(source.name), settings)
         except SourceNotConfiguredError as exc:
             log.info("source %s skipped: %s", source.name, exc)
         except FetchError as exc:

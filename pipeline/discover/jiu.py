@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from html.parser import HTMLParser
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin
 
 from pipeline.core.languages import LANGUAGE_NAMES, UN_LANGUAGES
 from pipeline.core.settings import Settings
@@ -30,91 +30,55 @@ class JiuRow:
     links: dict[str, str]
 
 
-class _JiuListingParser(HTMLParser):
-    """Reads the JIU reports table (the Drupal "views" markup described on ``JiuSource``)."""
+_LANGUAGE_WORDS = "arabic|english|spanish|french|russian|chinese|español|français|русский|中文|العربية"
+_FILE_SYMBOL = re.compile(
+    r"jiu[_ ](?P<series>rep|note|ml)[_ ](?P<year>\d{4})[_ ](?P<number>\d+)(?P<rev>[_ ]rev\.?[_ ]?\d+)?",
+    re.IGNORECASE,
+)
+_TEXT_SYMBOL = re.compile(r"JIU/(?:REP|NOTE|ML)/\d{4}/\d+(?:/Rev\.\d+)?", re.IGNORECASE)
+_LANGUAGE_IN_NAME = re.compile(rf"[_\- ](?P<lang>{_LANGUAGE_WORDS}|ar|en|es|fr|ru|zh)\.pdf$", re.IGNORECASE)
+
+
+def _symbol_in(name: str) -> str | None:
+    """A JIU symbol written in a file name (``jiu_rep_2021_3_english.pdf``) or in text (``JIU/REP/2021/3``)."""
+    if m := _TEXT_SYMBOL.search(name):
+        return m.group(0).upper().replace("/REV.", "/Rev.")
+    if m := _FILE_SYMBOL.search(name):
+        rev = re.sub(r"\D", "", m.group("rev") or "")
+        return f"JIU/{m.group('series').upper()}/{m.group('year')}/{m.group('number')}" + (f"/Rev.{rev}" if rev else "")
+    return None
+
+
+class _LinkParser(HTMLParser):
+    """Every ``<a href>`` with its text and ``hreflang``, and the pager's next link."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.rows: list[JiuRow] = []
+        self.links: list[tuple[str, str | None, str]] = []
         self.next_href: str | None = None
-        self._cell: str | None = None
-        self._cells: dict[str, str] = {}
-        self._links: list[tuple[str, str | None, str]] = []
-        self._link: tuple[str, str | None] | None = None
-        self._link_text = ""
-        self._in_row = False
+        self._open: tuple[str, str | None] | None = None
+        self._text = ""
         self._in_next = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
-        classes = a.get("class", "").split()
-        if tag == "tr":
-            self._in_row, self._cells, self._links = True, {}, []
-        elif tag == "td" and self._in_row:
-            self._cell = next(
-                (
-                    name
-                    for name in ("symbol", "title", "year", "files")
-                    if any(_cell_kind(c) == name for c in classes)
-                ),
-                None,
-            )
-            if self._cell:
-                self._cells[self._cell] = ""
-        elif tag == "a":
-            if self._in_next or a.get("rel") == "next":
-                self.next_href = a.get("href") or self.next_href
-            if self._cell == "files" and a.get("href"):
-                self._link, self._link_text = (a["href"], a.get("hreflang") or None), ""
-        elif tag == "li" and "pager__item--next" in classes:
+        if tag == "li" and "pager__item--next" in a.get("class", "").split():
             self._in_next = True
+        elif tag == "a" and a.get("href"):
+            if self._in_next or a.get("rel") == "next":
+                self.next_href = a["href"]
+            self._open, self._text = (a["href"], a.get("hreflang") or None), ""
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "a" and self._link is not None:
-            self._links.append((self._link[0], self._link[1], self._link_text.strip()))
-            self._link = None
-        elif tag == "td":
-            self._cell = None
+        if tag == "a" and self._open is not None:
+            self.links.append((*self._open, " ".join(self._text.split())))
+            self._open = None
         elif tag == "li":
             self._in_next = False
-        elif tag == "tr" and self._in_row:
-            self._in_row = False
-            symbol = " ".join(self._cells.get("symbol", "").split())
-            if symbol:
-                year_text = self._cells.get("year", "").strip()
-                links: dict[str, str] = {}
-                for href, hreflang, text in self._links:
-                    lang = _jiu_link_language(href, hreflang, text)
-                    if lang:
-                        links.setdefault(lang, href)
-                self.rows.append(
-                    JiuRow(
-                        symbol=symbol,
-                        title=" ".join(self._cells.get("title", "").split()),
-                        year=int(year_text) if year_text.isdigit() else None,
-                        links=links,
-                    )
-                )
 
     def handle_data(self, data: str) -> None:
-        if self._cell:
-            self._cells[self._cell] += data
-        if self._link is not None:
-            self._link_text += data
-
-
-def _cell_kind(css_class: str) -> str | None:
-    if not css_class.startswith("views-field-"):
-        return None
-    if css_class.endswith("symbol"):
-        return "symbol"
-    if css_class.endswith("title"):
-        return "title"
-    if css_class.endswith("year"):
-        return "year"
-    if css_class.endswith("files"):
-        return "files"
-    return None
+        if self._open is not None:
+            self._text += data
 
 
 def _jiu_link_language(href: str, hreflang: str | None, text: str) -> str | None:
@@ -122,48 +86,54 @@ def _jiu_link_language(href: str, hreflang: str | None, text: str) -> str | None
         return hreflang.lower()[:2]
     if lang := LANGUAGE_NAMES.get(text.lower()):
         return lang
-    if m := re.search(r"_(Arabic|English|Spanish|French|Russian|Chinese)\.pdf$", href, re.IGNORECASE):
-        return LANGUAGE_NAMES[m.group(1).lower()]
+    if m := _LANGUAGE_IN_NAME.search(unquote(href)):
+        word = m.group("lang").lower()
+        return word if word in UN_LANGUAGES else LANGUAGE_NAMES.get(word)
     return None
 
 
 def parse_jiu_listing(html_text: str) -> tuple[list[JiuRow], str | None]:
-    """Rows of one listing page and the href of the next page (None on the last page)."""
-    parser = _JiuListingParser()
+    """Rows of one listing page and the href of the next page (None on the last page).
+
+    Lenient by design (no listing HTML of the real site was available): any link to a PDF whose file
+    name or text holds a JIU symbol, and whose ``hreflang``, text or file name says a language, is a
+    file of that document; a link whose text holds the symbol but leads to no PDF gives the title.
+    """
+    parser = _LinkParser()
     parser.feed(html_text)
     parser.close()
-    return parser.rows, parser.next_href
+    rows: dict[str, JiuRow] = {}
+    for href, hreflang, text in parser.links:
+        path = unquote(href.split("?")[0])
+        symbol = _symbol_in(path.rsplit("/", 1)[-1]) or _symbol_in(text)
+        if symbol is None:
+            continue
+        row = rows.setdefault(symbol, JiuRow(symbol, "", int(symbol.split("/")[2]), {}))
+        if path.lower().endswith(".pdf"):
+            if lang := _jiu_link_language(path, hreflang, text):
+                row.links.setdefault(lang, href)
+        elif text and not row.title:
+            row.title = re.sub(r"\(\s*\)", "", _TEXT_SYMBOL.sub("", text)).strip(" :-–—") or text
+    return list(rows.values()), parser.next_href
 
 
 class JiuSource:
-    """The JIU website's reports listing, ``{jiu_base_url}/content/reports?page=N`` (0-based, Drupal pager).
+    """The JIU website's listing ``{jiu_base_url}/content/reports-notes`` (Drupal; ``?page=N`` pager).
 
-    Expected shape (a Drupal "views" table; cells are found by their ``views-field-…`` class, so
-    column order and extra columns do not matter)::
-
-        <table class="views-table jiu-reports"><tbody>
-          <tr class="jiu-report">
-            <td class="views-field views-field-field-symbol">JIU/REP/2025/2</td>
-            <td class="views-field views-field-title"><a href="/content/…">Title</a></td>
-            <td class="views-field views-field-field-year">2025</td>
-            <td class="views-field views-field-field-document-files">
-              <a href="/sites/www.unjiu.org/files/…/JIU_REP_2025_2_English.pdf" hreflang="en">English</a> …
-            </td>
-          </tr> …
-        </tbody></table>
-        <li class="pager__item pager__item--next"><a href="?page=1" rel="next">Next ›</a></li>
-
-    The language of a link comes from ``hreflang``, else its text (English, 中文 …), else a
-    ``_English.pdf`` file-name suffix. Rows are newest first: paging stops at the first page whose
-    rows are all older than ``since``'s year. Only the year is listed, so ``date`` is 1 January.
+    No listing HTML of the real site was found, so ``parse_jiu_listing`` reads links, not a table
+    layout: real file names look like ``/sites/www.unjiu.org/files/jiu_rep_2021_3_english.pdf`` or
+    ``…/jiu_document_files/…/JIU_REP_1995_13_English.pdf``. Only the year is known (from the symbol),
+    so ``date`` is 1 January and paging stops at the first page whose documents are all from before
+    ``since``'s year. The Digital Library finds JIU documents too (by symbol and corporate author);
+    the two merge by symbol, the JIU site adding its direct links.
     """
 
     name = "jiu"
-    version = "1"
+    version = "2"
     max_pages = 50
 
     def listing_url(self, settings: Settings) -> str:
-        return f"{settings.jiu_base_url.rstrip('/')}/content/reports"
+        return f"{settings.jiu_base_url.rstrip('/')}/content/reports-notes"
 
     def discover(
         self, since: date | None, settings: Settings, *, fetcher: Fetcher | None = None

@@ -102,22 +102,29 @@ def load_watchlist(path: Path) -> Watchlist:
 class WatchlistSource:
     """Symbols and numbered series from ``settings.watchlist_file``.
 
-    Plain symbols are yielded as they are (the fetch reports them missing if they are). Series are
+    ``settings.ga_sessions`` adds, for each session NN, the ACABQ's main report ``A/NN/7`` and the
+    series ``A/NN/7/Add.*`` (its reports on each budget section and proposal), with or without a file.
+
+    Plain symbols are yielded as they are (the fetch reports them unavailable if they are). Series are
     probed on ODS number by number: a number counts as found if any probed language answers with a
     PDF, as a miss on 404 or a non-PDF answer; after ``miss_limit`` misses in a row the series ends.
     If the site fails for good (timeouts, 5xx) the series stops there, rather than counting misses.
+    A bot wall or throttling that outlasts the retries stops the series the same way.
     ``since`` does not apply (a watch list has no dates).
     """
 
     name = "watchlist"
-    version = "1"
+    version = "2"
 
     def discover(
         self, since: date | None, settings: Settings, *, fetcher: Fetcher | None = None
     ) -> Iterator[Discovered]:
-        if settings.watchlist_file is None:
-            raise SourceNotConfiguredError("no watch-list file (set UNPIPE_WATCHLIST_FILE)")
-        watchlist = load_watchlist(settings.watchlist_file)
+        if settings.watchlist_file is None and not settings.ga_sessions:
+            raise SourceNotConfiguredError("no watch-list file nor sessions (set UNPIPE_WATCHLIST_FILE or UNPIPE_GA_SESSIONS)")
+        watchlist = load_watchlist(settings.watchlist_file) if settings.watchlist_file else Watchlist([], [])
+        for session in settings.ga_sessions:
+            watchlist.symbols.append(f"A/{session}/7")
+            watchlist.series.append(Series(f"A/{session}/7/Add.*"))
         languages = tuple(watchlist.languages or settings.languages)
         seen: set[str] = set()
         for symbol in watchlist.symbols:

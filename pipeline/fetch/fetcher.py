@@ -18,7 +18,10 @@ reason                      meaning                                             
 ``http_5xx`` (``http_500``) server error                                           yes
 ``http_429``/``http_503``   throttled; Retry-After honoured up to the cap          yes
 ``retry_after_too_long``    Retry-After beyond ``http_max_retry_after_seconds``    no
-``not_found``               404 or 410                                             no
+``bot_challenge``           202 (``x-amzn-waf-action: challenge``): the bot wall    yes
+``unavailable``             404/410, or the ODS access URL answering 200 with an   no (status
+                            empty body or an HTML page: not in this language       ``unavailable``)
+``host_budget_exhausted``   the host throttled this run past its budget            no
 ``http_4xx``                other client error                                     no
 ``not_pdf``                 200 but the body has no ``%PDF-`` (an HTML page)       no
 ``truncated_pdf``           body has no ``%%EOF`` near its end (cut-off file)      no
@@ -31,7 +34,9 @@ reason                      meaning                                             
 
 from __future__ import annotations
 
+import json
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -42,8 +47,11 @@ from urllib.parse import urlsplit
 import httpx
 
 from pipeline.core.errors import (
+    BotChallengeError,
     DocumentNotFoundError,
+    DocumentUnavailableError,
     ForeignHostError,
+    HostBudgetExhaustedError,
     NotPdfResponseError,
     PermanentFetchError,
     RedirectError,
@@ -55,13 +63,23 @@ from pipeline.core.errors import (
 from pipeline.core.settings import Settings, get_settings
 from pipeline.fetch.filestore import FileStore, StoredFile, default_store
 from pipeline.fetch.ratelimit import RateLimiter, shared_limiter
-from pipeline.fetch.results import PDF_EOF, PDF_MAGIC, SNIFF_BYTES, FetchResult, WantedDocument, ods_url
+from pipeline.fetch.results import (
+    PDF_EOF,
+    PDF_MAGIC,
+    SNIFF_BYTES,
+    FetchResult,
+    WantedDocument,
+    file_facts,
+    ods_url,
+)
 from pipeline.fetch.retries import call_with_retries, parse_retry_after
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 _REDIRECT_CODES = {301, 302, 303, 307, 308}
+ODS_ACCESS_PATH = "/api/symbol/access"
+"""The ODS endpoint whose empty or HTML 200 answer means "not in this language" (any other URL: not_pdf)."""
 
 
 # --- The fetcher --------------------------------------------------------------------------------
@@ -98,6 +116,8 @@ class Fetcher:
             for u in (self.settings.ods_base_url, self.settings.undl_base_url, self.settings.jiu_base_url)
         }
         self.allowed_origins: frozenset[tuple[str, int]] = frozenset(h for h in hosts if h is not None)
+        self._failures: dict[str, int] = {}
+        self._failures_lock = threading.Lock()
         self._client = httpx.Client(
             timeout=httpx.Timeout(self.settings.http_timeout_seconds),
             headers={"User-Agent": self.settings.http_user_agent},
@@ -118,6 +138,11 @@ class Fetcher:
         self.close()
 
     # -- public API
+
+    def reset_budget(self) -> None:
+        """Start a new run's per-host failure budget (``http_host_failure_budget``)."""
+        with self._failures_lock:
+            self._failures.clear()
 
     def ods_url(self, symbol: str, language: str) -> str:
         return ods_url(self.settings.ods_base_url, symbol, language)
@@ -219,9 +244,13 @@ class Fetcher:
                     reason=None,
                     message=None,
                 )
-            stored = self._save_pdf(response, document=document)
+            at_access = urlsplit(final_url).path.endswith(ODS_ACCESS_PATH)
+            if at_access and _looks_unavailable(response):
+                raise _unavailable(response, document)
+            stored = self._save_pdf(response, document=document, at_access=at_access)
         finally:
             response.close()
+        job_number, file_name = file_facts(final_url)
         log.info("%s downloaded (%d bytes, %s)", document, stored.size, stored.sha256[:12])
         return FetchResult(
             symbol=symbol,
@@ -235,6 +264,8 @@ class Fetcher:
             last_modified=last_modified,
             attempts=attempt,
             final_url=final_url,
+            job_number=job_number,
+            file_name=file_name,
         )
 
     def probe(self, symbol: str, language: str) -> bool:
@@ -267,11 +298,11 @@ class Fetcher:
 
         return self._with_retries(once)
 
-    def get_bytes(self, url: str) -> bytes:
+    def get_bytes(self, url: str, headers: Mapping[str, str] | None = None) -> bytes:
         """GET a page (search results, a listing) under the same rules as downloads; raises ``FetchError``."""
 
         def once(n: int) -> bytes:
-            response, _ = self._open(url, {}, document=url)
+            response, _ = self._open(url, headers or {}, document=url)
             try:
                 self._check_status(response, conditional=False, document=url)
                 self._check_length(response, document=url)
@@ -305,6 +336,10 @@ class Fetcher:
         target = url or self.ods_url(symbol, language)
         try:
             return self.fetch(symbol, language, previous=previous, url=url)
+        except DocumentUnavailableError as exc:
+            return FetchResult(
+                symbol, language, target, "unavailable", reason=exc.reason, attempts=exc.attempts, message=str(exc)
+            )
         except (RetryableFetchError, PermanentFetchError) as exc:
             log.warning("%s [%s] failed: %s", symbol, language, exc)
             return FetchResult(
@@ -343,11 +378,13 @@ class Fetcher:
         current, previous_url = url, None
         for _hop in range(self.settings.http_max_redirects + 1):
             host, port = self._check_origin(current, document=document, redirected_from=previous_url)
+            self._check_budget(f"{host}:{port}", document)
             self.limiter.acquire(f"{host}:{port}")
             request = self._client.build_request("GET", current, headers=dict(headers))
             try:
                 response = self._client.send(request, stream=True, follow_redirects=False)
             except httpx.TransportError as exc:
+                self._spend(f"{host}:{port}")
                 raise _transport_error(exc, document, in_body=False) from exc
             location = response.headers.get("location")
             if response.status_code not in _REDIRECT_CODES or not location:
@@ -362,24 +399,52 @@ class Fetcher:
             f"more than {self.settings.http_max_redirects} redirects from {url}", document=document
         )
 
+    def _check_budget(self, host: str, document: str) -> None:
+        with self._failures_lock:
+            spent = self._failures.get(host, 0)
+        if spent >= self.settings.http_host_failure_budget:
+            raise HostBudgetExhaustedError(
+                f"{host} throttled or failed {spent} requests in this run; not asking it again", document=document
+            )
+
+    def _spend(self, host: str) -> None:
+        """Count one throttling or failing answer against the host's budget for this run."""
+        with self._failures_lock:
+            self._failures[host] = self._failures.get(host, 0) + 1
+
     def _check_status(self, response: httpx.Response, *, conditional: bool, document: str) -> None:
+        try:
+            self._raise_for_status(response, conditional=conditional, document=document)
+        except RetryableFetchError:
+            origin = _origin(str(response.request.url))
+            if origin:
+                self._spend(f"{origin[0]}:{origin[1]}")
+            raise
+
+    def _raise_for_status(self, response: httpx.Response, *, conditional: bool, document: str) -> None:
         code = response.status_code
+        where = f"{response.request.url} answered HTTP {code}"
+        origin = _origin(str(response.request.url))
+        host = f"{origin[0]}:{origin[1]}" if origin else None
+        if code == 202:  # never a result: the WAF's challenge (x-amzn-waf-action) or a queued answer
+            action = response.headers.get("x-amzn-waf-action", "none")
+            if host:  # every thread backs off this host, not only this document's retry
+                self.limiter.pause(host, self.settings.http_backoff_seconds)
+            raise BotChallengeError(f"{where} (x-amzn-waf-action: {action})", document=document)
         if 200 <= code < 300 or (code == 304 and conditional):
             return
-        where = f"{response.request.url} answered HTTP {code}"
         if code in (404, 410):
-            raise DocumentNotFoundError(where, document=document)
+            raise DocumentUnavailableError(where, document=document)
         if code in (429, 503):
+            where += _error_text(response)
             wait = parse_retry_after(response.headers.get("retry-after"))
-            if wait is not None:
-                cap = self.settings.http_max_retry_after_seconds
-                if wait > cap:
-                    raise RetryAfterTooLongError(
-                        f"{where} with Retry-After {wait:.0f}s, over the {cap:.0f}s cap", document=document
-                    )
-                origin = _origin(str(response.request.url))
-                if origin:
-                    self.limiter.pause(f"{origin[0]}:{origin[1]}", wait)
+            cap = self.settings.http_max_retry_after_seconds
+            if wait is not None and wait > cap:
+                raise RetryAfterTooLongError(
+                    f"{where} with Retry-After {wait:.0f}s, over the {cap:.0f}s cap", document=document
+                )
+            if host:
+                self.limiter.pause(host, self.settings.http_backoff_seconds if wait is None else wait)
             raise RetryableFetchError(where, reason=f"http_{code}", retry_after=wait, document=document)
         if code >= 500 or code == 408:
             raise RetryableFetchError(where, reason=f"http_{code}", document=document)
@@ -391,8 +456,12 @@ class Fetcher:
         if declared and declared.isdigit() and int(declared) > cap:
             raise TooLargeError(f"Content-Length {declared} is over the {cap}-byte cap", document=document)
 
-    def _save_pdf(self, response: httpx.Response, *, document: str) -> StoredFile:
-        """Stream the body into the store, checking size and PDF shape; nothing is kept if a check fails."""
+    def _save_pdf(self, response: httpx.Response, *, document: str, at_access: bool = False) -> StoredFile:
+        """Stream the body into the store, checking size and PDF shape; nothing is kept if a check fails.
+
+        ``at_access``: the answer came straight from the ODS access URL, where a body that is not a PDF
+        means "not in this language" (``unavailable``), not a broken download.
+        """
         self._check_length(response, document=document)
         cap = self.settings.max_download_bytes
         head = b""
@@ -406,18 +475,45 @@ class Fetcher:
                     if len(head) < SNIFF_BYTES:
                         head += chunk[: SNIFF_BYTES - len(head)]
                         if len(head) >= SNIFF_BYTES and PDF_MAGIC not in head:
-                            raise _not_pdf(response, head, document)
+                            raise _unavailable(response, document) if at_access else _not_pdf(response, head, document)
                     tail = (tail + chunk)[-SNIFF_BYTES:]
             except httpx.TransportError as exc:
                 raise _transport_error(exc, document) from exc
             if PDF_MAGIC not in head:
-                raise _not_pdf(response, head, document)
+                raise _unavailable(response, document) if at_access else _not_pdf(response, head, document)
             if PDF_EOF not in tail:
                 raise TruncatedPdfError(
                     f"body of {writer.size} bytes has no %%EOF near its end: the file is cut off",
                     document=document,
                 )
             return writer.commit()
+
+
+def _looks_unavailable(response: httpx.Response) -> bool:
+    """An ODS access answer that says "no such file" without a 404: declared empty, or an HTML page."""
+    kind = response.headers.get("content-type", "").lower()
+    return response.headers.get("content-length") == "0" or "html" in kind
+
+
+def _unavailable(response: httpx.Response, document: str) -> DocumentUnavailableError:
+    kind = response.headers.get("content-type", "no content type")
+    length = response.headers.get("content-length", "unknown")
+    return DocumentUnavailableError(
+        f"{response.request.url} answered HTTP {response.status_code} with {kind}, {length} bytes: no PDF in this language",
+        document=document,
+    )
+
+
+def _error_text(response: httpx.Response) -> str:
+    """The ``error`` of a small JSON body (the Digital Library's 429: "Max 100 requests per 5 minutes")."""
+    if "json" not in response.headers.get("content-type", ""):
+        return ""
+    try:
+        response.read()
+        error = json.loads(response.content[:4096]).get("error")
+    except (ValueError, AttributeError, httpx.HTTPError):
+        return ""
+    return f": {error}" if isinstance(error, str) else ""
 
 
 def _not_pdf(response: httpx.Response, head: bytes, document: str) -> NotPdfResponseError:

@@ -11,9 +11,9 @@ from extractors.apply import Extraction
 
 log = logging.getLogger(__name__)
 
-State = Literal["discovered", "fetched", "parsed", "extracted", "loaded", "failed"]
+State = Literal["discovered", "fetched", "parsed", "extracted", "loaded", "unavailable", "failed"]
 Stage = Literal["fetch", "parse", "extract", "load", "done"]
-Outcome = Literal["pending", "loaded", "unchanged", "failed"]
+Outcome = Literal["pending", "loaded", "unchanged", "unavailable", "failed"]
 
 UNKNOWN_LANGUAGE = "und"
 """Language of an inbox file whose name and folder do not say it (ISO 639-2 "undetermined")."""
@@ -41,8 +41,12 @@ class WorkItem:
     reason: str | None = None
     path: str | None = None
     """Inbox files only: the local file."""
+    job_number: str | None = None
+    """ODS job number of the downloaded file (from the URL the access URL redirected to)."""
+    file_name: str | None = None
     outcome: Outcome = "pending"
-    """What this run did with it: ``loaded`` (new or changed), ``unchanged`` or ``failed``."""
+    """What this run did with it: ``loaded`` (new or changed), ``unchanged``, ``unavailable`` (no file in
+    this language) or ``failed``."""
     pages: int = 0
 
     @property
@@ -89,6 +93,13 @@ class IngestReport:
     def pages(self) -> int:
         """Pages parsed in this run (documents skipped as unchanged count nothing)."""
         return sum(item.pages for item in self.items)
+
+    def summary_line(self) -> str:
+        """The one line ``unpipe ingest``, ``unpipe run`` and the run's Prefect artifact all print."""
+        counts = self.counts
+        unavailable = f", {counts['unavailable']} not available in that language" if counts["unavailable"] else ""
+        return (f"{self.total} document(s): {counts['loaded']} loaded, {counts['unchanged']} unchanged, "
+                f"{counts['failed']} failed{unavailable}; {self.pages} page(s) parsed")
 
     def without_unchanged(self) -> IngestReport:
         """The report with its unchanged items counted, not kept: a run of 100,000 items that mostly need

@@ -7,7 +7,8 @@ pool or on Dask workers.
 
 Crash safety comes from the ``ingest_items`` table, not from Prefect: every stage records where a
 document stands (``discovered`` → ``fetched`` → ``parsed`` → ``extracted`` → ``loaded``, or
-``failed`` with a reason) after its durable output exists:
+``unavailable`` when ODS has no file in that language, or ``failed`` with a reason) after its durable
+output exists:
 
 - ``fetched``: the PDF is in the content-addressed file store under ``sha256``;
 - ``parsed``: its layout is in the layout cache (``<data_dir>/layouts``, gzip JSON, keyed by
@@ -28,15 +29,21 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, func, select
 
 from extractors.apply import run_extractors
-from models import Document, IngestItem, ParsedLayout
-from pipeline.core.errors import BadInputError, DiscoveryFailedError, FetchError, UnpipeError
+from models import Document, IngestItem, ParsedLayout, SourceCursor
+from pipeline.core.errors import (
+    BadInputError,
+    DiscoveryFailedError,
+    DocumentUnavailableError,
+    FetchError,
+    UnpipeError,
+)
 from pipeline.core.settings import Settings
 from pipeline.fetch.filestore import default_store
 from pipeline.fetch.results import FetchResult, ods_url
@@ -130,16 +137,24 @@ def discover_batches(
     The plan holds everything discovered now plus unfinished items of earlier (crashed) runs in the
     run's languages (and sources, if named), each with the stage it resumes at, in batches of
     ``settings.batch_size`` (one Prefect task each). Rows are written one batch per transaction.
+    Without ``since`` each source looks back to its last successful run (``source_cursors``, a day of
+    overlap); a source that fails keeps its cursor. Items found ``unavailable`` less than
+    ``unavailable_retry_days`` ago are left out: the sites are not asked every run for a missing language.
     """
     engine = store_engine(settings.resolved_database_url)
-    wanted = _wanted(settings, since, sources)
+    started = datetime.now(UTC)
+    failed_sources: set[str] = set()
+    wanted = _wanted(engine, settings, since, sources, failed_sources)
+    recheck_before = started - timedelta(days=settings.unavailable_retry_days)
     keys = sorted(wanted)
     size = settings.batch_size
-    batches = [[_plan(item, settings) for item in _record(engine, {k: wanted[k] for k in keys[i : i + size]})]
+    batches = [[_plan(item, settings)
+                for item in _record(engine, {k: wanted[k] for k in keys[i : i + size]}, recheck_before)]
                for i in range(0, len(keys), size)]
+    batches = [batch for batch in batches if batch]
     with session_scope(engine) as session:
         unfinished = session.scalars(
-            select(IngestItem).where(IngestItem.state.not_in(("loaded", "failed"))).order_by(
+            select(IngestItem).where(IngestItem.state.not_in(("loaded", "failed", "unavailable"))).order_by(
                 IngestItem.symbol, IngestItem.language)
         ).all()
         left = [
@@ -151,6 +166,8 @@ def discover_batches(
             and not _is_inbox_url(row.url)
         ]
     batches.extend(left[i : i + size] for i in range(0, len(left), size))
+    with writing(engine), session_scope(engine) as session:
+        _advance_cursors(session, sources, failed_sources, started)
     return batches
 
 
@@ -158,18 +175,26 @@ Wanted = dict[tuple[str, str], tuple[str, str | None, str | None]]
 """(symbol, language) → (source, URL, local path): what a run wants, and where to get it."""
 
 
-def _wanted(settings: Settings, since: date | None, sources: Sequence[str] | None) -> Wanted:
+def _wanted(
+    engine: Engine, settings: Settings, since: date | None, sources: Sequence[str] | None, failed_sources: set[str]
+) -> Wanted:
+    """What the sources list now (each from its own cursor unless ``since`` is given); the names of the
+    sources whose site failed go into ``failed_sources``."""
     from pipeline.discover.base import merge_discovered
     from pipeline.discover.catalog import discover_all
 
+    fetcher_for(settings).reset_budget()
+    with session_scope(engine) as session:
+        cursors = {c.source: c.last_success.date() - timedelta(days=1) for c in session.scalars(select(SourceCursor))}
     wanted: Wanted = {}
     failures: list[str] = []
 
     def failed(name: str, error: FetchError) -> None:
         log.warning("source %s failed: %s", name, error)
+        failed_sources.add(name)
         failures.append(f"{name} ({error})")
 
-    for found in merge_discovered(discover_all(since, settings, names=sources, on_error=failed)):
+    for found in merge_discovered(discover_all(since, settings, names=sources, cursors=cursors, on_error=failed)):
         if found.path is not None:  # inbox: one file, one item
             language = found.languages[0] if found.languages else UNKNOWN_LANGUAGE
             wanted.setdefault((found.symbol, language), (found.source, found.path.as_uri(), str(found.path)))
@@ -184,9 +209,10 @@ def _wanted(settings: Settings, since: date | None, sources: Sequence[str] | Non
     return wanted
 
 
-def _record(engine: Engine, wanted: Wanted) -> list[WorkItem]:
+def _record(engine: Engine, wanted: Wanted, recheck_before: datetime | None = None) -> list[WorkItem]:
     """Record wanted items in ``ingest_items`` (new rows, or known rows pointed at where they were
-    found now) in one transaction, and return them as work items, in the order given."""
+    found now) in one transaction, and return them as work items, in the order given; an item found
+    unavailable after ``recheck_before`` is recorded but not returned (not asked again yet)."""
     with writing(engine), session_scope(engine) as session:
         rows = {
             (r.symbol, r.language): r
@@ -201,6 +227,9 @@ def _record(engine: Engine, wanted: Wanted) -> list[WorkItem]:
                 session.add(row)
             else:
                 _point(row, source, url)
+                if (recheck_before is not None and row.state == "unavailable"
+                        and _aware(row.updated_at) > recheck_before):
+                    continue
             items.append(_item_from_row(row, path))
         return items
 
@@ -220,6 +249,25 @@ def _point(row: IngestItem, source: str, url: str | None) -> None:
         row.source = source
 
 
+def _advance_cursors(session: Any, sources: Sequence[str] | None, failed: set[str], when: datetime) -> None:
+    """Record this run as the last success of every source that ran without failing."""
+    from pipeline.discover.catalog import all_sources
+
+    for name in sources or [s.name for s in all_sources()]:
+        if name in failed:
+            continue
+        cursor = session.get(SourceCursor, name)
+        if cursor is None:
+            session.add(SourceCursor(source=name, last_success=when))
+        else:
+            cursor.last_success = when
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite gives naive datetimes back (stored as UTC); PostgreSQL aware ones."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def _is_inbox_url(url: str | None) -> bool:
     return bool(url and url.startswith("file:"))
 
@@ -237,6 +285,8 @@ def _item_from_row(row: IngestItem, path: str | None) -> WorkItem:
         attempts=row.attempts or 0,
         reason=row.reason,
         path=path,
+        job_number=row.job_number,
+        file_name=row.file_name,
     )
 
 
@@ -325,13 +375,19 @@ def _decide(
         document_id, extractors_current = copies.get(tried.sha256, (None, False))
         changes: dict[str, Any] = dict(
             state="fetched", reason=None, sha256=tried.sha256, etag=tried.etag, last_modified=tried.last_modified,
-            attempts=item.attempts if same else tried.attempts,
+            attempts=item.attempts if same else tried.attempts, **_file_facts(tried),
         )
         if document_id is not None and extractors_current:
             # Nothing new: an unchanged 304 finds every value as it was and writes nothing.
             changes["state"] = "loaded"
-            return replace(item, **changes, outcome="unchanged", next_stage="done"), changes, None
-        return replace(item, **changes, next_stage="parse"), changes, document_id
+            return replace(item, **_item_fields(changes), outcome="unchanged", next_stage="done"), changes, None
+        return replace(item, **_item_fields(changes), next_stage="parse"), changes, document_id
+    if isinstance(tried, DocumentUnavailableError):
+        # No file in this language: a normal end, stamped so the next runs skip it for a while.
+        log.info("%s not available: %s", item.label, tried.message)
+        changes = dict(state="unavailable", reason=f"{tried.reason}: {tried.message}",
+                       attempts=getattr(tried, "attempts", 1) or 1, updated_at=datetime.now(UTC))
+        return replace(item, **_item_fields(changes), outcome="unavailable", next_stage="done"), changes, None
     if isinstance(tried, FetchError):
         code, message, attempts = getattr(tried, "reason", "failed"), tried.message, getattr(tried, "attempts", 1)
     else:
@@ -346,7 +402,7 @@ def _write_states(engine: Engine, changed: Sequence[tuple[WorkItem, dict[str, An
     """Write a batch's new item states in one transaction; rows whose values did not change are not
     touched (each item carries the values its row held when the batch was planned)."""
     pending = {item.key: changes for item, changes in changed
-               if any(getattr(item, name) != value for name, value in changes.items())}
+               if any(getattr(item, name, None) != value for name, value in changes.items())}
     if not pending:
         return
     with writing(engine), session_scope(engine) as session:
@@ -354,6 +410,16 @@ def _write_states(engine: Engine, changed: Sequence[tuple[WorkItem, dict[str, An
             for name, value in pending.get((row.symbol, row.language), {}).items():
                 if getattr(row, name) != value:
                     setattr(row, name, value)
+
+
+def _item_fields(changes: dict[str, Any]) -> dict[str, Any]:
+    """The row changes a ``WorkItem`` also carries (job number, file name and stamps live in the row only)."""
+    return {name: value for name, value in changes.items() if name in WorkItem.__dataclass_fields__}
+
+
+def _file_facts(result: FetchResult) -> dict[str, str]:
+    """Job number and file name of a download, when its answer told them (a 304 tells nothing new)."""
+    return {k: v for k, v in (("job_number", result.job_number), ("file_name", result.file_name)) if v}
 
 
 # --- Stage 3: parse -------------------------------------------------------------------------------
