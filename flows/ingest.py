@@ -70,7 +70,7 @@ def publish_summary(report: IngestReport) -> None:
     a warning in the run's logs, so a served run shows what it did in the UI."""
     from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-    counts, logger = report.counts, get_run_logger()
+    logger = get_run_logger()
     digest = report.summary_line()
     logger.info(digest)
     for item in report.failures[:FAILURES_LOGGED]:  # ingest_items keeps each reason too

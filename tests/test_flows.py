@@ -76,7 +76,7 @@ def test_ingest_with_every_fault_then_a_second_run_changes_nothing(small_standin
     report = run_ingest()
 
     url = flow_settings.resolved_database_url
-    items = ingest_items(url)
+    items = ingestingest_items(url)
     assert len(items) == 25
     assert {lang for _, lang in items} == {"en", "zh"}
     assert sum(1 for _, lang in items if lang == "zh") == 3
@@ -346,12 +346,12 @@ def test_a_run_makes_one_prefect_task_per_batch_not_per_item(
     assert names == ["discover"] + ["ingest-batch"] * 3
     assert all(t.state is not None and t.state.is_completed() for t in task_runs())
     url = flow_settings.resolved_database_url
-    states = {key: row.state for key, row in _items(url).items()}
+    states = {key: row.state for key, row in ingest_items(url).items()}
     assert states[("A/80/604/Add.1", "en")] == "failed" and len(states) == 25
-    before = {key: (row.state, row.updated_at) for key, row in _items(url).items()}
+    before = {key: (row.state, row.updated_at) for key, row in ingest_items(url).items()}
 
     again = run_ingest(sources=["undl"])
 
     assert again.counts == {"unchanged": first.counts["loaded"], "failed": first.counts["failed"]}
     assert sorted(t.name.rsplit("-", 1)[0] for t in task_runs()) == names
-    assert {key: (row.state, row.updated_at) for key, row in _items(url).items()} == before
+    assert {key: (row.state, row.updated_at) for key, row in ingest_items(url).items()} == before
