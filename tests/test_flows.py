@@ -76,7 +76,7 @@ def test_ingest_with_every_fault_then_a_second_run_changes_nothing(small_standin
     report = run_ingest()
 
     url = flow_settings.resolved_database_url
-    items = ingestingest_items(url)
+    items = ingest_items(url)
     assert len(items) == 25
     assert {lang for _, lang in items} == {"en", "zh"}
     assert sum(1 for _, lang in items if lang == "zh") == 3
