@@ -262,7 +262,9 @@ def test_committee_recommends(text: str, lang: str, expected: bool) -> None:
         ("Comments on specific recommendations", "en", "COMMENTS"),
         ("对具体建议的意见", "zh", "COMMENTS"),
         ("The actions to be taken by the General Assembly are set out in section IV", "en", None),
-        ("Recommendations", "en", None),
+        ("Recommendations", "en", "RECOMMENDATIONS"),
+        ("建议", "zh", "RECOMMENDATIONS"),
+        ("Recommendations of the Board of Auditors", "en", None),
     ],
 )
 def test_heading_kind(text: str, lang: str, expected: str | None) -> None:
