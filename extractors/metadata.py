@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from extractors.base import ExtractionContext
 from extractors.lib import deadlines
@@ -571,7 +572,7 @@ def _table_texts(doc: ParsedDocument) -> list[str]:
     """Every table cell; a cell that runs over a page break ends on the next page's table, in the same
     column, so the two halves are also read as one ("…、A/76/6" + "(Sect. 3)/Add.2、…")."""
     tables = _tables(doc)
-    for rows, following in zip(tables, tables[1:], strict=False):
+    for rows, following in pairwise(tables):
         last = rows[-1]
         for nearby in following[:2]:  # the next page may repeat the column headings first
             if len(nearby) == len(last):
