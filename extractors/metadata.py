@@ -27,6 +27,7 @@ from extractors.lib.symbols import (
     find_references,
     find_tabled_resolutions,
     join_broken_symbol,
+    joint_parts,
     listing_organ,
     normalize_space,
     normalize_symbol,
@@ -403,7 +404,7 @@ def _join(lines: list[Line]) -> str:
 # Kind.
 
 _STATUS_TITLE = re.compile(
-    r"(?:report|status|implementation|progress|follow-up)\b.{0,80}\brecommendations\s+of\s+the\s+"
+    r"(?:report|status|implementation|progress|follow-up)\b.{0,80}\brecommendations\s+of\s+the\s+(?:United Nations\s+)?"
     r"(?:Joint Inspection Unit|JIU|Board of Auditors|oversight bodies|Office of Internal Oversight Services)"
     r"|\bJIU recommendations\b.{0,40}\b(?:status|implementation|report)"
     r"|(?:联合检查组|联检组|审计委员会|监督机构).{0,12}建议.{0,20}(?:落实|执行|实施|状况|情况).{0,10}报告"
@@ -603,9 +604,7 @@ def _tabled_resolutions(doc: ParsedDocument) -> Iterator[Citation]:
 def _own_parts(own: str | None) -> set[str]:
     if not own:
         return set()
-    parts = {own}
-    parts.update(re.split(r"(?<=[\d)])-(?=[A-Z]{1,8}/)", own))
-    return parts
+    return {own, *joint_parts(own)}
 
 
 def _listed_resolutions(doc: ParsedDocument) -> Iterator[Citation]:

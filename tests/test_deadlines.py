@@ -73,7 +73,8 @@ EN_CASES: list[tuple[str, Deadline | None]] = [
     (
         "The United Nations Environment Assembly should, at its eighth session at the latest, clarify the mandate and "
         "role of the Committee of Permanent Representatives.",
-        session("at its eighth session at the latest", 8),
+        # another organ's session: no General Assembly session, the organ named instead
+        Deadline("at its eighth session at the latest", "session", None, None, "United Nations Environment Assembly"),
     ),
     (
         "The Committee of Permanent Representatives should request the Executive Director to present in 2026 a "

@@ -137,7 +137,7 @@ _NEEDS_NUMBER = {"Add", "Corr", "Rev", "Amend", "L", "PV", "SR", "CRP", "WP", "R
 
 def _valid_document(symbol: str) -> bool:
     """Structural checks that set UN symbols apart from look-alikes (``PROCEDURE/DHR/2022/003``, ``HIV/AIDS``)."""
-    for part in re.split(r"(?<=[\d)])-(?=[A-Z]{1,8}/)", symbol):
+    for part in joint_parts(symbol):
         core = re.sub(r"\s*\(.*?\)", "", part)
         components = core.split("/")
         if len(components) < 2 or not any(ch.isdigit() for ch in core):
@@ -172,8 +172,8 @@ def find_document_symbols(text: str) -> list[Citation]:
         jiu_part = re.match(r"\s*Part\s+[IVX]+\b", prepared[end:])
         if jiu_part and normal.startswith("JIU/"):
             end += jiu_part.end()
-        if _NUMBER_WORD_AFTER.match(prepared, end) or _DECISION_BEFORE.search(prepared, 0, match.start("sym")):
-            continue  # "OS/14/101 号决定", "decision OS/14/101": a decision's number, not a document
+        if _DECISION_AFTER.match(prepared, end):
+            continue  # "OS/14/101 号决定": a decision's number; "draft decision A/76/L.79" is a document
         found.append(Citation(normal, match.start("sym"), end, "document"))
         for more in _FOLLOW_ON.finditer(prepared, end):
             if more.start() != end:
@@ -187,8 +187,7 @@ def find_document_symbols(text: str) -> list[Citation]:
     return found
 
 
-_NUMBER_WORD_AFTER = re.compile(r"\s?号\s?决定")
-_DECISION_BEFORE = re.compile(r"(?<![A-Za-z])[Dd]ecisions?\s+(?:No\.\s?)?$")
+_DECISION_AFTER = re.compile(r"\s?号\s?决定")
 
 
 _FOLLOW_ON = re.compile(r"\s?(?:,|and|et|y|和|及|、)\s?(?P<kind>Add|Corr|Rev|Amend)\.\s?(?P<n>\d{1,3})(?![\d/.]\d)")
@@ -532,10 +531,22 @@ def find_citations(text: str) -> list[Citation]:
     return sorted(found, key=lambda c: (c.start, c.end, c.symbol))
 
 
+_JOINT = re.compile(r"(?<=[\d)])-(?=[A-Z]{1,8}/)")
+
+
+def joint_parts(symbol: str) -> list[str]:
+    """The documents a joint symbol names: ``A/74/73/Add.1-E/2019/14/Add.1`` → both; any other → itself."""
+    return _JOINT.split(symbol)
+
+
 def find_references(texts: Iterable[str], exclude: Iterable[str] = ()) -> list[str]:
-    """Sorted, de-duplicated symbols cited in the texts, without those in ``exclude`` (the document's own)."""
+    """Sorted, de-duplicated symbols cited in the texts, without those in ``exclude`` (the document's own).
+
+    A joint document is cited as each of its symbols, however the joint is printed (a hyphen joins the
+    parts into one match, an en dash does not), so the two printings give the same references.
+    """
     excluded = {normalize_symbol(s) or s for s in exclude}
-    symbols = {c.symbol for text in texts for c in find_citations(text)}
+    symbols = {part for text in texts for c in find_citations(text) for part in joint_parts(c.symbol)}
     return sorted(symbols - excluded)
 
 
@@ -550,6 +561,7 @@ __all__ = [
     "find_resolutions",
     "find_tabled_resolutions",
     "join_broken_symbol",
+    "joint_parts",
     "listing_organ",
     "normalize_symbol",
     "prepare",
