@@ -11,8 +11,11 @@ Doubtful phrasings, decided here once (see ``../shared/spec/extraction-v1.md``):
   "by mid-2025" / "first half of 2025" / "2025年年中": kind ``month``, the last day of the quarter's
   last month (2025-03-31) or of June (2025-06-30): that *is* the last day allowed.
 * "second half of 2025" / "2025年下半年": kind ``year``, 2025-12-31; "late 2025": ``year_end``.
-* "at the beginning of 2028" / "early 2028" / "2028年年初": kind ``month``, 2028-01-31 (January
-  is the literal reading; the gold leaves it unscored).
+* the beginning of a year ("at the beginning of 2026", "at the start of 2026", "in early 2026", "2026年初",
+  "2026年年初"): kind ``month``, the last day of January (2026-01-31). The spec's date is the last day
+  the words allow, and the beginning of a year is its first month: reading it as the year (12-31) would
+  allow December, which is no beginning. The spec names no kind for it; the gold leaves it unscored
+  (JIU/REP/2025/2, recommendations 3 and 8).
 * "before" is read like "by" (Chinese "前" is how "by" is translated): "before June 2024" gives
   2024-06-30, not 2024-05-31.
 * Executive Board sessions named by year ("at its annual session 2026") give kind ``year``.
