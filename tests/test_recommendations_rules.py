@@ -360,6 +360,11 @@ def test_recommendations_chapter_counts_only_what_asks_the_assembly() -> None:
         ("Actions to be taken by the General Assembly", "en", "GA_ACTIONS"),
         ("Recommended actions to be taken by the General Assembly", "en", "GA_ACTIONS"),
         ("有待大会采取的行动", "zh", "GA_ACTIONS"),
+        ("需要大会采取的行动", "zh", "GA_ACTIONS"),  # A/63/359's summary names its chapter so
+        ("有待大会第八十届会议采取的行动", "zh", "GA_ACTIONS"),
+        ("Actions to be taken by the General Assembly at its eightieth session", "en", "GA_ACTIONS"),
+        ("Proposed action by the General Assembly", "en", "GA_ACTIONS"),
+        ("需要大会采取的行动列于报告的第十章。", "zh", None),
         ("Comments on specific recommendations", "en", "COMMENTS"),
         ("对具体建议的意见", "zh", "COMMENTS"),
         ("The actions to be taken by the General Assembly are set out in section IV", "en", None),

@@ -11,6 +11,7 @@ find them with regular expressions on the text.
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 import threading
 from collections.abc import Callable
@@ -106,9 +107,9 @@ def _en_patterns() -> dict[str, list[list[dict[str, Any]]]]:
         "GA_ACTIONS": [
             [{"LOWER": {"IN": ["recommended", "proposed", "suggested"]}, "OP": "?"},
              {"LOWER": {"IN": ["action", "actions", "decisions"]}},
-             {"LOWER": {"IN": ["to", "required", "requested", "proposed", "for"]}},
+             {"LOWER": {"IN": ["to", "required", "requested", "proposed", "for", "by"]}},
              {"LOWER": {"IN": ["be", "of", "by", "from"]}, "OP": "?"}, {"LOWER": "taken", "OP": "?"},
-             {"LOWER": {"IN": ["by", "of", "from"]}, "OP": "?"}, {"LOWER": "the"}, {"LOWER": "general"},
+             {"LOWER": {"IN": ["by", "of", "from"]}, "OP": "?"}, {"LOWER": "the"}, {"LOWER": "general", "OP": "?"},
              {"LOWER": "assembly"}],
         ],
         # A Secretary-General's report may close on a "Recommendation(s)" chapter that asks the Assembly to act.
@@ -152,7 +153,8 @@ def _zh_patterns() -> dict[str, list[list[dict[str, Any]]]]:
             [{"TEXT": {"REGEX": "^(请|建议|促请|敦促|鼓励|似宜|不妨)$"}}],
         ],
         "GA_ACTIONS": [
-            [{"ORTH": {"IN": ["有待", "需由", "须由", "请", "建议", "要求", "提请"]}, "OP": "?"}, {"ORTH": "大会"},
+            [{"ORTH": {"IN": ["有待", "需由", "须由", "需要", "应由", "请", "拟请", "建议", "要求", "提请"]}, "OP": "?"},
+             {"ORTH": "大会"},
              {"ORTH": {"IN": ["采取", "须", "需", "需要", "应", "应当", "要"]}, "OP": "+"}, {"ORTH": "采取", "OP": "?"},
              {"ORTH": "的", "OP": "?"}, {"ORTH": "行动"}],
             [{"ORTH": "建议"}, {"ORTH": "大会"}, {"ORTH": "采取"}, {"ORTH": "的", "OP": "?"}, {"ORTH": "行动"}],
@@ -211,6 +213,13 @@ def is_directive(text: str, lang: str) -> bool:
     return any(vocab[m] == "DIRECTIVE" for m, _, _ in cue_matcher(lang)(doc))
 
 
+# "… by the General Assembly at its eightieth session", "有待大会第八十届会议采取的行动": the session a heading
+# names does not change what the section is.
+_SESSION_IN_HEADING = re.compile(
+    r"\s+(?:at|during)\s+(?:its|the)\s+(?:resumed\s+)?[\w-]+(?:\s+[\w-]+)?\s+session$|第[一二三四五六七八九十百]+届(?:会议|常会)"
+)
+
+
 @_serialised
 def heading_kind(text: str, lang: str) -> str | None:
     """``GA_ACTIONS``, ``RECOMMENDATIONS`` or ``COMMENTS`` when a heading is one of those section titles, else ``None``.
@@ -219,7 +228,7 @@ def heading_kind(text: str, lang: str) -> str | None:
     leaders or a sentence that mentions the section ("are set out in section IV") does not count.
     """
     lang = language_key(lang)
-    doc = pipeline(lang).make_doc(text.strip())
+    doc = pipeline(lang).make_doc(_SESSION_IN_HEADING.sub("", text.strip()))
     words = [t.i for t in doc if not (t.is_punct or t.is_space)]
     if not words:
         return None
