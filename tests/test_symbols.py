@@ -47,6 +47,11 @@ NORMALISE = [
     ("UNEP/GCSS.VII/6", "UNEP/GCSS.VII/6"),
     ("TD/B/C.I/CLP/37", "TD/B/C.I/CLP/37"),
     ("CEB/2014/HLCM/17/Rev.1", "CEB/2014/HLCM/17/Rev.1"),
+    ("ICCD/COP(16)/2", "ICCD/COP(16)/2"),  # a conference's session in brackets
+    ("WFP/EB.A/2024/5-B", "WFP/EB.A/2024/5-B"),  # a board's session letter, a lettered item
+    ("IDB.52/2", "IDB.52/2"),  # a governing body's numbered session as the series
+    ("GB.347/PFA/1", "GB.347/PFA/1"),
+    ("No.5/2", None),
     # compound symbols
     ("A/74/73/Add.1", "A/74/73/Add.1"),
     ("E/2019/14/Add.1", "E/2019/14/Add.1"),

@@ -68,13 +68,15 @@ def prepare(text: str) -> str:
 # Not preceded by a Latin letter, digit or symbol punctuation (CJK is fine: ``中(A/77/256)`` and
 # ``首长JIU/REP/2020/6``); a symbol inside an undocs.org address counts.
 _BEFORE = r"(?:(?<=undocs\.org/)|(?<=undocs\.org/en/)|(?<![A-Za-z0-9/.\-_@]))"
-_SERIES = r"[A-Z]{1,8}"
+_SERIES = r"[A-Z]{1,8}(?:\.\d{1,4}(?!\d))?"  # A, JIU, UNEP; a governing body's numbered session: IDB.52, GB.347
 _COMPONENT = (
-    r"(?:\d{1,5}"  # session, year, number: 80, 2025, 604
+    r"(?:\d{1,5}(?:-[A-Z](?![A-Za-z/]))?"  # session, year, number: 80, 2025, 604; a lettered item: 5-B
     r"|Part\ [A-Z]{1,4}(?![A-Za-z])"  # /Part A of a budget fascicle
     r"|(?:Add|Corr|Rev|Amend)\.\ ?\d{1,3}(?![\d/])"  # "Add. 1" as some texts space it
     r"|[A-Z]{1,8}(?:-[A-Z0-9]{1,8})+"  # FPA-ICEF-UNW, ES-10, S-29
     r"|[A-Z]{1,9}\.[IVXL]{1,6}(?![A-Za-z0-9])"  # a Roman session: UNEP/GCSS.VII/6, TD/B/C.I/CLP/37
+    r"|[A-Z]{1,8}\(\d{1,3}\)"  # a conference's session in brackets: ICCD/COP(16)/2
+    r"|[A-Z]{1,4}\.[A-Z](?![A-Za-z0-9])"  # a board's session letter: WFP/EB.A/2024/5-B
     r"|[A-Z][A-Za-z]{0,9}(?:\.\d{1,5}[A-Z]?)?)"  # RES, C.5, CN.4, Add.1, Corr.1, Rev.21, PV.25, L.1
 )
 _QUALIFIER = (
@@ -148,7 +150,7 @@ def _valid_document(symbol: str) -> bool:
             return False  # a Roman session number, as in the IAEA's ``GC(XXXVII)/RES/624``
         if components[-1] in _NEEDS_NUMBER:
             return False  # cut short or a placeholder: ``A/80/7/Add.__``, ``JIU/NOTE/2022/1/Rev.`` + line break
-        if len(components) == 2 and not re.fullmatch(r"[A-Z]+\.\d+", components[1]):
+        if len(components) == 2 and not re.fullmatch(r"[A-Z]+\.\d+", components[1]) and "." not in components[0]:
             return False  # ``X/12`` is a ratio or a code; two-part symbols are records such as ``S/PV.10100``
     return True
 
