@@ -40,7 +40,7 @@ _THAT_CLAUSE_EN = re.compile(r"\brecommend(?:s|ation|ations)?\s+that\s+(?P<rest>
 _PASSIVE_EN = re.compile(r"^(?:the\s+)?[\w\s-]{0,40}?\bbe\s+(?:requested|asked|invited|encouraged|urged)\b",
                          re.IGNORECASE)
 # "建议大会…", and the reiterated form "重申其建议，即秘书长…", whose "即" introduces what was recommended.
-_ZH_DIRECT = re.compile(r"建议(?:\s*[，,:：]?\s*即)?(?P<rest>.{0,40})")
+_ZH_DIRECT = re.compile(r"建议\s*[，,:：]?\s*(?:即\s*)?(?P<rest>.{0,40})")
 
 
 def is_acabq_report(doc: ParsedDocument, context: ExtractionContext) -> bool:

@@ -305,6 +305,22 @@ def test_acabq_chinese_numbered_report_and_its_conventions() -> None:
     assert [r.deadline for r in got[1:]] == [None, None, None]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "addressee"),
+    [
+        ("行预咨委会重申其建议，即秘书长作为联合国行政首长协调理事会主席，继续以全面和协调一致的方式并在东道国的参与下，"
+         "加强全系统的组织复原力管理系统协调和规划职能。", "secretary_general"),  # A/76/7/Add.38, para. 21
+        ("行预咨委会建议大会请秘书长在今后的报告中提供更全面和清晰的信息。", "general_assembly"),  # para. 25
+        ("行预咨委会建议，秘书长应在下次报告中提供资料。", "secretary_general"),
+    ],
+)
+def test_acabq_addressee_chinese(sentence: str, addressee: str) -> None:
+    from extractors.acabq import addressee_of
+    from extractors.lib.nlp import Cue
+
+    assert addressee_of(Cue(sentence, 0, len(sentence), "建议"), "zh") == addressee
+
+
 def test_acabq_reiterated_recommendation_addressee_english() -> None:
     from extractors.acabq import addressee_of
     from extractors.lib.nlp import Cue
