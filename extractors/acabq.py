@@ -32,14 +32,15 @@ from pipeline.core.document import ParsedDocument
 
 _ACABQ_TITLE = re.compile(
     r"Report of the Advisory Committee on Administrative and Budgetary Questions"
-    r"|(?:行政和预算问题咨询委员会|行预咨委会|咨询委员会)的报告",
+    r"|(?:行政和预算问题咨询委员会|行预咨委会|咨询委员会)(?:关于[^。；]{1,80}?)?的(?:第[一二三四五六七八九十百]+次)?报告",
     re.IGNORECASE,
 )
 # "recommends that the Secretary-General …" addresses the Secretary-General, unless he is to "be requested".
-_THAT_CLAUSE_EN = re.compile(r"\brecommends?\s+that\s+(?P<rest>.{0,120})", re.IGNORECASE)
+_THAT_CLAUSE_EN = re.compile(r"\brecommend(?:s|ation|ations)?\s+that\s+(?P<rest>.{0,120})", re.IGNORECASE)
 _PASSIVE_EN = re.compile(r"^(?:the\s+)?[\w\s-]{0,40}?\bbe\s+(?:requested|asked|invited|encouraged|urged)\b",
                          re.IGNORECASE)
-_ZH_DIRECT = re.compile(r"建议(?P<rest>.{0,40})")
+# "建议大会…", and the reiterated form "重申其建议，即秘书长…", whose "即" introduces what was recommended.
+_ZH_DIRECT = re.compile(r"建议\s*[，,:：]?\s*(?:即\s*)?(?P<rest>.{0,40})")
 
 
 def is_acabq_report(doc: ParsedDocument, context: ExtractionContext) -> bool:
@@ -82,7 +83,7 @@ class AcabqRecommendations:
     """Advisory Committee recommendations, one per numbered paragraph of an ACABQ report."""
 
     name = "acabq_recommendations"
-    version = "1.0"
+    version = "1.1"
 
     def extract(self, doc: ParsedDocument, context: ExtractionContext) -> Iterator[Record]:
         if not is_acabq_report(doc, context):

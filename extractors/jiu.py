@@ -189,7 +189,7 @@ class JiuRecommendations:
     """Each formal (labelled) recommendation of a JIU report once, with addressee and deadline."""
 
     name = "jiu_recommendations"
-    version = "1.0"
+    version = "1.1"
 
     def extract(self, doc: ParsedDocument, context: ExtractionContext) -> Iterator[Record]:
         lang = language_key(document_language(doc, context))
@@ -223,7 +223,7 @@ class JiuComments:
     """JIU recommendations quoted in a Secretary-General's note, with the organizations' comments."""
 
     name = "jiu_comments"
-    version = "1.0"
+    version = "1.1"
 
     def extract(self, doc: ParsedDocument, context: ExtractionContext) -> Iterator[Record]:
         lang = language_key(document_language(doc, context))

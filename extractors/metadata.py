@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from extractors.base import ExtractionContext
 from extractors.lib import deadlines
@@ -20,9 +21,13 @@ from extractors.lib.records import DocumentInfo, DocumentKind, Record
 from extractors.lib.symbols import (
     Citation,
     Organ,
+    column_organ,
     find_document_symbols,
     find_listed_resolutions,
     find_references,
+    find_tabled_resolutions,
+    join_broken_symbol,
+    joint_parts,
     listing_organ,
     normalize_space,
     normalize_symbol,
@@ -36,7 +41,7 @@ class MetadataExtractor:
     """Yields one ``DocumentInfo``; registered first so later extractors find the kind and symbol."""
 
     name = "metadata"
-    version = "1.0"
+    version = "1.1"
 
     def extract(self, doc: ParsedDocument, context: ExtractionContext) -> Iterator[Record]:
         yield document_info(doc)
@@ -169,21 +174,36 @@ def chinese_number(text: str) -> int | None:
 
 
 _SESSION_EN = re.compile(r"^(?P<ord>[A-Z][A-Za-z]*(?:[- ][A-Za-z]+){0,3}?)\s+(?:session|SESSION)\b")
-_SESSION_ZH = re.compile(r"^(?:[\u4e00-\u9fff]{0,12}?)第(?P<num>[零〇一二两三四五六七八九十百]+)届(?:常会|会议|特别会议|续会)")
-_SESSION_ANY = re.compile(r"^[A-Z][\w-]*(?:\s[\w-]+){0,2}\s(?:session|Session|SESSION)\b|届会")
+# A whole session line: an organ's name may precede the number and a place or dates follow it, but not a
+# sentence ("…请秘书长向大会第六十三届会议提出…" in a summary is no session line).
+_SESSION_ZH = re.compile(
+    r"^(?:[\u4e00-\u9fff]{0,12}?)第(?P<num>[零〇一二两三四五六七八九十百]+)届(?:常会|会议|特别会议|续会)[^，。、；：]{0,24}$"
+)
+# A session line the parser cannot number ("Resumed session", "第六十三届会议续会"): short, no sentence
+# punctuation, so a summary sentence that mentions "…第六十三届会议提出…" is not taken for one.
+_SESSION_ANY = re.compile(
+    r"^[A-Z][\w-]*(?:\s[\w-]+){0,2}\s(?:session|Session|SESSION)\b|^[^，。、；：,]{0,16}届(?:会议|常会|续会|特别会议)[^，。、；：,]{0,6}$"
+)
 _AGENDA_EN = re.compile(
     r"^(?:(?:Provisional|Preliminary)\s+)?(?:Agenda\s+)?(?:items?|Items?)\s+(?P<list>[0-9][0-9a-z()\s,]*?(?:\s+and\s+[0-9(][0-9a-z()\s]*)?)"
-    r"(?:\s+of the (?:revised |annotated )?(?:provisional |preliminary )?(?:agenda|list))?\s*\**$",
+    r"(?:\s+of the (?:revised |annotated )?(?:provisional |preliminary )?(?:agenda|list))?\s*$",
     re.IGNORECASE,
 )
-_AGENDA_ZH = re.compile(r"^(?:临时|暂定)?(?:议程)?\**(?:项目)\s*(?P<list>[0-9][0-9a-z()\s,、和及]*?)\s*\**$")
+_AGENDA_ZH = re.compile(r"^(?:临时|暂定)?(?:议程)?(?:项目)\s*(?P<list>[0-9][0-9a-z()\s,、和及]*?)\s*$")
+# Footnote marks the agenda line carries ("临时议程*项目 121", "Item 121* of the provisional agenda"): an
+# asterisk in any of its printed forms (ASCII, the operator ∗, full-width ＊, ⁎).
+_FOOTNOTE_MARKS = re.compile(r"[*∗⁎＊]+")
 _AUTHOR_EN = re.compile(  # under a title: who submits it ("Report of the Secretary-General", "Note by …")
     r"^(?:[A-Z][a-z]+(?:-[a-z]+)?\s+)?(?i:annual\s+|progress\s+)?(?i:report|note|statement)s?\s+(?:of|by)\s+(?:the\s+)?[A-Z]"
     r"|^(?i:Identical\s+)?(?i:letters?|note verbale)\s+dated\b"
     r"|^(?:Rapport|Note)\s+(?:du|de la|des)\s+[A-Z]|^(?:Informe|Nota)\s+(?:del|de la|de los)\s+[A-Z]",
 )
+# The organ opens the line; what it wrote may be numbered and may name its subject ("秘书长的第十一次进度报告",
+# "行政和预算问题咨询委员会关于 2022 年拟议方案预算的第三十八次报告"), and a long one breaks over two lines
+# (the first ends "…的第三"), so the line may stop after "的" or a partial ordinal.
 _AUTHOR_ZH = re.compile(
-    r"^(?:秘书长|行政和预算问题咨询委员会|行预咨委会|联合检查组|联检组|秘书处|审计委员会|内部监督事务厅)(?:的)?(?:报告|说明)"
+    r"^(?:秘书长|行政和预算问题咨询委员会|行预咨委会|联合检查组|联检组|秘书处|审计委员会|内部监督事务厅)"
+    r"(?:关于[^。；]{1,80}?)?的?(?:第[一二三四五六七八九十百]*次?)?(?:年度|进度|进展|综合|补充)?(?:报告|说明|$)"
     r"|^秘书处编拟|^(?:Prepared by|编写人)"
 )
 _PREPARED = re.compile(r"^(?:Prepared by|编写人|撰写人)", re.IGNORECASE)
@@ -245,7 +265,7 @@ def read_front_page(doc: ParsedDocument) -> FrontPage:
         front.title = _resolution_title(lines, start)
         return front
     block = _block(lines, start)
-    front.title = _join(block) or None
+    front.title = _FOOTNOTE_MARKS.sub("", _join(block)).strip() or None  # "…问责制*": the mark is no part of it
     if front.title and re.search("[\ufb50-\ufdff\ufe70-\ufeff]", front.title):
         front.title = None  # Arabic presentation forms are glyphs in visual order, not the title's text
     after = start + len(block)
@@ -278,6 +298,7 @@ def agenda_items(text: str) -> list[str]:
     text = normalize_space(text)
     if "continued" in text.lower() or "续" in text:
         return []
+    text = normalize_space(_FOOTNOTE_MARKS.sub("", text))
     match = _AGENDA_EN.match(text) or _AGENDA_ZH.match(text)
     if not match:
         return []
@@ -399,12 +420,13 @@ _ACABQ = re.compile(
 _JIU_REPORT = re.compile(r"^report of the Joint Inspection Unit|^联合检查组的报告", re.IGNORECASE)
 _JIU_NOTE = re.compile(r"^note (?:by|of) the Joint Inspection Unit|^联合检查组的说明", re.IGNORECASE)
 _SG_REPORT = re.compile(
-    r"^(?:[A-Z][a-z]+(?:-[a-z]+)?\s+)?(?:annual\s+|progress\s+)?report of the Secretary-General|^秘书长的报告"
+    r"^(?:[A-Z][a-z]+(?:-[a-z]+)?\s+)?(?:annual\s+|progress\s+)?report of the Secretary-General"
+    r"|^秘书长(?:关于.{1,80}?)?的(?:第[一二三四五六七八九十百]+次)?(?:年度|进度|进展|综合|补充)?报告"
     r"|^Rapport du Secrétaire général|^Informe del Secretario General",
     re.IGNORECASE,
 )
 _SG_NOTE = re.compile(
-    r"^note by the Secretary-General|^秘书长的说明|^Note du Secrétaire général|^Nota del Secretario General",
+    r"^note by the Secretary-General|^秘书长(?:关于.{1,80}?)?的说明|^Note du Secrétaire général|^Nota del Secretario General",
     re.IGNORECASE,
 )
 
@@ -537,20 +559,52 @@ def references(doc: ParsedDocument, own: str | None) -> list[str]:
     """Symbols cited in the body, footnotes and tables, including bare resolution numbers listed under an
     organ's heading (a fascicle's "Legislative mandates"); the document's own symbol left out."""
     texts = [p.text for p in doc.paragraphs if p.role != "masthead"]
-    for page in doc.pages:
-        for table in page.tables:
-            texts.extend(cell for row in table.text_rows() for cell in row if cell)
-    listed = {c.symbol for c in _listed_resolutions(doc)}
+    texts.extend(_table_texts(doc))
+    listed = {c.symbol for c in _listed_resolutions(doc)} | {c.symbol for c in _tabled_resolutions(doc)}
     exclude = _own_parts(own)
     return sorted(set(find_references(texts, exclude=exclude)) | (listed - exclude))
+
+
+def _tables(doc: ParsedDocument) -> list[list[list[str]]]:
+    return [table.text_rows() for page in doc.pages for table in page.tables if table.rows]
+
+
+def _table_texts(doc: ParsedDocument) -> list[str]:
+    """Every table cell; a cell that runs over a page break ends on the next page's table, in the same
+    column, so the two halves are also read as one ("…、A/76/6" + "(Sect. 3)/Add.2、…")."""
+    tables = _tables(doc)
+    for rows, following in pairwise(tables):
+        last = rows[-1]
+        for nearby in following[:2]:  # the next page may repeat the column headings first
+            if len(nearby) == len(last):
+                for k, after in enumerate(nearby):
+                    last[k] = join_broken_symbol(last[k], after) or last[k]
+    return [cell for rows in tables for row in rows for cell in row if cell]
+
+
+def _tabled_resolutions(doc: ParsedDocument) -> Iterator[Citation]:
+    """Bare numbers in a resolution column of an annex table ("决议" / "Resolution": "75/242 A：…").
+
+    A table continued on the next page without its headings keeps the columns of the one before.
+    """
+    columns: list[Organ | None] = []
+    for rows in _tables(doc):
+        found = [column_organ(cell) for cell in rows[0]]
+        if any(found):
+            columns, rows = found, rows[1:]
+        elif len(columns) != len(rows[0]):
+            columns = []
+            continue
+        for row in rows:
+            for organ, cell in zip(columns, row, strict=False):
+                if organ and cell:
+                    yield from find_tabled_resolutions(cell, organ)
 
 
 def _own_parts(own: str | None) -> set[str]:
     if not own:
         return set()
-    parts = {own}
-    parts.update(re.split(r"(?<=[\d)])-(?=[A-Z]{1,8}/)", own))
-    return parts
+    return {own, *joint_parts(own)}
 
 
 def _listed_resolutions(doc: ParsedDocument) -> Iterator[Citation]:

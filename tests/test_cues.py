@@ -108,7 +108,35 @@ ADDRESSEE_CASES: list[tuple[str, Addressee | None]] = [
         None,
     ),
     ("", None),
+    # Variants of "legislative organs and governing bodies" and of "executive heads" (E/ICEF/2025/14)
+    (
+        "The legislative and/or governing bodies of the United Nations system organizations should request the "
+        "executive heads who have not yet done so to include in their reports on human resources relevant data.",
+        "legislative_bodies",
+    ),
+    (
+        "Legislative and/or governing bodies of United Nations system organizations should request that executive "
+        "heads provide, by the end of 2026, an update on the development and implementation of the mental health "
+        "and well-being workplace action plan.",
+        "legislative_bodies",
+    ),
+    (
+        "Based on their own approved terms of reference, the Executive Boards should develop terms of reference for "
+        "Board members that are aligned with the JIU benchmark, including for specialized positions, such as Bureau "
+        "members.",
+        "legislative_bodies",
+    ),
+    (
+        "The executive heads of the United Nations system organization who are not already doing so should include "
+        "non-staff personnel in their regular workforce assessments.",
+        "executive_heads",
+    ),
+    ("The heads of the United Nations system organizations should ensure that staff are consulted.", "executive_heads"),
+    ("Heads of participating organizations should report annually.", "executive_heads"),
+    ("Heads of departments should review the policy.", "other"),  # the Secretary-General's managers
     # Chinese
+    ("各组织首长应在 2026 年底前审查政策。", "executive_heads"),
+    ("各参与组织的立法机构和（或）理事机构应尽早审议该报告。", "legislative_bodies"),
     ("联合国系统各组织的行政首长应在2023年底前审查其业务连续性管理框架。", "executive_heads"),
     (
         "2023 年，联合国系统各组织行政首长应对 COVID-19 大流行期间业务运行的连续性进行内部管理评估。",

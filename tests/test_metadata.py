@@ -13,9 +13,11 @@ import pytest
 from extractors.base import ExtractionContext
 from extractors.catalog import get_extractor
 from extractors.metadata import (
+    FrontPage,
     agenda_items,
     chinese_number,
     document_info,
+    document_kind,
     language_of,
     ordinal_value,
     parse_date,
@@ -102,6 +104,26 @@ DOCUMENTS: dict[str, dict[str, Any]] = {
         "symbol": "WO/PBC/34/6", "language": "zh", "kind": "status_report", "session": 34, "agenda_items": [],
         "title": "联合检查组（联检组）建议的落实进展报告", "date": None, "job_number": None,
     },
+    # Chinese ACABQ report: the author line names the report's subject and number, over two lines
+    # ("行政和预算问题咨询委员会关于 2022 年拟议方案预算的第三" / "十八次报告"); it is not part of the title.
+    "A_76_7_Add.38.pdf": {
+        "symbol": "A/76/7/Add.38", "language": "zh", "kind": "acabq_report", "session": 76, "agenda_items": ["138"],
+        "title": "组织复原力管理系统实施进展情况",
+    },
+    # Chinese SG report: a three-line title above "秘书长的报告"; "临时议程∗项目 121" carries a footnote mark;
+    # the summary's "…请秘书长向大会第六十三届会议提出…" is no session line.
+    "A_63_359.pdf": {
+        "symbol": "A/63/359", "language": "zh", "kind": "sg_report", "session": 63, "agenda_items": ["121"],
+        "title": "与 2008-2009 两年期方案预算关于业务连续性管理的第 3、17、18、20、21、27、28C、28D、28E、28F、28G、33 和 "
+                 "35款有关的订正概算",
+    },
+    # The title's footnote mark ("…问责制*") is no part of it.
+    "A_76_644.pdf": {
+        "symbol": "A/76/644", "language": "zh", "kind": "sg_report", "session": 76, "agenda_items": ["136"],
+        "title": "关于问责制的第十一次进展报告：加强联合国秘书处的问责制",
+    },
+    # "Report on the recommendations of the United Nations Board of Auditors …": a status report.
+    "DP_FPA_2025_2.pdf": {"symbol": "DP/FPA/2025/2", "kind": "status_report", "agenda_items": ["2"]},
     "UDHR_zh.pdf": {"symbol": None, "language": "zh", "kind": "other", "session": None, "job_number": None},
     # French summary record (a scan): its language is read from the text.
     "A_C.4_SR.985_fr.pdf": {"language": "fr", "kind": "other", "title": None},
@@ -143,6 +165,40 @@ def test_fascicle_legislative_mandates_give_bare_resolution_numbers() -> None:
     assert "A/81/6 (Sect. 2)/Part A" not in refs
 
 
+def test_references_from_an_annex_table_of_resolutions_zh() -> None:
+    """A/76/644, annex I: the "决议" column prints bare numbers ("75/254 A 至 C：2021年方案预算"), and one cell
+    runs over a page break ("…、A/76/6" + "(Sect. 3)/Add.2、…")."""
+    refs = document_info(parsed("A_76_644.pdf")).references
+    for symbol in ("A/RES/75/2", "A/RES/75/242 A", "A/RES/75/254 C", "A/RES/74/261 B", "A/RES/75/306",
+                   "A/76/6 (Sect. 3)/Add.2", "A/76/6 (Sect. 4)"):
+        assert symbol in refs
+    assert "A/76/6" not in refs  # the half before the page break
+    assert "OS/14/101" not in refs  # "OS/14/101 号决定": a decision's number
+    assert "A/76/644" not in refs
+
+
+def test_references_follow_ons_are_siblings_zh() -> None:
+    refs = document_info(parsed("A_63_359.pdf")).references  # "(A/62/701 和Corr.1 和 Add.1)"
+    assert {"A/62/701", "A/62/701/Corr.1", "A/62/701/Add.1"} <= set(refs)
+    assert not [r for r in refs if "/Corr.1/Add." in r]
+
+
+@pytest.mark.parametrize(
+    ("author", "kind"),
+    [
+        ("行政和预算问题咨询委员会关于 2022 年拟议方案预算的第三十八次报告", "acabq_report"),  # A/76/7/Add.38
+        ("Thirty-eighth report of the Advisory Committee on Administrative and Budgetary Questions on the proposed "
+         "programme budget for 2022", "acabq_report"),  # the same report's English title page
+        ("秘书长的报告", "sg_report"),
+        ("秘书长的第十一次进度报告", "sg_report"),
+        ("Eleventh progress report of the Secretary-General", "sg_report"),
+        ("秘书长的说明", "sg_note"),
+    ],
+)
+def test_kind_from_the_author_line(author: str, kind: str) -> None:
+    assert document_kind(None, FrontPage(title="…", author=author)) == kind
+
+
 def test_the_registered_extractor_yields_one_document_info() -> None:
     extractor = get_extractor("metadata")
     records = list(extractor.extract(parsed("A_77_256_Add.1.pdf"), ExtractionContext()))
@@ -172,6 +228,8 @@ def test_chinese_number(text: str, value: int) -> None:
         ("Item 3 of the provisional agenda*", ["3"]),
         ("Agenda items 72 (b) and (c)", ["72 (b)", "72 (c)"]),
         ("临时议程*项目 145", ["145"]),
+        ("临时议程∗项目 121", ["121"]),  # A/63/359: the mark printed as U+2217
+        ("Item 72 (b) of the provisional agenda*", ["72 (b)"]),  # A/80/188
         ("Agenda item 74 (continued)", []),
         ("Item 9 of the provisional agenda", ["9"]),
     ],

@@ -7,6 +7,7 @@ whitespace is ignored (the scorer's rule) or by a strict prefix.
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import unicodedata
@@ -61,6 +62,8 @@ def deadline_tuple(rec: Recommendation) -> tuple[str, str | None, int | None] | 
         ("A_77_256_Add.1.pdf", "A_77_256_Add.1"),
         ("A_80_604_Add.1.pdf", "A_80_604_Add.1"),
         ("A_80_596.pdf", "A_80_596"),
+        ("A_63_359.pdf", "A_63_359"),  # zh: lettered actions of the General Assembly
+        ("A_76_644.pdf", "A_76_644"),  # zh: one numbered paragraph under "四. 建议"
     ],
 )
 def test_matches_gold_exactly(pdf: str, name: str) -> None:
@@ -138,6 +141,20 @@ def test_acabq_sub_items_and_reiterated_recommendation() -> None:
     assert "reiterates its recommendation that the General Assembly request" in add4["43"].text
     assert deadline_tuple(add4["43"]) == ("session", None, 82)
     assert all(r.addressee == "general_assembly" and r.report == "A/80/604/Add.4" for r in add4.values())
+
+
+def test_acabq_chinese_report_matches_gold() -> None:
+    """A/76/7/Add.38, found by its "…第三十八次报告" title with no help from metadata. Texts are compared as the
+    scorer does (two commas at line ends are lost by the parser)."""
+    expected = gold("A_76_7_Add.38")
+    got = by_number(recommendations(parsed("A_76_7_Add.38.pdf")))
+    assert list(got) == [g["number"] for g in expected]
+    for g in expected:
+        rec = got[g["number"]]
+        assert difflib.SequenceMatcher(None, squash(rec.text), squash(g["text"])).ratio() > 0.98, g["number"]
+        assert rec.addressee == g["addressee"], g["number"]
+        want = g["deadline"]
+        assert deadline_tuple(rec) == ((want["kind"], want["date"], want["session"]) if want else None)
 
 
 def test_acabq_footnote_mark_dropped_and_trusts_skipped() -> None:

@@ -247,10 +247,127 @@ def test_no_symbol_no_records() -> None:
         ("行预咨委会注意到审计委员会建议行政当局改进。", "zh", False),
         ("行预咨委会相信这些建议将及时得到执行。", "zh", False),
         ("在不违反上文第32段所载建议的情况下，秘书长提出了提议。", "zh", False),
+        # A/76/7/Add.38 (paras 21, 35, 15, 28, 8, 19): a reiterated recommendation and one made on the
+        # condition of the above are recommendations; one recalled ("曾建议"), an expectation ("重申其期望"),
+        # trust and looking forward are observations.
+        ("行预咨委会重申其建议，即秘书长作为联合国行政首长协调理事会主席，继续以全面和协调一致的方式并在东道国的参与下，"
+         "加强全系统的组织复原力管理系统协调和规划职能(另见 A/73/775，第 23 段)。", "zh", True),
+        ("请大会采取的行动载于秘书长报告第 98 段。行预咨委会以上文意见和建议为前提，建议大会表示注意到秘书长的报告。",
+         "zh", True),
+        ("行预咨委会还回顾曾建议秘书长在方案预算和维持和平预算中提供综合信息，说明从 COVID-19疫情中(例如见 "
+         "A/76/7/Add.29，第 63 段)以及在其他具体领域(例如见 A/76/722，第 20 段)所得的经验教训和最佳做法以及增效情况。",
+         "zh", False),
+        ("行预咨委会重申其期望，即提交大会第七十七届会议的全面信通技术计划将清楚列明必要的所需资源并说明理由，"
+         "随附费用和任何预期增效等信息。", "zh", False),
+        ("行预咨委会相信，考虑到本报告所述期间取得的经验，将继续取得更多进展，期待下次报告提供最新情况。", "zh", False),
+        ("行预咨委会期待秘书长下次报告提供最新信息，说明订正政策和主要业绩指标的执行情况。", "zh", False),
+        # A/80/604/Add.4, para. 43: the English reiterated form, after a recollection
+        ("The Committee also noted that the redeployment of payroll posts from the RSCE budget would exclude them "
+         "from the application of the existing scalability model (A/80/7/Add.9, para. VIII.81). The Advisory "
+         "Committee reiterates its recommendation that the General Assembly request the Secretary-General to review "
+         "arrangements for the payroll teams and present, at the eighty-second session, options.", "en", True),
     ],
 )
 def test_committee_recommends(text: str, lang: str, expected: bool) -> None:
     assert bool(committee_recommendations(text, lang)) is expected
+
+
+# A/76/7/Add.38, paras 15, 21, 33 and 35, as printed.
+ACABQ_ZH_REAL: list[Spec] = [
+    (1, None, "行政和预算问题咨询委员会关于 2022 年拟议方案预算的第三十八次报告", 1.0),
+    (3, "15.", "行预咨委会忆及秘书长提交大会第七十五和七十六届会议的多项报告载有关于 COVID-19 疫情对本组织业务的影响"
+               "和相关经验教训的信息。行预咨委会还回顾曾建议秘书长在方案预算和维持和平预算中提供综合信息，说明从 COVID-19"
+               "疫情中(例如见 A/76/7/Add.29，第 63 段)以及在其他具体领域(例如见 A/76/722，第 20 段)所得的经验教训和最佳"
+               "做法以及增效情况。行预咨委会注意到，目前可通过不同报告看到关于疫情对本组织影响的信息，但认为，鉴于疫情对本"
+               "组织目前、而且有可能对今后的活动和做法产生重大影响，有必要提供概览报告。因此，行预咨委会建议大会请秘书长"
+               "向大会第七十八届会议提交一份关于 COVID-19 应对工作的单独报告。", 0.0),
+    (4, "19.", "行预咨委会期待秘书长下次报告提供最新信息，说明订正政策和主要业绩指标的执行情况。", 0.0),
+    (4, "21.", "行预咨委会重申其建议，即秘书长作为联合国行政首长协调理事会主席，继续以全面和协调一致的方式并在东道国的"
+               "参与下，加强全系统的组织复原力管理系统协调和规划职能(另见 A/73/775，第 23 段)。", 0.0),
+    (7, "33.", "行预咨委会忆及大会一再要求详细说明组织复原力管理系统的实际费用(例如，见第 70/248 B 号决议，第二节；"
+               "第 68/247 B 号决议，第三节)。行预咨委会建议大会请秘书长在今后的报告中详细说明支持组织复原力管理系统的"
+               "活动的全部费用。", 0.0),
+    (7, "35.", "请大会采取的行动载于秘书长报告第 98 段。行预咨委会以上文意见和建议为前提，建议大会表示注意到秘书长的"
+               "报告。", 0.0),
+]
+
+
+def test_acabq_chinese_numbered_report_and_its_conventions() -> None:
+    """Found by the "…第三十八次报告" title alone (no kind from metadata); the recommendation that follows a
+    recollection is the paragraph's, addressed to the Assembly; "重申其建议，即秘书长…" to the Secretary-General."""
+    doc = make_doc(ACABQ_ZH_REAL, "zh")
+    got = [r for r in AcabqRecommendations().extract(doc, ExtractionContext(DocumentInfo(symbol="A/76/7/Add.38")))
+           if isinstance(r, Recommendation)]
+    assert [r.number for r in got] == ["15", "21", "33", "35"]
+    assert [r.addressee for r in got] == ["general_assembly", "secretary_general", "general_assembly",
+                                          "general_assembly"]
+    assert got[0].deadline is not None and (got[0].deadline.kind, got[0].deadline.session) == ("session", 78)
+    assert [r.deadline for r in got[1:]] == [None, None, None]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "addressee"),
+    [
+        ("行预咨委会重申其建议，即秘书长作为联合国行政首长协调理事会主席，继续以全面和协调一致的方式并在东道国的参与下，"
+         "加强全系统的组织复原力管理系统协调和规划职能。", "secretary_general"),  # A/76/7/Add.38, para. 21
+        ("行预咨委会建议大会请秘书长在今后的报告中提供更全面和清晰的信息。", "general_assembly"),  # para. 25
+        ("行预咨委会建议，秘书长应在下次报告中提供资料。", "secretary_general"),
+    ],
+)
+def test_acabq_addressee_chinese(sentence: str, addressee: str) -> None:
+    from extractors.acabq import addressee_of
+    from extractors.lib.nlp import Cue
+
+    assert addressee_of(Cue(sentence, 0, len(sentence), "建议"), "zh") == addressee
+
+
+def test_acabq_reiterated_recommendation_addressee_english() -> None:
+    from extractors.acabq import addressee_of
+    from extractors.lib.nlp import Cue
+
+    sentence = ("The Advisory Committee reiterates its recommendation that the General Assembly request the "
+                "Secretary-General to review arrangements for the payroll teams.")  # A/80/604/Add.4, para. 43
+    assert addressee_of(Cue(sentence, 0, len(sentence), "reiterates its recommendation"), "en") == "general_assembly"
+    to_sg = sentence.replace("that the General Assembly request the Secretary-General to review",
+                             "that the Secretary-General review")
+    assert addressee_of(Cue(to_sg, 0, len(to_sg), "reiterates its recommendation"), "en") == "secretary_general"
+
+
+# A/76/644, chapter IV: the report closes on "建议", whose one paragraph asks the Assembly to take note.
+RECOMMENDATION_CHAPTER_ZH: list[Spec] = [
+    (17, "101.", "2021 年，世界面临全球性挑战，需要联合国采取强有力的全面对策，包括转向新的工作方式。", 0.0),
+    (17, "四.", "建议", 1.0),
+    (17, "102.", "请大会注意本报告所述继续加强秘书处问责制和问责文化的进展情况和计划。", 0.0),
+    (18, None, "附件一", 1.0),
+    (18, "1.", "请大会忽略附件中的这一段。", 0.0),
+]
+
+
+@pytest.mark.parametrize("kind", ["sg_report", "other"])
+def test_ga_action_as_a_numbered_paragraph_of_a_recommendations_chapter(kind: str) -> None:
+    context = ExtractionContext(DocumentInfo(symbol="A/76/644", language="zh", kind=kind))  # type: ignore[arg-type]
+    got = [r for r in GaActions().extract(make_doc(RECOMMENDATION_CHAPTER_ZH, "zh"), context)
+           if isinstance(r, Recommendation)]
+    assert [(r.number, r.text, r.addressee, r.kind) for r in got] == [
+        ("102", "请大会注意本报告所述继续加强秘书处问责制和问责文化的进展情况和计划。", "general_assembly", "ga_action"),
+    ]
+
+
+def test_recommendations_chapter_counts_only_what_asks_the_assembly() -> None:
+    """A/80/188, chapter VI "Conclusions and recommendations" addresses States: nothing for the Assembly. The
+    English counterpart of A/76/644's paragraph 102 is taken; a JIU report's chapter is left to its extractor."""
+    specs: list[Spec] = [
+        (17, "VI.", "Conclusions and recommendations", 1.0),
+        (17, "60.", "In order to manage energy demand and “defossilize” economies, States should, first, reduce "
+                    "energy demand.", 0.0),
+        (17, "61.", "The General Assembly is requested to take note of the progress and plans described in the "
+                    "present report.", 0.0),
+    ]
+    context = ExtractionContext(DocumentInfo(symbol="A/80/188", language="en", kind="sg_report"))
+    got = [r for r in GaActions().extract(make_doc(specs, "en"), context) if isinstance(r, Recommendation)]
+    assert [r.number for r in got] == ["61"]
+    jiu = ExtractionContext(DocumentInfo(symbol="JIU/REP/2025/2", language="en", kind="jiu_report"))
+    assert list(GaActions().extract(make_doc(specs, "en"), jiu)) == []
 
 
 @pytest.mark.parametrize(
@@ -259,10 +376,17 @@ def test_committee_recommends(text: str, lang: str, expected: bool) -> None:
         ("Actions to be taken by the General Assembly", "en", "GA_ACTIONS"),
         ("Recommended actions to be taken by the General Assembly", "en", "GA_ACTIONS"),
         ("有待大会采取的行动", "zh", "GA_ACTIONS"),
+        ("需要大会采取的行动", "zh", "GA_ACTIONS"),  # A/63/359's summary names its chapter so
+        ("有待大会第八十届会议采取的行动", "zh", "GA_ACTIONS"),
+        ("Actions to be taken by the General Assembly at its eightieth session", "en", "GA_ACTIONS"),
+        ("Proposed action by the General Assembly", "en", "GA_ACTIONS"),
+        ("需要大会采取的行动列于报告的第十章。", "zh", None),
         ("Comments on specific recommendations", "en", "COMMENTS"),
         ("对具体建议的意见", "zh", "COMMENTS"),
         ("The actions to be taken by the General Assembly are set out in section IV", "en", None),
-        ("Recommendations", "en", None),
+        ("Recommendations", "en", "RECOMMENDATIONS"),
+        ("建议", "zh", "RECOMMENDATIONS"),
+        ("Recommendations of the Board of Auditors", "en", None),
     ],
 )
 def test_heading_kind(text: str, lang: str, expected: str | None) -> None:

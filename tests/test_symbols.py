@@ -7,10 +7,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from extractors.lib.symbols import (
+    column_organ,
     find_citations,
     find_document_symbols,
     find_listed_resolutions,
     find_references,
+    find_tabled_resolutions,
+    join_broken_symbol,
     listing_organ,
     normalize_symbol,
     prepare,
@@ -40,6 +43,20 @@ NORMALISE = [
     ("A/C.5/80/L.1", "A/C.5/80/L.1"),
     ("A/80/275-S/2025/491", "A/80/275-S/2025/491"),
     ("WO/PBC/34/6", "WO/PBC/34/6"),
+    # other UN-system bodies, with a Roman session component
+    ("UNEP/GCSS.VII/6", "UNEP/GCSS.VII/6"),
+    ("TD/B/C.I/CLP/37", "TD/B/C.I/CLP/37"),
+    ("CEB/2014/HLCM/17/Rev.1", "CEB/2014/HLCM/17/Rev.1"),
+    ("ICCD/COP(16)/2", "ICCD/COP(16)/2"),  # a conference's session in brackets
+    ("WFP/EB.A/2024/5-B", "WFP/EB.A/2024/5-B"),  # a board's session letter, a lettered item
+    ("IDB.52/2", "IDB.52/2"),  # a governing body's numbered session as the series
+    ("GB.347/PFA/1", "GB.347/PFA/1"),
+    ("No.5/2", None),
+    # compound symbols
+    ("A/74/73/Add.1", "A/74/73/Add.1"),
+    ("E/2019/14/Add.1", "E/2019/14/Add.1"),
+    ("A/76/6 (Sect. 3)/Add.2", "A/76/6 (Sect. 3)/Add.2"),
+    ("A/76/6(Sect.3)/Add.2", "A/76/6 (Sect. 3)/Add.2"),
     ("Ａ/７７/２５６/Ａｄｄ.１", "A/77/256/Add.1"),
     ("A／77／256", "A/77/256"),
     ("PROCEDURE/DHR/2022/003", None),  # internal code: UN symbols never zero-pad numbers
@@ -86,6 +103,14 @@ CITATIONS = [
     ("resolution ES-11/1 on aggression", ["A/RES/ES-11/1"]),
     ("1 Resolution 31/192, annex.", ["A/RES/31/192"]),
     ("in its decision 74/550 B, the Assembly", []),
+    # A/80/275, p. 6: a Security Council resolution cited bare, its year in brackets
+    ("Most recently, resolution 2740 (2024) continued the Mechanism’s mandate until 30 June 2026.",
+     ["S/RES/2740 (2024)"]),
+    # A/48/PV.46, p. 2
+    ("under Security Council resolution 715 (1991), to accept long-term monitoring", ["S/RES/715 (1991)"]),
+    ("The Assembly welcomed resolution 2719 (2023) of the Security Council", ["S/RES/2719 (2023)"]),
+    # A/76/PV.102: a draft decision is a document; "decision 74/550 B" (above) is not
+    ("draft decision A/76/L.79", ["A/76/L.79"]),
     ("established by decision 2024/12 of the UNDP/UNFPA/UNOPS Executive Board", []),
     ("draft resolution A/C.5/80/L.1", ["A/C.5/80/L.1"]),
     ("General Assembly resolutions on multilingualism (50/11, the most recent being 78/330)",
@@ -109,6 +134,15 @@ CITATIONS = [
     ("经济及社会理事会第2025/25号决议", ["E/RES/2025/25"]),
     ("大会第174(II)号决议", ["A/RES/174 (II)"]),
     ("执行局第2024/12号决定", []),
+    # A/63/359, p. 9: follow-ons are siblings of the printed symbol
+    ("秘书长报告(A/62/701 和Corr.1 和 Add.1)所述的企业风险管理", ["A/62/701", "A/62/701/Corr.1", "A/62/701/Add.1"]),
+    # A/76/644, annex I: a Human Rights Council decision's number is no document
+    ("人权理事会第十五个周期组织会议通过的OS/14/101 号决定引起的订正估计数", []),
+    # A/76/7/Add.38, para. 4: a CEB document
+    ("的能力(CEB/2014/HLCM/17/Rev.1，第 7 段)。", ["CEB/2014/HLCM/17/Rev.1"]),
+    ("安全理事会第1267 (1999)号、第1989(2011)号和第2253(2015)号决议",
+     ["S/RES/1267 (1999)", "S/RES/1989 (2011)", "S/RES/2253 (2015)"]),
+    ("大会第 74/261 A 至 C 号决议", ["A/RES/74/261 A", "A/RES/74/261 B", "A/RES/74/261 C"]),
     ("2020/21年产权组织绩效报告", []),
 ]
 
@@ -128,6 +162,44 @@ def test_spans_point_at_the_printed_symbol() -> None:
 def test_references_are_sorted_unique_and_exclude_the_own_symbol() -> None:
     texts = ["A/80/596 and A/80/604", "A/80/604/Add.1* cites A/80/596 (advance version)"]
     assert find_references(texts, exclude=["A/80/604/Add.1*"]) == ["A/80/596", "A/80/604"]
+
+
+def test_a_joint_symbol_is_cited_as_each_document_however_joined() -> None:
+    for printed in ("(A/74/73/Add.1-E/2019/14/Add.1)", "(A/74/73/Add.1–E/2019/14/Add.1)"):
+        assert find_references([printed]) == ["A/74/73/Add.1", "E/2019/14/Add.1"]
+    # A/80/275 cites the joint report A/79/249-S/2024/570
+    assert find_references(["(A/79/249-S/2024/570)"]) == ["A/79/249", "S/2024/570"]
+
+
+@pytest.mark.parametrize(
+    ("heading", "organ"),
+    [("决议", "GA"), ("Resolution", "GA"), ("General Assembly resolutions", "GA"), ("安全理事会决议", "SC"),
+     ("Security Council resolution", "SC"), ("议程项目", None), ("秘书处根据决议提交的报告或采取的其他行动", None)],
+)
+def test_column_organ(heading: str, organ: str | None) -> None:
+    assert column_organ(heading) == organ
+
+
+def test_tabled_resolutions_read_the_numbers_before_the_title() -> None:
+    """Cells of A/76/644's annex I, "决议" column."""
+    cells = {
+        "75/254 A 至 C：2021年方案预算": ["A/RES/75/254 A", "A/RES/75/254 B", "A/RES/75/254 C"],
+        "75/2：联合国经费分摊比额表：根据《宪章》第十九条提出的请求": ["A/RES/75/2"],
+        "75/306 ：安全理事会第 1863(2009)号决议引起的活动经费的筹措": ["A/RES/75/306"],
+        "75/253 A：与 2021 年拟议方案预算有关的特别专题：汇率和通货膨胀率变动的影响": ["A/RES/75/253 A"],
+    }
+    for cell, symbols in cells.items():
+        assert [c.symbol for c in find_tabled_resolutions(cell, "GA")] == symbols
+
+
+def test_a_symbol_cut_by_a_page_break_is_joined() -> None:
+    """A/76/644, annex I: one cell runs from the foot of p. 20 to the top of p. 21."""
+    before, after = "A/76/6 (Sect. 3)/Add.1、A/76/6", "(Sect. 3)/Add.2、A/76/6 (Sect. 3)/Add.3"
+    joined = join_broken_symbol(before, after)
+    assert joined is not None
+    assert find_references([joined]) == ["A/76/6 (Sect. 3)/Add.1", "A/76/6 (Sect. 3)/Add.2", "A/76/6 (Sect. 3)/Add.3"]
+    assert join_broken_symbol("A/76/303", "在报告中，秘书长介绍了") is None
+    assert join_broken_symbol("Advisory Committee", "(Sect. 3)") is None
 
 
 @pytest.mark.parametrize(

@@ -59,8 +59,12 @@ _ADDRESSEE_CUES: list[tuple[str, re.Pattern[str]]] = [
         "executive_heads",
         re.compile(
             r"\bexecutive\s+heads?\b|\bexecutive\s+directors?\b|\bdirectors?-?\s*general\b|\badministrator\b"
+            # "the heads of the United Nations system organizations": not "heads of department" or "of entities",
+            # which in a Secretariat text are the Secretary-General's own managers.
+            r"|\bheads?\s+of\s+(?:the\s+|all\s+|each\s+)?(?:(?:JIU\s+)?participating\s+|United\s+Nations\s+system\s+"
+            r"|UN\s+system\s+)?(?:organizations?|agencies)\b"
             r"|\bhigh\s+commissioner\b|\bSecretary-?\s*General\s+of\s+(?!the\s+United\s+Nations\b)(?=[A-Z])"
-            r"|行政首长(?!协调理事会)|执行主任|总干事|署长|高级专员|各组织(?:的)?负责人",
+            r"|行政首长(?!协调理事会)|执行主任|总干事|署长|高级专员|各(?:参与)?组织(?:的)?(?:负责人|首长)",
             _I,
         ),
     ),

@@ -17,8 +17,11 @@ Doubtful phrasings, decided here once (see ``../shared/spec/extraction-v1.md``):
   span: kind ``year``, the last year's 31 December. In running text a span is a budget or
   reporting period and sets no limit.
 * "second half of 2025" / "2025年下半年": kind ``year``, 2025-12-31; "late 2025": ``year_end``.
-* "at the beginning of 2028" / "early 2028" / "2028年年初": kind ``month``, 2028-01-31 (January
-  is the literal reading; the gold leaves it unscored).
+* the beginning of a year ("at the beginning of 2026", "at the start of 2026", "in early 2026", "2026年初",
+  "2026年年初"): kind ``month``, the last day of January (2026-01-31). The spec's date is the last day
+  the words allow, and the beginning of a year is its first month: reading it as the year (12-31) would
+  allow December, which is no beginning. The spec names no kind for it; the gold leaves it unscored
+  (JIU/REP/2025/2, recommendations 3 and 8).
 * "before" is read like "by" (Chinese "前" is how "by" is translated): "before June 2024" gives
   2024-06-30, not 2024-05-31.
 * Executive Board sessions named by year ("at its annual session 2026") give kind ``year``.
@@ -27,8 +30,10 @@ Doubtful phrasings, decided here once (see ``../shared/spec/extraction-v1.md``):
 * "immediately", "without delay", "立即" are ``asap`` like "as soon as possible".
 
 Not deadlines: budget/reporting periods ("for the period from 1 July 2026 to 30 June 2027",
-"2024/25", "applicable scale of assessment for 2025"), start dates ("from 2023", "从 2023 年起"),
-history ("in its resolution of 2019", "since 2020", "adopted in 2019", "截至 2022 年 3 月 31 日").
+"2024/25", "applicable scale of assessment for 2025"), the year money is appropriated or assessed for
+("appropriate … for the project in 2025", "在 2025 年为该项目批款": a budget year, not a time limit),
+start dates ("from 2023", "从 2023 年起"), history ("in its resolution of 2019", "since 2020",
+"adopted in 2019", "截至 2022 年 3 月 31 日").
 """
 
 from __future__ import annotations
@@ -337,6 +342,8 @@ class _Found:
     kind: DeadlineKind
     date: str | None = None
     session: int | None = None
+    organ: str | None = None
+    """The organ whose session it is, when not the General Assembly's."""
 
 
 @dataclass(frozen=True)
@@ -410,18 +417,32 @@ def _b_year(m: re.Match[str]) -> _Found:
     return _Found("year", f"{_year(m)}-12-31")
 
 
-def _b_session_en(m: re.Match[str]) -> _Found:
-    n = english_ordinal(m.group("n"))
+def _session(n: int, organ: str | None) -> _Found:
+    """A session limit: the number only for the General Assembly's own sessions, else the organ named."""
     if n < 1:
         raise ValueError("session out of range")
-    return _Found("session", None, n)
+    organ = _other_organ(organ)
+    return _Found("session", None, None, organ) if organ else _Found("session", None, n)
+
+
+def _other_organ(name: str | None) -> str | None:
+    """An organ's name as printed, or ``None`` for the General Assembly (and its Main Committees, which meet
+    in its sessions): "United Nations Environment Assembly", "执行局"."""
+    if not name:
+        return None
+    name = re.sub(r"^(?:the|The)\s+", "", name.strip())
+    if re.fullmatch(r"(?:the\s+)?(?:General\s+)?Assembly|(?:Fifth|Main|First|Second|Third|Fourth|Sixth)\s+Committee"
+                    r"|大会|第[一二三四五六]委员会", name, re.IGNORECASE):
+        return None
+    return name
+
+
+def _b_session_en(m: re.Match[str]) -> _Found:
+    return _session(english_ordinal(m.group("n")), m.group("organ"))
 
 
 def _b_session_zh(m: re.Match[str]) -> _Found:
-    n = chinese_number(m.group("n"))
-    if n < 1:
-        raise ValueError("session out of range")
-    return _Found("session", None, n)
+    return _session(chinese_number(m.group("n")), m.group("organ"))
 
 
 def _b_asap(m: re.Match[str]) -> _Found:
@@ -444,6 +465,10 @@ def _zh(pattern: str, build: Callable[[re.Match[str]], _Found], always_strong: b
     return _Pattern(re.compile(pattern, re.VERBOSE), build, always_strong)
 
 
+# An organ's name, capitalised words with their small joining words: "United Nations Environment Assembly",
+# "Commission on Narcotic Drugs", "Conference of the Parties" (case-sensitive inside case-blind patterns).
+_ORGAN_NAME = r"(?-i:[A-Z][\w-]*(?:(?:\s+(?:of|on|for|and|the|to))*\s+[A-Z][\w-]*){0,8})"
+_ZH_ORGAN = r"(?:联合国)?(?:环境大会|世界卫生大会|卫生大会|缔约方大会|执行局|人权理事会|经济及社会理事会|理事会|委员会)"
 _PRE = rf"(?:(?P<pre>{_ALL})\s+)?"
 _ZPRE = rf"(?:(?P<pre>{_ZH_PRE})\s*)?"
 _ZSUF = rf"(?:\s*(?P<suf>{_ZH_SUF}))?"
@@ -499,7 +524,7 @@ _EN_PATTERNS: list[_Pattern] = [
             (?:(?:its|the|their)\s+)?
             (?:(?:first|second|third|main)\s+(?:resumed\s+)?part\s+of\s+(?:its|the|their)\s+)?
             (?:resumed\s+)?(?P<n>{_ORDINAL})(?:\s+and\s+(?:{_ORDINAL}))?\s+(?:special\s+)?sessions?\b
-            (?:\s+of\s+the\s+General\s+Assembly)?(?:,?\s+at\s+the\s+latest)?""",
+            (?:\s+of\s+the\s+(?P<organ>{_ORGAN_NAME}))?(?:,?\s+at\s+the\s+latest)?""",
         _b_session_en,
     ),
     _en(
@@ -528,7 +553,9 @@ _ZH_PATTERNS: list[_Pattern] = [
     _zh(rf"{_ZPRE}{_ZH_YEAR}\s*(?:年度会议|第[一二]届常会){_ZSUF}", _b_year),  # Executive Board sessions
     _zh(rf"{_ZPRE}{_ZH_YEAR}{_ZH_AFTER_YEAR}(?:\s*(?P<suf>{_ZH_SUF}|内|期间))?", _b_year),
     _zh(
-        r"(?:(?P<pre>至迟于|至迟在|最迟于|最迟在|不迟于|不晚于|在|于)\s*)?(?:(?:大会|其|执行局|理事会|环境大会|卫生大会)\s*)?"
+        r"(?:(?P<pre>至迟于|至迟在|最迟于|最迟在|不迟于|不晚于|在|于)\s*)?(?:(?:(?P<organ>"
+        + _ZH_ORGAN
+        + r")|大会|其)\s*)?"
         r"第\s*(?P<n>[\d一二三四五六七八九十百零〇两]+)\s*届\s*(?:常会|会议|特别会议)(?:\s*续会)?(?:\s*(?:上|期间))?"
         rf"(?:\s*(?P<suf>{_ZH_SUF}))?",
         _b_session_zh,
@@ -656,8 +683,37 @@ def _is_history(text: str, sent_start: int, cand: _Candidate, lang: str) -> bool
     return bool(_HISTORY_EN.search(before))
 
 
+# The verb a year belongs to: money voted for that year, or something to be done by then. In English the
+# verb comes before the year ("appropriate … for the project in 2025"), in Chinese after it ("在 2025 年…批款").
+_BUDGET_VERB_EN = re.compile(
+    r"\b(?:appropriat\w*|apportion\w*|assess(?:es|ed|ing|ment|ments)?|commitment\s+authority|expend\w*)\b", re.IGNORECASE
+)
+_ACTION_VERB_EN = re.compile(
+    r"\b(?:submit\w*|report\w*|present\w*|provid\w*|complet\w*|implement\w*|conclud\w*|finali[sz]\w*"
+    r"|review\w*|undertak\w*|establish\w*|develop\w*|ensur\w*)\b",
+    re.IGNORECASE,
+)
+_BUDGET_VERB_ZH = re.compile(r"批款|拨款|摊款|分摊|承付|追加经费|核拨")
+_ACTION_VERB_ZH = re.compile(r"提交|报告|提出|提供|完成|执行|实施|落实|审查|制定|确保")
+
+
+def _is_budget_year(text: str, sent: tuple[int, int], cand: _Candidate, lang: str) -> bool:
+    """A year or month, not governed by "by", that says when money is voted, not by when something is due
+    ("appropriate … for the project in 2025", "appropriated in its entirety at the beginning of 2025")."""
+    if cand.found.kind not in ("year", "month") or cand.strength == "strong":
+        return False
+    if lang == "zh":
+        clause = re.split(r"[，,。；;]", text[cand.end : sent[1]], maxsplit=1)[0]
+        budget, action = _BUDGET_VERB_ZH.search(clause), _ACTION_VERB_ZH.search(clause)
+        return budget is not None and (action is None or budget.start() < action.start())
+    before = text[sent[0] : cand.start]
+    budgets = [m.end() for m in _BUDGET_VERB_EN.finditer(before)]
+    actions = [m.end() for m in _ACTION_VERB_EN.finditer(before)]
+    return bool(budgets) and (not actions or budgets[-1] > actions[-1])
+
+
 def _acceptable(text: str, sent: tuple[int, int], modal: int | None, cand: _Candidate, lang: str) -> bool:
-    if _is_history(text, sent[0], cand, lang):
+    if _is_history(text, sent[0], cand, lang) or _is_budget_year(text, sent, cand, lang):
         return False
     leading = bool(_LEADING.match(text[sent[0] : cand.start]))
     if cand.strength == "bare":
@@ -678,7 +734,38 @@ def _acceptable(text: str, sent: tuple[int, int], modal: int | None, cand: _Cand
 
 def _to_deadline(raw: str, norm: _Norm, cand: _Candidate) -> Deadline:
     printed = raw[norm.src_start[cand.start] : norm.src_end[cand.end - 1]]
-    return Deadline(text=printed, kind=cand.found.kind, date=cand.found.date, session=cand.found.session)
+    found = cand.found
+    return Deadline(text=printed, kind=found.kind, date=found.date, session=found.session, organ=found.organ)
+
+
+_ITS = re.compile(r"\b(?:its|their)\b|其", re.IGNORECASE)
+_ORGAN_MENTION_EN = re.compile(
+    r"(?:United\s+Nations\s+)?(?:[A-Z][\w-]*\s+){0,3}(?:Assembly|Council|Board|Conference|Forum)"
+    r"(?:\s+of\s+the\s+Parties)?|Commission\s+(?:on|for)(?:\s+(?:the\s+)?[A-Z][\w-]*)+"
+)
+_ORGAN_MENTION_ZH = re.compile(rf"{_ZH_ORGAN}|大会")
+
+
+def _sentence_end(text: str, position: int, lang: str) -> int:
+    end = (_SENT_END_ZH if lang == "zh" else _SENT_END_EN).search(text, position)
+    return end.start() if end else len(text)
+
+
+def _whose_session(text: str, sent_start: int, cand: _Candidate, lang: str) -> _Candidate:
+    """"at its eighth session" is the session of the organ named last before it in the sentence (or, when
+    the phrase opens the sentence, of its subject): the General Assembly's keeps its number, another organ's
+    ("the United Nations Environment Assembly at its eighth session") is recorded as that organ's, with no
+    Assembly session."""
+    if cand.found.kind != "session" or cand.found.session is None or not _ITS.search(text, cand.start, cand.end):
+        return cand
+    mention = _ORGAN_MENTION_ZH if lang == "zh" else _ORGAN_MENTION_EN
+    before = list(mention.finditer(text, sent_start, cand.start))
+    after = mention.search(text, cand.end, _sentence_end(text, cand.end, lang))  # "At its eighth session, the …"
+    named = before[-1] if before else after
+    organ = _other_organ(named.group()) if named else None
+    if organ is None:
+        return cand
+    return _Candidate(cand.start, cand.end, _Found("session", None, None, organ), cand.strength)
 
 
 def _language(text: str, language: str | None) -> str | None:
@@ -767,5 +854,5 @@ def find_deadline(text: str, language: str | None = None) -> Deadline | None:
     for sent, modal in searched:
         for cand in cands:
             if sent[0] <= cand.start < sent[1] and _acceptable(norm.text, sent, modal, cand, lang):
-                return _to_deadline(text, norm, cand)
+                return _to_deadline(text, norm, _whose_session(norm.text, sent[0], cand, lang))
     return None

@@ -11,6 +11,7 @@ find them with regular expressions on the text.
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 import threading
 from collections.abc import Callable
@@ -106,10 +107,15 @@ def _en_patterns() -> dict[str, list[list[dict[str, Any]]]]:
         "GA_ACTIONS": [
             [{"LOWER": {"IN": ["recommended", "proposed", "suggested"]}, "OP": "?"},
              {"LOWER": {"IN": ["action", "actions", "decisions"]}},
-             {"LOWER": {"IN": ["to", "required", "requested", "proposed", "for"]}},
+             {"LOWER": {"IN": ["to", "required", "requested", "proposed", "for", "by"]}},
              {"LOWER": {"IN": ["be", "of", "by", "from"]}, "OP": "?"}, {"LOWER": "taken", "OP": "?"},
-             {"LOWER": {"IN": ["by", "of", "from"]}, "OP": "?"}, {"LOWER": "the"}, {"LOWER": "general"},
+             {"LOWER": {"IN": ["by", "of", "from"]}, "OP": "?"}, {"LOWER": "the"}, {"LOWER": "general", "OP": "?"},
              {"LOWER": "assembly"}],
+        ],
+        # A Secretary-General's report may close on a "Recommendation(s)" chapter that asks the Assembly to act.
+        "RECOMMENDATIONS": [
+            [{"LOWER": {"IN": ["conclusion", "conclusions"]}, "OP": "?"}, {"LOWER": "and", "OP": "?"},
+             {"LOWER": {"IN": ["recommendation", "recommendations"]}}],
         ],
         "COMMENTS": [
             [{"LOWER": {"IN": ["comments", "observations", "views"]}}, {"LOWER": {"IN": ["on", "concerning"]}},
@@ -147,10 +153,15 @@ def _zh_patterns() -> dict[str, list[list[dict[str, Any]]]]:
             [{"TEXT": {"REGEX": "^(请|建议|促请|敦促|鼓励|似宜|不妨)$"}}],
         ],
         "GA_ACTIONS": [
-            [{"ORTH": {"IN": ["有待", "需由", "须由", "请", "建议", "要求", "提请"]}, "OP": "?"}, {"ORTH": "大会"},
+            [{"ORTH": {"IN": ["有待", "需由", "须由", "需要", "应由", "请", "拟请", "建议", "要求", "提请"]}, "OP": "?"},
+             {"ORTH": "大会"},
              {"ORTH": {"IN": ["采取", "须", "需", "需要", "应", "应当", "要"]}, "OP": "+"}, {"ORTH": "采取", "OP": "?"},
              {"ORTH": "的", "OP": "?"}, {"ORTH": "行动"}],
             [{"ORTH": "建议"}, {"ORTH": "大会"}, {"ORTH": "采取"}, {"ORTH": "的", "OP": "?"}, {"ORTH": "行动"}],
+        ],
+        "RECOMMENDATIONS": [
+            [{"ORTH": {"IN": ["结论", "结论和"]}, "OP": "?"}, {"ORTH": {"IN": ["和", "与", "及"]}, "OP": "?"},
+             {"ORTH": {"IN": ["建议", "各项建议"]}}],
         ],
         "COMMENTS": [
             [{"ORTH": "对", "OP": "?"}, {"ORTH": "具体"}, {"ORTH": "建议"}, {"ORTH": "的", "OP": "?"},
@@ -202,22 +213,29 @@ def is_directive(text: str, lang: str) -> bool:
     return any(vocab[m] == "DIRECTIVE" for m, _, _ in cue_matcher(lang)(doc))
 
 
+# "… by the General Assembly at its eightieth session", "有待大会第八十届会议采取的行动": the session a heading
+# names does not change what the section is.
+_SESSION_IN_HEADING = re.compile(
+    r"\s+(?:at|during)\s+(?:its|the)\s+(?:resumed\s+)?[\w-]+(?:\s+[\w-]+)?\s+session$|第[一二三四五六七八九十百]+届(?:会议|常会)"
+)
+
+
 @_serialised
 def heading_kind(text: str, lang: str) -> str | None:
-    """``GA_ACTIONS`` or ``COMMENTS`` when a heading is one of those section titles, else ``None``.
+    """``GA_ACTIONS``, ``RECOMMENDATIONS`` or ``COMMENTS`` when a heading is one of those section titles, else ``None``.
 
     The title must be the whole heading (bar punctuation), so a table-of-contents line with dot
     leaders or a sentence that mentions the section ("are set out in section IV") does not count.
     """
     lang = language_key(lang)
-    doc = pipeline(lang).make_doc(text.strip())
+    doc = pipeline(lang).make_doc(_SESSION_IN_HEADING.sub("", text.strip()))
     words = [t.i for t in doc if not (t.is_punct or t.is_space)]
     if not words:
         return None
     vocab = doc.vocab.strings
     for match_id, start, end in cue_matcher(lang)(doc):
         label = vocab[match_id]
-        if label in ("GA_ACTIONS", "COMMENTS") and start <= words[0] and end > words[-1]:
+        if label in ("GA_ACTIONS", "RECOMMENDATIONS", "COMMENTS") and start <= words[0] and end > words[-1]:
             return label
     return None
 
@@ -255,8 +273,14 @@ _ZH_NOUN_MARKERS = {"的", "所载", "项", "条", "这项", "该项", "各项",
                     "接受", "支持", "载于", "根据", "按照", "依照", "遵守", "本"}
 
 
+# "曾建议", "先前建议": what the Committee recommended before and now recalls (English "recalls that it
+# recommended" has no present-tense verb to match).
+_ZH_PAST_MARKERS = {"曾", "曾经", "先前", "此前", "以前", "过去", "早先", "业已"}
+
+
 def _is_verb(verb: Span, lang: str) -> bool:
-    """In Chinese "建议" is a noun as often as a verb; after a determiner or "的" it is the noun."""
+    """In Chinese "建议" is a noun as often as a verb; after a determiner or "的" it is the noun, after
+    "曾" it is a past recommendation."""
     if lang != "zh" or len(verb) > 1:
         return True
     doc = verb.doc
@@ -264,6 +288,8 @@ def _is_verb(verb: Span, lang: str) -> bool:
         return False
     previous = doc[verb.start - 1].text
     following = doc[verb.end].text if verb.end < len(doc) else ""
+    if previous in _ZH_PAST_MARKERS:
+        return False  # "回顾曾建议秘书长…": a recommendation recalled, not made
     return previous not in _ZH_NOUN_MARKERS and following not in {"的", "中", "和", "及", "是", "已", "。", "；"}
 
 

@@ -54,6 +54,10 @@ class Deadline:
     date: str | None = None
     """ISO date: the last day the kind allows; ``None`` for ``asap`` and ``session``."""
     session: int | None = None
+    """A General Assembly session only (the spec's ``session``)."""
+    organ: str | None = None
+    """For a session of another organ ("eighth session of the United Nations Environment Assembly"), its
+    name as printed; an extra key of the record, with ``session`` left ``None``."""
 
 
 @dataclass

@@ -68,12 +68,15 @@ def prepare(text: str) -> str:
 # Not preceded by a Latin letter, digit or symbol punctuation (CJK is fine: ``中(A/77/256)`` and
 # ``首长JIU/REP/2020/6``); a symbol inside an undocs.org address counts.
 _BEFORE = r"(?:(?<=undocs\.org/)|(?<=undocs\.org/en/)|(?<![A-Za-z0-9/.\-_@]))"
-_SERIES = r"[A-Z]{1,8}"
+_SERIES = r"[A-Z]{1,8}(?:\.\d{1,4}(?!\d))?"  # A, JIU, UNEP; a governing body's numbered session: IDB.52, GB.347
 _COMPONENT = (
-    r"(?:\d{1,5}"  # session, year, number: 80, 2025, 604
+    r"(?:\d{1,5}(?:-[A-Z](?![A-Za-z/]))?"  # session, year, number: 80, 2025, 604; a lettered item: 5-B
     r"|Part\ [A-Z]{1,4}(?![A-Za-z])"  # /Part A of a budget fascicle
     r"|(?:Add|Corr|Rev|Amend)\.\ ?\d{1,3}(?![\d/])"  # "Add. 1" as some texts space it
     r"|[A-Z]{1,8}(?:-[A-Z0-9]{1,8})+"  # FPA-ICEF-UNW, ES-10, S-29
+    r"|[A-Z]{1,9}\.[IVXL]{1,6}(?![A-Za-z0-9])"  # a Roman session: UNEP/GCSS.VII/6, TD/B/C.I/CLP/37
+    r"|[A-Z]{1,8}\(\d{1,3}\)"  # a conference's session in brackets: ICCD/COP(16)/2
+    r"|[A-Z]{1,4}\.[A-Z](?![A-Za-z0-9])"  # a board's session letter: WFP/EB.A/2024/5-B
     r"|[A-Z][A-Za-z]{0,9}(?:\.\d{1,5}[A-Z]?)?)"  # RES, C.5, CN.4, Add.1, Corr.1, Rev.21, PV.25, L.1
 )
 _QUALIFIER = (
@@ -136,7 +139,7 @@ _NEEDS_NUMBER = {"Add", "Corr", "Rev", "Amend", "L", "PV", "SR", "CRP", "WP", "R
 
 def _valid_document(symbol: str) -> bool:
     """Structural checks that set UN symbols apart from look-alikes (``PROCEDURE/DHR/2022/003``, ``HIV/AIDS``)."""
-    for part in re.split(r"(?<=[\d)])-(?=[A-Z]{1,8}/)", symbol):
+    for part in joint_parts(symbol):
         core = re.sub(r"\s*\(.*?\)", "", part)
         components = core.split("/")
         if len(components) < 2 or not any(ch.isdigit() for ch in core):
@@ -147,7 +150,7 @@ def _valid_document(symbol: str) -> bool:
             return False  # a Roman session number, as in the IAEA's ``GC(XXXVII)/RES/624``
         if components[-1] in _NEEDS_NUMBER:
             return False  # cut short or a placeholder: ``A/80/7/Add.__``, ``JIU/NOTE/2022/1/Rev.`` + line break
-        if len(components) == 2 and not re.fullmatch(r"[A-Z]+\.\d+", components[1]):
+        if len(components) == 2 and not re.fullmatch(r"[A-Z]+\.\d+", components[1]) and "." not in components[0]:
             return False  # ``X/12`` is a ratio or a code; two-part symbols are records such as ``S/PV.10100``
     return True
 
@@ -171,16 +174,22 @@ def find_document_symbols(text: str) -> list[Citation]:
         jiu_part = re.match(r"\s*Part\s+[IVX]+\b", prepared[end:])
         if jiu_part and normal.startswith("JIU/"):
             end += jiu_part.end()
+        if _DECISION_AFTER.match(prepared, end):
+            continue  # "OS/14/101 号决定": a decision's number; "draft decision A/76/L.79" is a document
         found.append(Citation(normal, match.start("sym"), end, "document"))
-        base = normal
         for more in _FOLLOW_ON.finditer(prepared, end):
             if more.start() != end:
                 break
             kind = more.group("kind")
-            base = re.sub(rf"/{kind}\.\d+$", "", base) + f"/{kind}.{more.group('n')}"
-            found.append(Citation(base, more.start("kind"), more.end(), "document"))
+            # Each follow-on is a sibling of the printed document: "A/62/701 and Corr.1 and Add.1" cites
+            # A/62/701/Add.1 (not …/Corr.1/Add.1); "A/79/724/Add.1 and Add.2" cites A/79/724/Add.2.
+            sibling = re.sub(rf"/{kind}\.\d+$", "", normal) + f"/{kind}.{more.group('n')}"
+            found.append(Citation(sibling, more.start("kind"), more.end(), "document"))
             end = more.end()
     return found
+
+
+_DECISION_AFTER = re.compile(r"\s?号\s?决定")
 
 
 _FOLLOW_ON = re.compile(r"\s?(?:,|and|et|y|和|及|、)\s?(?P<kind>Add|Corr|Rev|Amend)\.\s?(?P<n>\d{1,3})(?![\d/.]\d)")
@@ -261,16 +270,59 @@ def listing_organ(heading: str) -> Organ | None:
     Budget fascicles list their legislative mandates as bare numbers under such headings.
     """
     match = _LISTING_HEADING.match(normalize_space(heading))
-    if not match:
-        return None
-    organ = match.group("organ")
-    if organ in ("General Assembly", "大会"):
+    return _named_organ(match.group("organ")) if match else None
+
+
+def _named_organ(name: str) -> Organ:
+    """The organ a heading names (one of the four whose resolutions have symbols)."""
+    name = name.lower()
+    if name in ("general assembly", "大会"):
         return "GA"
-    if organ in ("Economic and Social Council", "经济及社会理事会", "经社理事会"):
+    if name in ("economic and social council", "经济及社会理事会", "经社理事会"):
         return "ECOSOC"
-    if organ in ("Security Council", "安全理事会"):
+    if name in ("security council", "安全理事会"):
         return "SC"
     return "HRC"
+
+
+_COLUMN_HEADING = re.compile(
+    r"^(?:(?P<organ>General Assembly|Economic and Social Council|Security Council|Human Rights Council"
+    r"|大会|经济及社会理事会|经社理事会|安全理事会|人权理事会)\s*)?(?:resolutions?|决议)(?:\s*(?:and|和)\s*(?:decisions?|决定))?"
+    r"(?:\s*(?:No\.|number|编号|号))?\s*:?$",
+    re.IGNORECASE,
+)
+
+
+def column_organ(heading: str) -> Organ | None:
+    """The organ whose resolutions a table column lists, from the column's heading, else ``None``.
+
+    An annex table of resolutions heads the column "决议" / "Resolution" and prints each row's number
+    bare ("75/242 A：财务报告…"); a heading that names no organ means the General Assembly's.
+    """
+    match = _COLUMN_HEADING.match(normalize_space(heading))
+    if not match:
+        return None
+    return _named_organ(match.group("organ")) if match.group("organ") else "GA"
+
+
+def find_tabled_resolutions(cell: str, organ: Organ) -> list[Citation]:
+    """The resolution numbers that open a cell of a resolution column, before its title ("75/254 A 至 C：…")."""
+    head = re.split(r"[:：]", prepare(cell), maxsplit=1)[0]
+    return find_listed_resolutions(head.strip(), organ)
+
+
+_CUT_SYMBOL = re.compile(r"(?<![A-Za-z0-9/.\-])[A-Z]{1,8}(?:/[A-Za-z0-9.\-]+)+/?$")
+_CONTINUATION = re.compile(r"^\s*(?:\(\s*(?:Sect|Vol|Part|Suppl?|Income sect)\b|/?(?:Add|Corr|Rev|Amend)\.\s?\d)")
+
+
+def join_broken_symbol(before: str, after: str) -> str | None:
+    """One text when a symbol is cut between two pieces (a table cell that runs over a page break:
+    "…、A/76/6" + "(Sect. 3)/Add.2、…"), else ``None``."""
+    head, tail = prepare(before).rstrip(), prepare(after)
+    if not _CUT_SYMBOL.search(head) or not _CONTINUATION.match(tail):
+        return None
+    glue = "" if head.endswith("/") or tail.lstrip().startswith("/") else " "
+    return head + glue + tail.lstrip()
 
 
 def normalize_space(text: str) -> str:
@@ -284,7 +336,9 @@ def resolution_symbols(number: str, parts: str = "", organ: Organ | None = None)
     number = re.sub(r"\(", " (", number)
     base: str | None = None
     if re.fullmatch(r"\d{1,4} \(\d{4}\)", number):
-        if organ in (None, "SC", "COUNCIL"):
+        if organ in (None, "SC", "COUNCIL", "GA"):
+            # Only the Security Council numbers its resolutions with the year ("1267 (1999)"); an Assembly
+            # named nearby ("the Assembly welcomed resolution 2719 (2023)") does not make it the Assembly's.
             return [f"S/RES/{number}"]  # Security Council resolutions carry their year, never parts
         return []
     if re.fullmatch(r"\d{4}/\d{1,3}", number):
@@ -479,21 +533,37 @@ def find_citations(text: str) -> list[Citation]:
     return sorted(found, key=lambda c: (c.start, c.end, c.symbol))
 
 
+_JOINT = re.compile(r"(?<=[\d)])-(?=[A-Z]{1,8}/)")
+
+
+def joint_parts(symbol: str) -> list[str]:
+    """The documents a joint symbol names: ``A/74/73/Add.1-E/2019/14/Add.1`` → both; any other → itself."""
+    return _JOINT.split(symbol)
+
+
 def find_references(texts: Iterable[str], exclude: Iterable[str] = ()) -> list[str]:
-    """Sorted, de-duplicated symbols cited in the texts, without those in ``exclude`` (the document's own)."""
+    """Sorted, de-duplicated symbols cited in the texts, without those in ``exclude`` (the document's own).
+
+    A joint document is cited as each of its symbols, however the joint is printed (a hyphen joins the
+    parts into one match, an en dash does not), so the two printings give the same references.
+    """
     excluded = {normalize_symbol(s) or s for s in exclude}
-    symbols = {c.symbol for text in texts for c in find_citations(text)}
+    symbols = {part for text in texts for c in find_citations(text) for part in joint_parts(c.symbol)}
     return sorted(symbols - excluded)
 
 
 __all__ = [
     "Citation",
     "Organ",
+    "column_organ",
     "find_citations",
     "find_document_symbols",
     "find_listed_resolutions",
     "find_references",
     "find_resolutions",
+    "find_tabled_resolutions",
+    "join_broken_symbol",
+    "joint_parts",
     "listing_organ",
     "normalize_symbol",
     "prepare",
