@@ -54,7 +54,7 @@ def test_a_run_whose_every_source_fails_ends_failed(small_standin: Any, flow_set
     from flows.ingest import ingest
 
     small_standin.add_fault("status", path="/search", status=404)
-    small_standin.add_fault("status", path="/content/reports", status=404)
+    small_standin.add_fault("status", path="/content/reports-notes", status=404)
 
     state = ingest(sources=["undl", "jiu"], return_state=True)
 

@@ -33,7 +33,7 @@ def watched(standin_settings: Settings, tmp_path: Path) -> Iterator[Settings]:
 
 def _run(settings: Settings) -> dict[tuple[str, str], Any]:
     """Discover and fetch once; the fetch outcome of each planned item."""
-    items = stages.discover_items(settings, sources=["watchlist"])
+    items = _planned(settings, sources=["watchlist"])
     return {i.key: stages.fetch_item(i, settings).outcome for i in items}
 
 
@@ -50,7 +50,7 @@ def test_an_unavailable_version_is_asked_again_only_after_the_interval(
     assert rows[("A/80/604/Add.1", "en")].job_number  # kept from the file ODS redirected to
 
     asked = len(standin.requests)
-    second = stages.discover_items(watched, sources=["watchlist"])
+    second = _planned(watched, sources=["watchlist"])
     assert {i.key for i in second} == {("A/80/604/Add.1", "en"), ("A/77/256/Add.1", "zh")}  # fetched ones only
     assert len(standin.requests) == asked
 
@@ -58,7 +58,14 @@ def test_an_unavailable_version_is_asked_again_only_after_the_interval(
     engine = resources.store_engine(watched.resolved_database_url)
     with engine.begin() as conn:
         conn.execute(update(IngestItem).values(updated_at=datetime.now(UTC) - timedelta(days=8)))
-    later = {i.key for i in stages.discover_items(watched, sources=["watchlist"])}
+    later = {i.key for i in _planned(watched, sources=["watchlist"])}
     assert {("A/80/604/Add.1", "zh"), ("A/77/256/Add.1", "en")} <= later
     eager = watched.model_copy(update={"unavailable_retry_days": 0})
-    assert len(stages.discover_items(eager, sources=["watchlist"])) == 4
+    assert len(_planned(eager, sources=["watchlist"])) == 4
+
+
+def _planned(settings: Any, **kwargs: Any) -> list[Any]:
+    """The run's plan as one list (the stages hand it out in batches)."""
+    from pipeline.run import stages
+
+    return [item for batch in stages.discover_batches(settings, **kwargs) for item in batch]

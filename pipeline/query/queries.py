@@ -247,7 +247,8 @@ def _rec_conditions(conn: Connection, f: RecommendationFilter, v: Any) -> list[C
             where.append(v.c.proposal == 0)
     if f.organization:
         where.append(func.lower(v.c.status_organization) == f.organization.strip().lower())
-    where += _between(v.c.status_as_of, f.since, f.until)
+    if f.since or f.until:
+        where += _between(v.c.status_as_of, f.since, f.until)
     if f.text:
         if not parse_query(f.text):
             raise ConfigError(f"--text {f.text!r} has no words to search for")
