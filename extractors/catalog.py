@@ -14,6 +14,7 @@ from extractors.metadata import MetadataExtractor
 from extractors.status import StatusExtractor
 from extractors.tables import TablesExtractor
 from pipeline.core.errors import DuplicateExtractorError, UnknownExtractorError
+from pipeline.core.registry import Registry
 
 BUILTIN_EXTRACTORS: tuple[Extractor, ...] = (
     MetadataExtractor(),  # first: the others read the document's kind and symbol
@@ -25,24 +26,11 @@ BUILTIN_EXTRACTORS: tuple[Extractor, ...] = (
     GaActions(),
 )
 
-_REGISTRY: dict[str, Extractor] = {extractor.name: extractor for extractor in BUILTIN_EXTRACTORS}
+_CATALOG: Registry[Extractor] = Registry(
+    "extractor", BUILTIN_EXTRACTORS, duplicate=DuplicateExtractorError, unknown=UnknownExtractorError
+)
 
-
-def register(extractor: Extractor) -> Extractor:
-    """Add an extractor after the built-ins (run order is catalog order); duplicate names are refused."""
-    if extractor.name in _REGISTRY:
-        raise DuplicateExtractorError(f"an extractor named {extractor.name!r} is already registered")
-    _REGISTRY[extractor.name] = extractor
-    return extractor
-
-
-def all_extractors() -> list[Extractor]:
-    return list(_REGISTRY.values())
-
-
-def get_extractor(name: str) -> Extractor:
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        valid = ", ".join(_REGISTRY)
-        raise UnknownExtractorError(f"no extractor named {name!r}; valid names: {valid}") from None
+register = _CATALOG.register
+"""Add an extractor after the built-ins (run order is catalog order); duplicate names are refused."""
+all_extractors = _CATALOG.all
+get_extractor = _CATALOG.get

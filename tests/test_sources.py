@@ -22,7 +22,14 @@ from pipeline.core.errors import (
 )
 from pipeline.core.settings import Settings
 from pipeline.discover.base import Discovered, merge_discovered
-from pipeline.discover.catalog import all_sources, discover_all, get_source, register, registered
+from pipeline.discover.catalog import (
+    all_sources,
+    discover_all,
+    get_source,
+    register,
+    registered,
+    remove_source,
+)
 from pipeline.discover.inbox import symbol_from_filename
 from pipeline.discover.jiu import parse_jiu_listing
 from pipeline.discover.undl import classify, parse_api_page, parse_marcxml
@@ -84,8 +91,6 @@ def test_duplicate_names_are_refused() -> None:
 
 
 def test_a_new_source_registers_like_the_builtins(standin_settings: Settings) -> None:
-    from pipeline.discover import catalog
-
     @registered
     class Fixed:
         name = "fixed-test-source"
@@ -98,7 +103,7 @@ def test_a_new_source_registers_like_the_builtins(standin_settings: Settings) ->
         found = list(discover_all(None, standin_settings, names=["fixed-test-source"]))
         assert [d.symbol for d in found] == ["A/80/1"]
     finally:
-        catalog._REGISTRY.pop("fixed-test-source")
+        remove_source("fixed-test-source")
 
 
 def test_a_failing_source_does_not_stop_the_others(standin_settings: Settings, standin: StandIn) -> None:

@@ -96,9 +96,21 @@ class StoreError(UnpipeError):
 
 
 class FetchError(UnpipeError):
-    """A download failed for good (after retries)."""
+    """A download failed for good (after retries).
 
+    Every FetchError carries a short machine-readable ``reason`` that FetchResult.reason repeats; a
+    subclass sets its own, and one raise may name a finer one (``reason=``).
+    """
+
+    reason = "failed"
     hint = "the run goes on; the document is retried at the next run"
+    attempts = 1
+    """How many tries were made before giving up (set by the retry loop)."""
+
+    def __init__(self, message: str, *, reason: str | None = None, document: str | None = None) -> None:
+        super().__init__(message, document=document)
+        if reason is not None:
+            self.reason = reason
 
 
 class DiscoveryFailedError(FetchError):
@@ -114,15 +126,12 @@ class NotFoundError(UnpipeError):
 
 
 # --- Fetching and discovery (pipeline/fetch/, pipeline/discover/) ---------------------------
-# Every FetchError carries a short machine-readable ``reason`` that FetchResult.reason repeats.
 
 
 class RetryableFetchError(FetchError):
     """A failure that may pass if tried again: timeout, connection error, 5xx, 429, body cut in transit."""
 
     reason = "transient"
-    attempts = 1
-    """How many tries were made before giving up (set by the retry loop)."""
 
     def __init__(
         self,
@@ -132,23 +141,13 @@ class RetryableFetchError(FetchError):
         retry_after: float | None = None,
         document: str | None = None,
     ) -> None:
-        super().__init__(message, document=document)
-        if reason is not None:
-            self.reason = reason
+        super().__init__(message, reason=reason, document=document)
         self.retry_after = retry_after
         """Seconds the server asked us to wait (Retry-After), if it said."""
 
 
 class PermanentFetchError(FetchError):
     """A failure that another immediate try would repeat: 404, refused host, redirect loop, too large."""
-
-    reason = "failed"
-    attempts = 1
-
-    def __init__(self, message: str, *, reason: str | None = None, document: str | None = None) -> None:
-        super().__init__(message, document=document)
-        if reason is not None:
-            self.reason = reason
 
 
 class DocumentNotFoundError(PermanentFetchError):

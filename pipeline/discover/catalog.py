@@ -13,6 +13,7 @@ from pipeline.core.errors import (
     SourceNotConfiguredError,
     UnknownSourceError,
 )
+from pipeline.core.registry import Registry
 from pipeline.core.settings import Settings, get_settings
 from pipeline.discover.base import Discovered, Source
 from pipeline.discover.inbox import InboxSource
@@ -28,37 +29,22 @@ log = logging.getLogger(__name__)
 BUILTIN_SOURCES: tuple[Source, ...] = (UndlSource(), WatchlistSource(), JiuSource(), InboxSource())
 """The built-in sources, in run order; a newcomer joins with ``register`` (duplicate names are refused)."""
 
-_REGISTRY: dict[str, Source] = {source.name: source for source in BUILTIN_SOURCES}
+_SOURCES: Registry[Source] = Registry(
+    "discovery source", BUILTIN_SOURCES, duplicate=DuplicateSourceError, unknown=UnknownSourceError
+)
 
+register = _SOURCES.register
+get_source = _SOURCES.get
+all_sources = _SOURCES.all
+remove_source = _SOURCES.remove
 
-S = TypeVar("S", bound=Source)
 C = TypeVar("C", bound=Callable[[], Any])
-
-
-def register(source: S) -> S:
-    """Add a source to the registry (returns it, so ``x = register(X())`` works); duplicates are refused."""
-    if source.name in _REGISTRY:
-        raise DuplicateSourceError(f"a discovery source named {source.name!r} is already registered")
-    _REGISTRY[source.name] = source
-    return source
 
 
 def registered(cls: C) -> C:
     """Class decorator: instantiate the class and register the instance."""
     register(cls())
     return cls
-
-
-def get_source(name: str) -> Source:
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        valid = ", ".join(_REGISTRY)
-        raise UnknownSourceError(f"no discovery source named {name!r}; valid names: {valid}") from None
-
-
-def all_sources() -> list[Source]:
-    return list(_REGISTRY.values())
 
 
 def discover_all(
