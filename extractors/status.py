@@ -19,8 +19,9 @@ an addressee column or an "addressed to"/"提出的建议" heading; printed stat
 spec's values through ``data/status_vocabulary.csv``, and a label nobody mapped stays ``null``
 with its raw text kept.
 
-The unruled Board-of-Auditors blocks are read by ``extractors.status_blocks``; what headings say
-about the rows under them by ``extractors.status_headings``.
+The unruled Board-of-Auditors blocks are read by ``extractors.status_blocks``, status stated in
+prose paragraphs by ``extractors.status_prose``; what headings say about the rows under them by
+``extractors.status_headings``.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from extractors.lib.symbols import find_citations
 from extractors.lib.vocabulary import Vocabulary, current_vocabulary, organization_of, read_status
 from extractors.status_blocks import block_entries
 from extractors.status_headings import ADDRESSED, BODY_HEADING, HeadingContext, running_texts, tracked_symbol
+from extractors.status_prose import merge_prose, prose_entries
 from extractors.tables import continued_tables, table_header
 from pipeline.core.document import BBox, Cell, Line, Page, ParsedDocument, Table
 from pipeline.core.text import join_lines, normalize_text
@@ -427,14 +429,19 @@ def _outside_tables(line: Line, tables: list[Table]) -> bool:
 
 class StatusExtractor:
     name = "status"
-    version = "1.2"
+    version = "1.3"
 
     def extract(self, doc: ParsedDocument, context: ExtractionContext) -> Iterator[Record]:
         language = context.document.language or doc.language_hint
         organization = organization_of(context.document.symbol)
         vocabulary = current_vocabulary()
-        yield from self._table_entries(doc, vocabulary, language, organization)
-        yield from block_entries(doc, vocabulary, language, organization)
+        entries = list(self._table_entries(doc, vocabulary, language, organization))
+        entries += block_entries(doc, vocabulary, language, organization)
+        if context.document.kind == "status_report":
+            # Prose status paragraphs only where the document reports on recommendations' status: in a
+            # note transmitting comments, "Organizations accept this recommendation" is a response.
+            entries = merge_prose(entries, prose_entries(doc))
+        yield from entries
 
     def _table_entries(
         self, doc: ParsedDocument, vocabulary: Vocabulary, language: str | None, organization: str | None,
