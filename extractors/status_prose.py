@@ -153,7 +153,8 @@ def prose_entries(doc: ParsedDocument) -> Iterator[StatusEntry]:
 def merge_prose(entries: list[StatusEntry], prose: Iterator[StatusEntry]) -> list[StatusEntry]:
     """Add the prose entries; one that a table row already tracks (same report and number) only
     fills the row's missing acceptance and implementation: one entry per recommendation."""
-    rows = {(e.report, e.number): e for e in entries if e.report and e.number}
+    rows: dict[tuple[str | None, str | None], StatusEntry] = {
+        (e.report, e.number): e for e in entries if e.report and e.number}
     merged = list(entries)
     for entry in prose:
         row = rows.get((entry.report, entry.number))
