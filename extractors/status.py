@@ -435,7 +435,7 @@ class StatusExtractor:
         language = context.document.language or doc.language_hint
         organization = organization_of(context.document.symbol)
         vocabulary = current_vocabulary()
-        entries = list(self._table_entries(doc, vocabulary, language, organization))
+        entries = list(table_entries(doc, vocabulary, language, organization))
         entries += block_entries(doc, vocabulary, language, organization)
         if context.document.kind == "status_report":
             # Prose status paragraphs only where the document reports on recommendations' status: in a
@@ -443,50 +443,52 @@ class StatusExtractor:
             entries = merge_prose(entries, prose_entries(doc))
         yield from entries
 
-    def _table_entries(
-        self, doc: ParsedDocument, vocabulary: Vocabulary, language: str | None, organization: str | None,
-    ) -> Iterator[StatusEntry]:
-        groups = continued_tables(doc)
-        pages = {page.number: page for page in doc.pages}
-        starts = {(g[0].page, g[0].bbox[1], g[0].bbox[0]): g for g in groups}
-        ctx = HeadingContext()
-        running = running_texts(doc)
-        for page in doc.pages:
-            items: list[tuple[float, int, Line | None, list[Table] | None]] = []
-            for line in page.lines:
-                if line.role == "body" and _outside_tables(line, page.tables) and line.text not in running:
-                    items.append((line.bbox[1], 1, line, None))
-            for table in page.tables:
-                group = starts.get((table.page, table.bbox[1], table.bbox[0]))
-                if group is not None:
-                    items.append((table.bbox[1], 0, None, group))
-            items.sort(key=lambda item: (item[0], item[1]))
-            heading: list[Line] = []
-            for _, _, item_line, group in items:
-                if item_line is not None:
-                    if item_line.bold >= 0.6 and (not heading or _same_heading(heading[-1], item_line)):
-                        heading.append(item_line)
-                        continue
-                    _read_heading(ctx, heading, page)
-                    heading = [item_line] if item_line.bold >= 0.6 else []
-                    if not heading:
-                        ctx.read(item_line.text, bold=False, page=page)
+
+def table_entries(
+    doc: ParsedDocument, vocabulary: Vocabulary, language: str | None, organization: str | None,
+) -> Iterator[StatusEntry]:
+    """The entries of the document's status tables (column tables and key/value blocks), in reading order."""
+    groups = continued_tables(doc)
+    pages = {page.number: page for page in doc.pages}
+    starts = {(g[0].page, g[0].bbox[1], g[0].bbox[0]): g for g in groups}
+    ctx = HeadingContext()
+    running = running_texts(doc)
+    for page in doc.pages:
+        items: list[tuple[float, int, Line | None, list[Table] | None]] = []
+        for line in page.lines:
+            if line.role == "body" and _outside_tables(line, page.tables) and line.text not in running:
+                items.append((line.bbox[1], 1, line, None))
+        for table in page.tables:
+            group = starts.get((table.page, table.bbox[1], table.bbox[0]))
+            if group is not None:
+                items.append((table.bbox[1], 0, None, group))
+        items.sort(key=lambda item: (item[0], item[1]))
+        heading: list[Line] = []
+        for _, _, item_line, group in items:
+            if item_line is not None:
+                if item_line.bold >= 0.6 and (not heading or _same_heading(heading[-1], item_line)):
+                    heading.append(item_line)
                     continue
                 _read_heading(ctx, heading, page)
-                heading = []
-                assert group is not None
-                shape = _shape(group)
-                if shape is None:
-                    continue
-                if shape.kind == "keyvalue":
-                    drafts = _keyvalue_entries(group, ctx)
-                else:
-                    drafts = _column_entries(group, shape, ctx, pages)
-                for draft in drafts:
-                    entry = _entry(draft, vocabulary, language, organization)
-                    if entry.text:
-                        yield entry
+                heading = [item_line] if item_line.bold >= 0.6 else []
+                if not heading:
+                    ctx.read(item_line.text, bold=False, page=page)
+                continue
             _read_heading(ctx, heading, page)
+            heading = []
+            assert group is not None
+            shape = _shape(group)
+            if shape is None:
+                continue
+            if shape.kind == "keyvalue":
+                drafts = _keyvalue_entries(group, ctx)
+            else:
+                drafts = _column_entries(group, shape, ctx, pages)
+            for draft in drafts:
+                entry = _entry(draft, vocabulary, language, organization)
+                if entry.text:
+                    yield entry
+        _read_heading(ctx, heading, page)
 
 
 def _same_heading(previous: Line, line: Line) -> bool:
