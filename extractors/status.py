@@ -440,7 +440,7 @@ class StatusExtractor:
         if context.document.kind == "status_report":
             # Prose status paragraphs only where the document reports on recommendations' status: in a
             # note transmitting comments, "Organizations accept this recommendation" is a response.
-            entries = merge_prose(entries, prose_entries(doc))
+            entries = merge_prose(entries, prose_entries(doc, context.document.symbol))
         yield from entries
 
 

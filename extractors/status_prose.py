@@ -86,12 +86,15 @@ def _status_sentence(sentence: str) -> tuple[Acceptance | None, Implementation |
     return acceptance, implementation
 
 
-def _heading_symbol(paragraph: Paragraph, running: set[str]) -> str | None:
+def _heading_symbol(paragraph: Paragraph, running: set[str], own: str | None) -> str | None:
+    """The report a heading names; a running head (the document's own symbol, or a line repeated on
+    many pages) names none."""
     if paragraph.bold < 0.6 and paragraph.role != "heading":
         return None
     if paragraph.text in running or len(paragraph.text) > 400:
         return None
-    return tracked_symbol(normalize_text(paragraph.text))
+    symbol = tracked_symbol(normalize_text(paragraph.text))
+    return None if symbol is not None and symbol == own else symbol
 
 
 def _labelled(paragraph: Paragraph) -> str:
@@ -102,14 +105,14 @@ def _labelled(paragraph: Paragraph) -> str:
     return normalize_text(paragraph.text)
 
 
-def prose_entries(doc: ParsedDocument) -> Iterator[StatusEntry]:
+def prose_entries(doc: ParsedDocument, own_symbol: str | None = None) -> Iterator[StatusEntry]:
     """One status entry per "Recommendation N … <status sentence>" paragraph, in reading order."""
     running = running_texts(doc)
     report: str | None = None
     for paragraph in doc.paragraphs:
         if paragraph.role not in ("body", "heading"):
             continue
-        symbol = _heading_symbol(paragraph, running)
+        symbol = _heading_symbol(paragraph, running, own_symbol)
         if symbol is not None:
             report = symbol
             continue

@@ -82,13 +82,15 @@ def _doc(paragraphs: list[tuple[str, float]], lang: str) -> ParsedDocument:
 
 
 def _prose(doc: ParsedDocument, lang: str, kind: str = "status_report") -> list[StatusEntry]:
-    context = ExtractionContext(document=DocumentInfo(language=lang, kind=kind))  # type: ignore[arg-type]
+    context = ExtractionContext(document=DocumentInfo(  # type: ignore[arg-type]
+        symbol="DP/FPA/2025/4 (Part II)", language=lang, kind=kind))
     return [r for r in StatusExtractor().extract(doc, context) if isinstance(r, StatusEntry)]
 
 
 CHINESE = [
     ("详细建议：（JIU/REP/2023/6）", 1.0),
     ("建议 1。人口基金已更新其政策，明确界定灵活工作安排，区分远程工作和远距离办公。该建议已被接受，正在落实。", 0.0),
+    ("DP/FPA/2025/4 (Part II)", 1.0),  # the running head over a page break names no tracked report
     ("建议 2（向立法机构提出）。人口基金承诺定期向执行局提供最新情况。该建议已获接受。", 0.0),
     ("建议 3。人口基金已将灵活工作安排纳入 2030 年人事战略。这项建议已接受，已落实。", 0.0),
     ("建议 4。人口基金将审查其准则。这项建议部分接受，尚未启动。", 0.0),
