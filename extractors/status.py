@@ -19,8 +19,9 @@ an addressee column or an "addressed to"/"提出的建议" heading; printed stat
 spec's values through ``data/status_vocabulary.csv``, and a label nobody mapped stays ``null``
 with its raw text kept.
 
-The unruled Board-of-Auditors blocks are read by ``extractors.status_blocks``; what headings say
-about the rows under them by ``extractors.status_headings``.
+The unruled Board-of-Auditors blocks are read by ``extractors.status_blocks``, status stated in
+prose paragraphs by ``extractors.status_prose``; what headings say about the rows under them by
+``extractors.status_headings``.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from extractors.lib.symbols import find_citations
 from extractors.lib.vocabulary import Vocabulary, current_vocabulary, organization_of, read_status
 from extractors.status_blocks import block_entries
 from extractors.status_headings import ADDRESSED, BODY_HEADING, HeadingContext, running_texts, tracked_symbol
+from extractors.status_prose import merge_prose, prose_entries
 from extractors.tables import continued_tables, table_header
 from pipeline.core.document import BBox, Cell, Line, Page, ParsedDocument, Table
 from pipeline.core.text import join_lines, normalize_text
@@ -427,59 +429,66 @@ def _outside_tables(line: Line, tables: list[Table]) -> bool:
 
 class StatusExtractor:
     name = "status"
-    version = "1.2"
+    version = "1.3"
 
     def extract(self, doc: ParsedDocument, context: ExtractionContext) -> Iterator[Record]:
         language = context.document.language or doc.language_hint
         organization = organization_of(context.document.symbol)
         vocabulary = current_vocabulary()
-        yield from self._table_entries(doc, vocabulary, language, organization)
-        yield from block_entries(doc, vocabulary, language, organization)
+        entries = list(table_entries(doc, vocabulary, language, organization))
+        entries += block_entries(doc, vocabulary, language, organization)
+        if context.document.kind == "status_report":
+            # Prose status paragraphs only where the document reports on recommendations' status: in a
+            # note transmitting comments, "Organizations accept this recommendation" is a response.
+            entries = merge_prose(entries, prose_entries(doc, context.document.symbol))
+        yield from entries
 
-    def _table_entries(
-        self, doc: ParsedDocument, vocabulary: Vocabulary, language: str | None, organization: str | None,
-    ) -> Iterator[StatusEntry]:
-        groups = continued_tables(doc)
-        pages = {page.number: page for page in doc.pages}
-        starts = {(g[0].page, g[0].bbox[1], g[0].bbox[0]): g for g in groups}
-        ctx = HeadingContext()
-        running = running_texts(doc)
-        for page in doc.pages:
-            items: list[tuple[float, int, Line | None, list[Table] | None]] = []
-            for line in page.lines:
-                if line.role == "body" and _outside_tables(line, page.tables) and line.text not in running:
-                    items.append((line.bbox[1], 1, line, None))
-            for table in page.tables:
-                group = starts.get((table.page, table.bbox[1], table.bbox[0]))
-                if group is not None:
-                    items.append((table.bbox[1], 0, None, group))
-            items.sort(key=lambda item: (item[0], item[1]))
-            heading: list[Line] = []
-            for _, _, item_line, group in items:
-                if item_line is not None:
-                    if item_line.bold >= 0.6 and (not heading or _same_heading(heading[-1], item_line)):
-                        heading.append(item_line)
-                        continue
-                    _read_heading(ctx, heading, page)
-                    heading = [item_line] if item_line.bold >= 0.6 else []
-                    if not heading:
-                        ctx.read(item_line.text, bold=False, page=page)
+
+def table_entries(
+    doc: ParsedDocument, vocabulary: Vocabulary, language: str | None, organization: str | None,
+) -> Iterator[StatusEntry]:
+    """The entries of the document's status tables (column tables and key/value blocks), in reading order."""
+    groups = continued_tables(doc)
+    pages = {page.number: page for page in doc.pages}
+    starts = {(g[0].page, g[0].bbox[1], g[0].bbox[0]): g for g in groups}
+    ctx = HeadingContext()
+    running = running_texts(doc)
+    for page in doc.pages:
+        items: list[tuple[float, int, Line | None, list[Table] | None]] = []
+        for line in page.lines:
+            if line.role == "body" and _outside_tables(line, page.tables) and line.text not in running:
+                items.append((line.bbox[1], 1, line, None))
+        for table in page.tables:
+            group = starts.get((table.page, table.bbox[1], table.bbox[0]))
+            if group is not None:
+                items.append((table.bbox[1], 0, None, group))
+        items.sort(key=lambda item: (item[0], item[1]))
+        heading: list[Line] = []
+        for _, _, item_line, group in items:
+            if item_line is not None:
+                if item_line.bold >= 0.6 and (not heading or _same_heading(heading[-1], item_line)):
+                    heading.append(item_line)
                     continue
                 _read_heading(ctx, heading, page)
-                heading = []
-                assert group is not None
-                shape = _shape(group)
-                if shape is None:
-                    continue
-                if shape.kind == "keyvalue":
-                    drafts = _keyvalue_entries(group, ctx)
-                else:
-                    drafts = _column_entries(group, shape, ctx, pages)
-                for draft in drafts:
-                    entry = _entry(draft, vocabulary, language, organization)
-                    if entry.text:
-                        yield entry
+                heading = [item_line] if item_line.bold >= 0.6 else []
+                if not heading:
+                    ctx.read(item_line.text, bold=False, page=page)
+                continue
             _read_heading(ctx, heading, page)
+            heading = []
+            assert group is not None
+            shape = _shape(group)
+            if shape is None:
+                continue
+            if shape.kind == "keyvalue":
+                drafts = _keyvalue_entries(group, ctx)
+            else:
+                drafts = _column_entries(group, shape, ctx, pages)
+            for draft in drafts:
+                entry = _entry(draft, vocabulary, language, organization)
+                if entry.text:
+                    yield entry
+        _read_heading(ctx, heading, page)
 
 
 def _same_heading(previous: Line, line: Line) -> bool:

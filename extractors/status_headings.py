@@ -35,6 +35,12 @@ _RECOMMENDATION_HEADING = re.compile(
     r"(?P<p>\d{1,3})[^,]{0,80},\s*(?:[^,]{0,40},\s*)?the\s+Board\b|^(?:审计委员会)?\s*在(?:其报告)?第\s*(?P<z>\d{1,3})\s*段",
     re.IGNORECASE,
 )
+# The opening sentence of an annex or section saying whose recommendations it lists ("This annex
+# provides an overview of JIU recommendations addressed to the Executive Board …", "本附件列出向执行局提出的建议"):
+# the addressee of every row below, like a heading's.
+_SCOPE_SENTENCE = re.compile(
+    r"^This\s+(?:special\s+)?(?:annex|section|table|chapter)\b[^.]{0,120}?\brecommendations\s+(?:addressed|directed)\s+"
+    r"to\s+(?P<en>.+)|^本(?:附件|节|表|章)[^。]{0,40}?向(?P<zh>[^。]{1,40}?)提出的[^。]{0,10}建议", re.IGNORECASE)
 _ACCEPTED_SCOPE = re.compile(r"(?<!not )\baccepted\b(?! and)[^.]*\brecommendations\b|已接受的.{0,10}建议", re.IGNORECASE)
 
 
@@ -70,6 +76,11 @@ class HeadingContext:
                 self.report = symbol
         if bold and ADDRESSED.search(text):
             addressee = classify_addressee(_LABEL_PREFIX.sub("", text, count=1))
+            if addressee and addressee != "other":
+                self.addressee = addressee
+        scope = _SCOPE_SENTENCE.match(text)
+        if scope:
+            addressee = classify_addressee(scope.group("en") or scope.group("zh"))
             if addressee and addressee != "other":
                 self.addressee = addressee
         if bold and _ACCEPTED_SCOPE.search(text):

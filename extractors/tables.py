@@ -1,9 +1,13 @@
 """Every table the parser found, as text cells (spec: ``tables``).
 
 The parser keeps tables per page with cell boxes; this extractor only shapes them into records: the
-heading rows joined per column, the body rows as strings, the unit the caption declares. A table that
-runs over several pages stays one record per page, because readers (and the scorer) locate tables
-by page; ``continued_tables`` tells which ones belong together.
+heading rows joined per column, the body rows as strings, the unit the caption declares.
+
+A table that runs over a page break (``continued_tables`` tells which ones belong together) is one
+record when the document numbers it ("Table 2.5", "表 1" above it): a numbered table is one unit,
+cited as a whole, and its continuation repeats the headings without the caption, so the record
+starts on the caption's page and its rows run on (``end_page`` says where they stop, the repeated
+headings dropped). An unnumbered grid (an annex matrix) stays one record per page, located by page.
 """
 
 from __future__ import annotations
@@ -22,12 +26,31 @@ __all__ = ["TablesExtractor", "continued_tables", "table_header", "table_record"
 
 class TablesExtractor:
     name = "tables"
-    version = "1.0"
+    version = "1.1"
 
     def extract(self, doc: ParsedDocument, context: ExtractionContext) -> Iterator[Record]:
-        for page in doc.pages:
-            for table in page.tables:
-                yield table_record(table, page)
+        pages = {page.number: page for page in doc.pages}
+        for group in continued_tables(doc):
+            if group[0].caption and len(group) > 1:
+                yield _numbered_table(group, pages)
+                continue
+            for table in group:
+                yield table_record(table, pages.get(table.page))
+
+
+def _numbered_table(group: list[Table], pages: dict[int, Page]) -> TableRecord:
+    """A numbered table over several pages as one record; each continuation's repeated heading rows
+    (marked as headings or repeating the first page's leading rows) are dropped."""
+    record = table_record(group[0], pages.get(group[0].page))
+    for table in group[1:]:
+        more = table_record(table)
+        repeated = 0
+        while repeated < min(len(more.rows), len(record.rows)) and more.rows[repeated] == record.rows[repeated]:
+            repeated += 1
+        record.rows += more.rows[repeated:]
+        record.cell_bboxes += more.cell_bboxes[repeated:]
+        record.end_page = table.page
+    return record
 
 
 def table_header(table: Table) -> list[str]:

@@ -183,11 +183,28 @@ def test_ga_action_running_on_to_next_page() -> None:
 @pytest.mark.parametrize(
     "pdf",
     ["A_79_PV.29.pdf", "S_PV.10100.pdf", "A_RES_79_281.pdf", "A_RES_78_276.pdf", "UDHR_zh.pdf",
-     "E_ICEF_2025_14.pdf", "WO_PBC_34_6.pdf", "JIU_NOTE_2022_1_Rev.1_review.pdf"],
+     "E_ICEF_2025_14.pdf", "WO_PBC_34_6.pdf"],
 )
 def test_other_documents_yield_nothing(pdf: str) -> None:
     """Verbatim records, resolutions, the UDHR and status reports make no recommendations of their own."""
     assert recommendations(parsed(pdf)) == []
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "not read yet: the parser joins the two columns of the boxed brochure page into one line (each part of "
+    "the page has its own gutter, so the page-wide gutter test fails), and the items are numbered by a large "
+    "numeral glued to a word ('1identification')"))
+def test_review_highlights_brochure_prints_the_notes_recommendations() -> None:
+    """A JIU "Review highlights" brochure restates its note's numbered formal recommendations under one
+    lead-in ("The executive heads … are called on to:"). Spec: a numbered JIU recommendation made in the
+    document is a recommendation, so they count (this file used to be asserted to yield nothing)."""
+    got = {r.number: r for r in recommendations(parsed("JIU_NOTE_2022_1_Rev.1_review.pdf"))}
+    assert sorted(got, key=int) == ["1", "2", "3", "4", "5", "6"]
+    assert {r.report for r in got.values()} == {"JIU/NOTE/2022/1/Rev.1"}
+    assert {r.addressee for r in got.values()} == {"executive_heads"}
+    assert got["1"].text.startswith("Collaborate, in the framework of the CEB, to establish a common set of")
+    assert got["6"].text == ("Strengthen the equal distribution of opportunities in human resources management "
+                             "for all personnel.")
 
 
 def test_registered_and_run_through_the_registry() -> None:

@@ -12,8 +12,9 @@ from typing import Any
 import pdfplumber
 import pytest
 
+from extractors.base import ExtractionContext
 from extractors.lib.records import TableRecord
-from extractors.tables import continued_tables, table_record
+from extractors.tables import TablesExtractor, continued_tables, table_record
 from pipeline.parse.pdf import _read_page
 from pipeline.parse.words import Word, page_words
 from tests.corpus import GOLD, corpus_pdf, parsed
@@ -393,3 +394,35 @@ def test_wide_rows_of_figures_under_a_group_rule_are_not_prose() -> None:
     assert labels[0] == "Military and police personnel" and labels[-1] == "Total requirements"
     assert len(labels) == 33
     assert labels.count("Subtotal") == 3
+
+
+def _extracted_tables(name: str) -> list[TableRecord]:
+    return [r for r in TablesExtractor().extract(parsed(name), ExtractionContext()) if isinstance(r, TableRecord)]
+
+
+def test_numbered_table_over_a_page_break_is_one_record() -> None:
+    """表 1 of A/63/359 starts on p. 16 and ends on p. 17 (headings repeated, two rows: 其他 and 共计): one
+    record from the caption's page, the repeated headings dropped; 表 2 below it on p. 17 is its own."""
+    tables = _extracted_tables("A_63_359.pdf")
+    [first] = [t for t in tables if t.caption and t.caption.startswith("表 1")]
+    assert (first.page, first.end_page) == (16, 17)
+    assert first.rows[:3] == [
+        ["支出用途", "资源(千美元)", "", "", "", ""],
+        ["", "2008-2009年度初步批款", "变动", "从现有批款中匀支", "净变动", "2008-2009年度订正估计数"],
+        ["", "1", "2", "3", "4=(2-3)", "5=(1+4)"],
+    ]
+    assert first.rows[3] == ["员额", "889 138.5", "860.6", "—", "860.6", "889 999.1"]
+    assert first.rows[-3:] == [
+        ["赠款和捐款", "78 794.7", "—", "—", "—", "78 794.7"],
+        ["其他", "461 366.0", "127.7", "-", "127.7", "461 493.7"],
+        ["共计", "2 190 454.0", "4 692.4", "(973.2)", "3 719.2", "2 194 173.2"],
+    ]
+    assert len(first.cell_bboxes) == len(first.rows)
+    [second] = [t for t in tables if t.caption and t.caption.startswith("表 2")]
+    assert (second.page, second.end_page, second.rows[3][0]) == (17, None, "3. 政治事务")
+
+
+def test_unnumbered_grid_over_a_page_break_stays_one_record_per_page() -> None:
+    """An annex matrix without a "Table N" caption is located by page: JIU/REP/2025/2 pp. 33 and 34."""
+    pages = [t.page for t in _extracted_tables("JIU_REP_2025_2.pdf") if t.page in (33, 34)]
+    assert pages == [33, 34]

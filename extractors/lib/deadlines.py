@@ -13,6 +13,9 @@ Doubtful phrasings, decided here once (see ``../shared/spec/extraction-v1.md``):
 * a quarter in any of its printed forms ("First quarter of 2025", "fourth quarter 2024",
   "Quarter 1 2025", "Q1-2025", "2025 Q1", "2025 年第一季度", "2025年一季度"): the same rule, so a
   status report's target date "First quarter of 2025" is due 2025-03-31, kind ``month``.
+* a revised target date ("Revised target date: First quarter of 2026", "修订后的目标日期：2026 年第一季度",
+  "First quarter of 2026 (revised)") replaces the original date printed beside it; a revision that
+  is no date ("Revised target date: Not applicable") leaves the row without one.
 * a due-date cell that is a span of years ("2019-2021年", "2024–2025") is due at the end of the
   span: kind ``year``, the last year's 31 December. In running text a span is a budget or
   reporting period and sets no limit.
@@ -481,7 +484,7 @@ _EN_PATTERNS: list[_Pattern] = [
     _en(rf"\b{_PRE}(?:the\s+)?end(?:\s+of\s+|-)\s*{_MONTH}\s+(?:of\s+)?{_YEAR}", _b_month),
     _en(rf"\b{_PRE}{_MONTH}\s+(?:of\s+)?{_YEAR}", _b_month),
     _en(
-        rf"\b{_PRE}(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?(?P<q>{_alt(_QUARTERS)})\s+quarter\s+(?:of\s+)?{_YEAR}",
+        rf"\b{_PRE}(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?(?P<q>{_alt(_QUARTERS)})\s+quarter\s*,?\s+(?:of\s+)?{_YEAR}",
         _b_quarter,
     ),
     _en(rf"\b{_PRE}(?:the\s+)?(?:end\s+of\s+)?(?:Q|quarter\s+)(?P<q>[1-4])\s*(?:[-/,]\s*|of\s+)?{_QYEAR}",
@@ -823,7 +826,12 @@ def parse_target_date(cell: str, language: str | None = None) -> Deadline | None
     and its revision), ``None`` for words that are no date ("Not applicable", "Closure requested")."""
     revisions = list(_REVISED.finditer(cell))
     if revisions:
-        return parse_deadline_phrase(cell[revisions[-1].end():], language)
+        last = revisions[-1]
+        after = cell[last.end():]
+        if re.search(r"\w", after):
+            return parse_deadline_phrase(after, language)
+        # "First quarter of 2026 (revised)": the mark follows the date it qualifies.
+        return parse_deadline_phrase(cell[: last.start()].rstrip(" (（"), language)
     return parse_deadline_phrase(cell, language)
 
 

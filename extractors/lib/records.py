@@ -113,7 +113,10 @@ class TableRecord:
     rows: list[list[str]]
     bbox: BBox | None = None
     cell_bboxes: list[list[BBox | None]] = field(default_factory=list)
+    """Each cell's box, on ``page`` or, for rows after a page break, on the page they are printed on."""
     unit: str | None = None
+    end_page: int | None = None
+    """The last page of a numbered table that runs over page breaks (``None``: it fits on ``page``)."""
 
 
 Record = DocumentInfo | Recommendation | StatusEntry | TableRecord

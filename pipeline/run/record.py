@@ -60,4 +60,5 @@ def _table(table: TableRecord) -> dict[str, Any]:
         "rows": table.rows,
         "bbox": list(table.bbox) if table.bbox else None,
         "unit": table.unit,
+        "end_page": table.end_page,
     }
