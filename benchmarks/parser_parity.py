@@ -64,7 +64,7 @@ def compare(name: str, ours: list[str], theirs: list[str]) -> Parity:
 
 def _snippet(a: str, b: str, width: int = 220) -> str:
     """The two texts from a little before their first difference."""
-    start = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    start = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
     start = max(0, start - 60)
     return f"      pdfium    : {a[start:start + width]!r}\n      pdfplumber: {b[start:start + width]!r}"
 
