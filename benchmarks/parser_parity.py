@@ -1,6 +1,6 @@
 """Do the pdfium and pdfplumber parsers give the same paragraphs? Character similarity per document.
 
-    nice .venv/bin/python benchmarks/parser_parity.py [--threshold 0.995] [--show 3] [PDF ...]
+    nice .venv/bin/python benchmarks/parser_parity.py [--threshold 0.995] [--show 3] [--cache DIR] [PDF ...]
 
 Why: pdfium reads characters at a fraction of pdfminer's CPU time, but it may only be the default
 parser if what the extractors read does not change. For every PDF (default: the shared corpus
@@ -9,13 +9,16 @@ order) is joined into one string per parser, and the two strings are compared: s
 difflib's ratio, 2·matches / (len(a) + len(b)). Matching is done paragraph by paragraph first and
 character by character only inside the paragraphs that differ, so a 300-page report costs seconds,
 not the quadratic time of one character diff. Every document below the threshold is listed with its
-first differing paragraphs, which is where the cause shows.
+first differing paragraphs, which is where the cause shows. With ``--cache``, pdfplumber's paragraphs
+are kept per file hash and parser version (they cost ~4x pdfium's), so a rerun after a change to the
+pdfium path parses with pdfium only.
 """
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline.core.errors import BadInputError  # noqa: E402
-from pipeline.parse.pdf import ParserName, parse_pdf  # noqa: E402
+from pipeline.parse.pdf import ParserName, parse_pdf, parser_version, sha256_file  # noqa: E402
 from tests.corpus import BENCH, CORPUS  # noqa: E402
 
 
@@ -37,10 +40,17 @@ class Parity:
     """(pdfium, pdfplumber) paragraph texts of the blocks that differ, in document order."""
 
 
-def paragraphs(path: Path, parser: ParserName) -> list[str]:
+def paragraphs(path: Path, parser: ParserName, cache: Path | None = None) -> list[str]:
     """What the extractors read: every paragraph as "role: numbering text"."""
+    kept = cache / f"{sha256_file(path)}-{parser_version(parser)}.json" if cache else None
+    if kept is not None and kept.is_file():
+        return list(json.loads(kept.read_text(encoding="utf-8")))
     doc = parse_pdf(path, parser=parser)
-    return [f"{p.role}: {p.number + ' ' if p.number else ''}{p.text}" for p in doc.paragraphs]
+    texts = [f"{p.role}: {p.number + ' ' if p.number else ''}{p.text}" for p in doc.paragraphs]
+    if kept is not None:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        kept.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
+    return texts
 
 
 def compare(name: str, ours: list[str], theirs: list[str]) -> Parity:
@@ -74,6 +84,7 @@ def main() -> None:
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--threshold", type=float, default=0.995)
     parser.add_argument("--show", type=int, default=3, help="differing blocks shown per document below")
+    parser.add_argument("--cache", type=Path, help="keep pdfplumber's paragraphs here between runs")
     args = parser.parse_args()
     folders = [CORPUS / "en", CORPUS / "zh", CORPUS / "other", BENCH]
     files = args.files or [path for folder in folders for path in sorted(folder.glob("*.pdf"))]
@@ -83,7 +94,7 @@ def main() -> None:
         label = f"{path.parent.name}/{path.name}"
         try:
             ours = paragraphs(path, "pdfium")
-            theirs = paragraphs(path, "pdfplumber")
+            theirs = paragraphs(path, "pdfplumber", args.cache)
         except BadInputError as exc:
             print(f"{label}: refused by the parser ({exc.reason})", flush=True)
             continue
