@@ -83,7 +83,7 @@ def main() -> None:
 
     ready_to_extract()  # as `unpipe extract` does: language models loaded, then the heap frozen
     print(f"unpipe side parser: {args.parser or get_settings().parser}")
-    sides = {"plain": plain_extract_text, "unpipe": partial(unpipe_extract, parser=args.parser)}
+    sides: dict[str, Callable[[Path], int]] = {"plain": plain_extract_text, "unpipe": partial(unpipe_extract, parser=args.parser)}
     totals: dict[str, list[float]] = {name: [0, 0.0, 0.0] for name in sides}
     ratios: list[float] = []
     load = os.getloadavg()[0]
@@ -98,8 +98,9 @@ def main() -> None:
             ratios.append(row["unpipe"][1] / row["plain"][1])
     print(f"files: {len(files)} from {args.bench}; load average {load:.1f} at the start, "
           f"{os.getloadavg()[0]:.1f} at the end (2 cores)")
-    for name, (pages, cpu, wall) in totals.items():
-        print(f"{name:7s} pages={pages} cpu_s={cpu:.1f} pages/cpu_s={pages / cpu if cpu else 0:.1f} wall_s={wall:.1f}")
+    for name, (count, cpu_s, wall_s) in totals.items():
+        print(f"{name:7s} pages={count:.0f} cpu_s={cpu_s:.1f} pages/cpu_s={count / cpu_s if cpu_s else 0:.1f} "
+              f"wall_s={wall_s:.1f}")
     plain, ours = totals["plain"], totals["unpipe"]
     quartiles = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else (ratios * 3 or [0.0] * 3)
     q1, median, q3 = quartiles
