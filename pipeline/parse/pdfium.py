@@ -16,7 +16,8 @@ What is reproduced, and how (each point measured against pdfplumber over the cor
   advance width horizontally, and from ``descent`` (the font descriptor's ``/Descent``) to
   ``descent + font size`` vertically, all mapped through the character's matrix. pdfium's "loose"
   box is ascent-based and its tight box is outline-based, so neither matches; instead the box is
-  rebuilt here from pdfium's origin, matrix, font size, glyph width and font descent.
+  rebuilt here from pdfium's origin, matrix, font size and glyph width, and the descent the font's
+  dictionary declares (read as pdfminer reads it: pdfium replaces a declared 0 by a measured one).
   ``size`` is the height of that box, as pdfminer defines it (so a rotated character's size is its
   advance, as in pdfplumber).
 * Text: pdfium splits a character code whose ``/ToUnicode`` entry has several code points (ligatures
