@@ -300,6 +300,20 @@ class _FontDictionaries:
         return table
 
 
+def _type3_descent(spec: dict[str, Any], descriptor: object) -> float:
+    """pdfminer's Type 3 descent: the bottom of the /FontBBox (the descriptor's, else the font's), scaled
+    by the /FontMatrix's vertical norm, its sign kept (pdfminer does not force it negative here)."""
+    source = descriptor if isinstance(descriptor, dict) and "FontBBox" in descriptor else spec
+    bbox = resolve1(source.get("FontBBox"))
+    matrix = resolve1(spec.get("FontMatrix"))
+    try:
+        bottom = float(resolve1(bbox[1]))
+        b, d = float(resolve1(matrix[1])), float(resolve1(matrix[3]))
+    except (TypeError, IndexError, ValueError):
+        return 0.0
+    return bottom * (b + d)
+
+
 def _collect_fonts(resources: object, table: dict[str, _Declared], seen: set[int]) -> None:
     resources = resolve1(resources)
     if not isinstance(resources, dict):
@@ -317,12 +331,15 @@ def _collect_fonts(resources: object, table: dict[str, _Declared], seen: set[int
                 continue
             names.add(_literal(spec.get("BaseFont")) or "unknown")
         descriptor = resolve1(spec.get("FontDescriptor"))
-        descent = resolve1(descriptor.get("Descent", 0)) if isinstance(descriptor, dict) else 0
-        declared = _Declared(
-            basefont=_literal(spec.get("BaseFont")) or "unknown",
-            descent=-abs(float(descent)) / 1000.0 if isinstance(descent, (int, float)) else 0.0,
-            simple=subtype in ("Type1", "MMType1", "TrueType"),
-        )
+        if subtype == "Type3":
+            declared = _Declared(basefont="unknown", descent=_type3_descent(spec, descriptor), simple=False)
+        else:
+            descent = resolve1(descriptor.get("Descent", 0)) if isinstance(descriptor, dict) else 0
+            declared = _Declared(
+                basefont=_literal(spec.get("BaseFont")) or "unknown",
+                descent=-abs(float(descent)) / 1000.0 if isinstance(descent, (int, float)) else 0.0,
+                simple=subtype in ("Type1", "MMType1", "TrueType"),
+            )
         for name in names:
             table.setdefault(_SUBSET_PREFIX.sub("", name), declared)
     xobjects = resolve1(resources.get("XObject"))
