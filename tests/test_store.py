@@ -49,6 +49,29 @@ def test_ingest_twice_changes_nothing(engine: Engine, tmp_path: Path) -> None:
     assert before["references"] == 4 + 8
 
 
+def test_switching_the_parser_parses_again_and_the_layout_records_it(engine: Engine, tmp_path: Path) -> None:
+    """The parser is part of the parser version: a layout made by one parser is never reused under the
+    other, while an unchanged file under the same parser is still not opened."""
+    settings = store_settings(engine, tmp_path)
+    plumber = settings.model_copy(update={"parser": "pdfplumber"})
+    pdfium = settings.model_copy(update={"parser": "pdfium"})
+    paths = [corpus_pdf("A_77_256_Add.1.pdf")]
+
+    def stored_versions() -> tuple[str | None, str, str]:
+        with session_scope(engine) as session:
+            document = session.scalars(select(Document)).one()  # one document throughout: updated in place
+            layout = session.get(ParsedLayout, document.id)
+            assert layout is not None
+            return document.parser_version, layout.parser_version, ParsedDocument.from_bytes(layout.layout).parser_version
+
+    for parser_settings, name in ((plumber, "pdfplumber"), (pdfium, "pdfium"), (plumber, "pdfplumber")):
+        switched = ingest_paths(paths, parser_settings)
+        assert switched.counts == {"loaded": 1} and switched.pages == 3
+        assert stored_versions() == (f"6+{name}",) * 3
+        again = ingest_paths(paths, parser_settings)
+        assert again.counts == {"unchanged": 1} and again.pages == 0
+
+
 def test_stored_layout_round_trips_and_pages_keep_quality(engine: Engine, tmp_path: Path) -> None:
     ingest_paths([corpus_pdf("A_77_256_Add.1.pdf")], store_settings(engine, tmp_path))
     with session_scope(engine) as session:

@@ -120,12 +120,12 @@ class Settings(BaseSettings):
         ),
     )
     parser: Literal["pdfium", "pdfplumber"] = Field(
-        "pdfplumber",
+        "pdfium",
         description=(
-            "What reads a PDF's characters and graphics: pdfplumber/pdfminer, or pdfium (about 9x less CPU; "
-            "not yet the default: on Chinese LibreOffice PDFs with /Descent 0 it shifts boxes and spaces). "
-            "Both feed the same layout code; pages with right-to-left script, and pages pdfium cannot "
-            "read, are always read with pdfplumber."
+            "What reads a PDF's characters and graphics: pdfium (the default: a fraction of the CPU time, "
+            "same paragraphs; benchmarks/parser_parity.py compares them) or pdfplumber/pdfminer. Both feed "
+            "the same layout code; pages with right-to-left script, and pages pdfium cannot read, are "
+            "always read with pdfplumber. Part of the parser version: switching it parses stored files again."
         ),
     )
     workers: int = Field(1, ge=1, description="Worker processes for parsing PDFs in the ingest flow.")

@@ -59,7 +59,8 @@ from pipeline.parse.rules import find_frames, horizontal_rules, is_horizontal
 from pipeline.parse.table_finder import find_tables
 from pipeline.parse.words import is_bold
 
-PARSER_VERSION = "5"
+PARSER_VERSION = "6"
+"""The layout code's version; ``parser_version`` adds the parser that read the characters."""
 
 
 def sha256_file(path: Path) -> str:
@@ -106,6 +107,12 @@ ParserName = Literal["pdfium", "pdfplumber"]
 _ReadPage = tuple[Page, list[_RawLine]]
 
 
+def parser_version(parser: ParserName) -> str:
+    """What a stored layout records as its parser version ("6+pdfium"): a layout is reused only by the
+    same layout code *and* the same character reader, so switching ``UNPIPE_PARSER`` parses again."""
+    return f"{PARSER_VERSION}+{parser}"
+
+
 def parse_pdf(path: str | Path, parser: ParserName | None = None) -> ParsedDocument:
     """Parse one PDF. Raises a ``BadInputError`` subclass when the file cannot be read as a text PDF.
 
@@ -114,7 +121,8 @@ def parse_pdf(path: str | Path, parser: ParserName | None = None) -> ParsedDocum
     path = Path(path)
     check_pdf_file(path)
     _freeze_long_lived_objects()
-    if (parser or get_settings().parser) == "pdfium":
+    parser = parser or get_settings().parser
+    if parser == "pdfium":
         read, metadata = _read_with_pdfium(path)
     else:
         read, metadata = _read_with_pdfplumber(path)
@@ -135,7 +143,7 @@ def parse_pdf(path: str | Path, parser: ParserName | None = None) -> ParsedDocum
         sha256=sha256_file(path),
         pages=pages,
         paragraphs=paragraphs,
-        parser_version=PARSER_VERSION,
+        parser_version=parser_version(parser),
         language_hint=language_of(body[:20000]),
     )
 

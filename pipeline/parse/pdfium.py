@@ -16,7 +16,8 @@ What is reproduced, and how (each point measured against pdfplumber over the cor
   advance width horizontally, and from ``descent`` (the font descriptor's ``/Descent``) to
   ``descent + font size`` vertically, all mapped through the character's matrix. pdfium's "loose"
   box is ascent-based and its tight box is outline-based, so neither matches; instead the box is
-  rebuilt here from pdfium's origin, matrix, font size, glyph width and font descent.
+  rebuilt here from pdfium's origin, matrix, font size and glyph width, and the descent the font's
+  dictionary declares (read as pdfminer reads it: pdfium replaces a declared 0 by a measured one).
   ``size`` is the height of that box, as pdfminer defines it (so a rotated character's size is its
   advance, as in pdfplumber).
 * Text: pdfium splits a character code whose ``/ToUnicode`` entry has several code points (ligatures
@@ -40,6 +41,11 @@ from typing import Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfminer.fontmetrics import FONT_METRICS as _FONT_METRICS
+from pdfminer.pdfdocument import PDFDocument
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
+from pdfminer.pdftypes import PDFStream, resolve1
+from pdfminer.psparser import PSLiteral
 from pdfplumber.page import Page
 
 __all__ = ["PageData", "PdfiumSource", "as_plumber_page"]
@@ -49,6 +55,7 @@ Obj = dict[str, Any]
 
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 _SUBPATH = re.compile(r"m[^m]+")
+_SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
 
 
 @dataclass
@@ -232,6 +239,121 @@ def _page_text(tp: Any, count: int) -> str | list[str]:
     return [chr(pdfium_c.FPDFText_GetUnicode(tp, i)) for i in range(count)]
 
 
+@dataclass(frozen=True)
+class _Declared:
+    """A font as its dictionary declares it, which is what pdfminer measures with."""
+
+    basefont: str
+    descent: float  # per unit of font size, negative or 0
+    simple: bool
+    """Type1 or TrueType: pdfminer prefers its AFM metrics for such a /BaseFont (Type0 and Type3 never)."""
+
+
+def _literal(value: object) -> str:
+    value = resolve1(value)
+    if isinstance(value, PSLiteral):
+        return str(value.name)
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    return str(value) if isinstance(value, str) else ""
+
+
+class _FontDictionaries:
+    """Each page's fonts as their dictionaries declare them (/BaseFont, /Subtype, the descriptor's
+    /Descent), read with pdfminer's object parser; no page content is interpreted.
+
+    Why: pdfminer takes a font's descent from its descriptor's /Descent as written, 0 included.
+    pdfium, where /Ascent and /Descent are both 0 (LibreOffice writes them so), measures the glyphs
+    "A" and "g" or the /FontBBox instead (NotoSerifCJKjp: −0.077 em, UMingCN: +0.074 em), so every
+    box of such a font sat up to 3.6 pt off pdfminer's: masthead lines sorted in another order, and
+    A/63/359's agenda item number fell onto a line of its own. pdfium's API gives no access to the font
+    dictionary, hence this reader. A PDF whose page tree pdfminer cannot read gets pdfium's values."""
+
+    def __init__(self, path: str | Path) -> None:
+        self._path = path
+        self._file: Any = None
+        self._pages: list[PDFPage] | None = None
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def page(self, index: int, page_count: int) -> dict[str, _Declared]:
+        """Page ``index``'s fonts (and its forms' fonts) by /BaseFont without the subset prefix."""
+        if self._pages is None:
+            self._pages = []
+            try:
+                self._file = open(self._path, "rb")  # noqa: SIM115 (kept open while pages are read)
+                pages = list(PDFPage.create_pages(PDFDocument(PDFParser(self._file))))
+            except Exception:  # pdfium reads this PDF; pdfminer's opinion of its fonts is then unknown
+                pages = []
+            if len(pages) == page_count:
+                self._pages = pages
+        if index >= len(self._pages):
+            return {}
+        table: dict[str, _Declared] = {}
+        try:
+            _collect_fonts(self._pages[index].resources, table, set())
+        except Exception:  # a broken font or form dictionary: pdfium's values for this page
+            return {}
+        return table
+
+
+def _type3_descent(spec: dict[str, Any], descriptor: object) -> float:
+    """pdfminer's Type 3 descent: the bottom of the /FontBBox (the descriptor's, else the font's), scaled
+    by the /FontMatrix's vertical norm, its sign kept (pdfminer does not force it negative here)."""
+    source = descriptor if isinstance(descriptor, dict) and "FontBBox" in descriptor else spec
+    bbox = resolve1(source.get("FontBBox"))
+    matrix = resolve1(spec.get("FontMatrix"))
+    try:
+        bottom = float(resolve1(bbox[1]))
+        b, d = float(resolve1(matrix[1])), float(resolve1(matrix[3]))
+    except (TypeError, IndexError, ValueError):
+        return 0.0
+    return bottom * (b + d)
+
+
+def _collect_fonts(resources: object, table: dict[str, _Declared], seen: set[int]) -> None:
+    resources = resolve1(resources)
+    if not isinstance(resources, dict):
+        return
+    fonts = resolve1(resources.get("Font"))
+    for spec in (resolve1(v) for v in fonts.values()) if isinstance(fonts, dict) else ():
+        if not isinstance(spec, dict):
+            continue
+        subtype = _literal(spec.get("Subtype")) or "Type1"
+        names = {_literal(spec.get("BaseFont")) or "unknown"}
+        if subtype == "Type0":
+            descendants = resolve1(spec.get("DescendantFonts"))
+            spec = resolve1(descendants[0]) if isinstance(descendants, list) and descendants else {}
+            if not isinstance(spec, dict):
+                continue
+            names.add(_literal(spec.get("BaseFont")) or "unknown")
+        descriptor = resolve1(spec.get("FontDescriptor"))
+        if subtype == "Type3":
+            declared = _Declared(basefont="unknown", descent=_type3_descent(spec, descriptor), simple=False)
+        else:
+            descent = resolve1(descriptor.get("Descent", 0)) if isinstance(descriptor, dict) else 0
+            declared = _Declared(
+                basefont=_literal(spec.get("BaseFont")) or "unknown",
+                descent=-abs(float(descent)) / 1000.0 if isinstance(descent, (int, float)) else 0.0,
+                simple=subtype in ("Type1", "MMType1", "TrueType"),
+            )
+        for name in names:
+            table.setdefault(_SUBSET_PREFIX.sub("", name), declared)
+    xobjects = resolve1(resources.get("XObject"))
+    for ref in xobjects.values() if isinstance(xobjects, dict) else ():
+        key = getattr(ref, "objid", None)
+        if key is not None:
+            if key in seen:
+                continue
+            seen.add(key)
+        xobject = resolve1(ref)
+        if isinstance(xobject, PDFStream) and _literal(xobject.get("Subtype")) == "Form":
+            _collect_fonts(xobject.get("Resources"), table, seen)
+
+
 class PdfiumSource:
     """An open PDF read page by page. Use as a context manager; pages are closed after reading.
 
@@ -241,6 +363,8 @@ class PdfiumSource:
     def __init__(self, path: str | Path) -> None:
         self.doc = pdfium.PdfDocument(str(path))
         self._fonts: dict[int, _Font] = {}
+        self._dictionaries = _FontDictionaries(path)
+        self._page_fonts: dict[str, _Declared] = {}
 
     def __enter__(self) -> PdfiumSource:
         return self
@@ -250,6 +374,7 @@ class PdfiumSource:
 
     def close(self) -> None:
         self.doc.close()
+        self._dictionaries.close()
 
     def __len__(self) -> int:
         return len(self.doc)
@@ -265,6 +390,7 @@ class PdfiumSource:
             rotation = page.get_rotation() % 360
             frame = _PageFrame(page.get_mediabox(), rotation)
             data = PageData(index + 1, frame.width, frame.height, rotation, initial_doctop, frame.mediabox)
+            self._page_fonts = self._dictionaries.page(index, len(self.doc))
             textpage = page.get_textpage()
             try:
                 data.chars = self._chars(textpage.raw, frame, data)
@@ -285,7 +411,12 @@ class PdfiumSource:
         cached = self._fonts.get(font)
         if cached is None:
             name = _FN.font_name(font)
-            metrics = _FONT_METRICS.get(name) if not _FN.is_embedded(font) else None
+            declared = self._page_fonts.get(_SUBSET_PREFIX.sub("", name))
+            if declared is not None:
+                name = declared.basefont
+                metrics = _FONT_METRICS.get(name) if declared.simple else None
+            else:
+                metrics = _FONT_METRICS.get(name) if not _FN.is_embedded(font) else None
             if metrics is not None:
                 # pdfminer looks the /BaseFont up in its standard-14 AFM table (with the Arial,
                 # TimesNewRoman, CourierNew aliases) before any font descriptor, and takes name,
@@ -296,7 +427,8 @@ class PdfiumSource:
                 cached = _Font(name=str(descriptor.get("FontName", name)), descent=-abs(descent) / 1000.0,
                                widths={k: v / 1000.0 for k, v in widths.items() if isinstance(k, str)}, afm=True)
             else:
-                cached = _Font(name=name, descent=_FN.descent(font), widths={})
+                descent = declared.descent if declared is not None else _FN.descent(font)
+                cached = _Font(name=name, descent=descent, widths={})
             self._fonts[font] = cached
         return cached, font
 

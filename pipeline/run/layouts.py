@@ -8,11 +8,15 @@ import logging
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.core.document import ParsedDocument
 from pipeline.core.settings import Settings
 from pipeline.fetch.filestore import safe_filename
 from pipeline.run.items import WorkItem
+
+if TYPE_CHECKING:
+    from pipeline.parse.pdf import ParserName
 
 log = logging.getLogger(__name__)
 
@@ -30,11 +34,11 @@ def layout_path(settings: Settings, item: WorkItem) -> Path:
     Keyed by the file's hash, the parser version and the name the document is stored under (two
     symbols served by the same bytes get two entries, each with its own file name inside).
     """
-    from pipeline.parse.pdf import PARSER_VERSION
+    from pipeline.parse.pdf import parser_version
 
     assert item.sha256, "an item is parsed only once its file is stored"
     name = hashlib.sha256(file_name_for(item).encode("utf-8")).hexdigest()[:12]
-    return layout_dir(settings) / item.sha256[:2] / f"{item.sha256}-{name}-p{PARSER_VERSION}.json.gz"
+    return layout_dir(settings) / item.sha256[:2] / f"{item.sha256}-{name}-p{parser_version(settings.parser)}.json.gz"
 
 
 def file_name_for(item: WorkItem) -> str:
@@ -47,15 +51,16 @@ def file_name_for(item: WorkItem) -> str:
         return f"{item.symbol.replace('/', '_')}-{item.language}.pdf"
 
 
-def parse_to_layout(pdf: str, out: str, file_name: str) -> int:
-    """Parse one PDF and write its layout (gzip JSON) atomically to ``out``; returns the page count.
+def parse_to_layout(pdf: str, out: str, file_name: str, parser: ParserName) -> int:
+    """Parse one PDF with ``parser`` and write its layout (gzip JSON) atomically to ``out``; returns the
+    page count.
 
     Runs in a worker process: it takes and returns plain values and raises ``BadInputError``
     (picklable) for a file that is not a usable PDF.
     """
     from pipeline.parse.pdf import parse_pdf
 
-    doc = parse_pdf(pdf)
+    doc = parse_pdf(pdf, parser=parser)
     doc.file_name = file_name
     write_layout(Path(out), doc.to_bytes())
     return doc.page_count

@@ -31,7 +31,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, func, select
 
@@ -61,6 +61,9 @@ from pipeline.run.resources import (
 )
 from pipeline.store.db import session_scope
 
+if TYPE_CHECKING:
+    from pipeline.parse.pdf import ParserName
+
 log = logging.getLogger(__name__)
 
 
@@ -86,11 +89,12 @@ def _fail(engine: Engine, item: WorkItem, code: str, message: str, **changes: An
     return replace(failed, outcome="failed", next_stage="done")
 
 
-def _stored_copies(engine: Engine, hashes: set[str]) -> dict[str, tuple[int, bool]]:
-    """For each of these file hashes loaded by the current parser: the document's id, and whether every
-    extractor's stored output is of the version the catalog has now. Two queries for a whole batch."""
+def _stored_copies(engine: Engine, hashes: set[str], parser: ParserName) -> dict[str, tuple[int, bool]]:
+    """For each of these file hashes loaded by the current version of ``parser``: the document's id, and
+    whether every extractor's stored output is of the version the catalog has now. Two queries for a
+    whole batch."""
     from extractors.catalog import all_extractors
-    from pipeline.parse.pdf import PARSER_VERSION
+    from pipeline.parse.pdf import parser_version
     from pipeline.store.load import latest_versions
 
     if not hashes:
@@ -100,7 +104,7 @@ def _stored_copies(engine: Engine, hashes: set[str]) -> dict[str, tuple[int, boo
             sha: doc
             for sha, doc in session.execute(
                 select(Document.sha256, func.min(Document.id)).where(
-                    Document.sha256.in_(hashes), Document.status == "loaded", Document.parser_version == PARSER_VERSION
+                    Document.sha256.in_(hashes), Document.status == "loaded", Document.parser_version == parser_version(parser)
                 ).group_by(Document.sha256)
             )
         }
@@ -313,7 +317,8 @@ def fetch_batch(items: Sequence[WorkItem], settings: Settings) -> list[WorkItem]
     """
     engine = store_engine(settings.resolved_database_url)
     tried = [(item, _download(item, settings) if item.next_stage == "fetch" else None) for item in items]
-    copies = _stored_copies(engine, {r.sha256 for _, r in tried if isinstance(r, FetchResult) and r.sha256})
+    copies = _stored_copies(engine, {r.sha256 for _, r in tried if isinstance(r, FetchResult) and r.sha256},
+                            settings.parser)
     decided = [_decide(item, outcome, copies) for item, outcome in tried]
     _write_states(engine, [(item, changes) for (item, _), (_, changes, _) in zip(tried, decided, strict=True)])
     out = []
@@ -441,7 +446,7 @@ def parse_item(item: WorkItem, settings: Settings, *, workers: int = 0) -> WorkI
             return _fail(engine, item, "file_missing", f"{pdf} is no longer in the file store; the next run downloads it",
                          sha256=None, etag=None, last_modified=None)
         out = layout_path(settings, item)
-        args = (str(pdf), str(out), file_name_for(item))
+        args = (str(pdf), str(out), file_name_for(item), settings.parser)
         try:
             if out.is_file():  # parsed before a crash, just before its state was recorded
                 pages = read_layout(out).page_count
@@ -461,7 +466,7 @@ def parse_item(item: WorkItem, settings: Settings, *, workers: int = 0) -> WorkI
     return replace(saved, next_stage="extract", pages=pages)
 
 
-def _parse_in_pool(workers: int, args: tuple[str, str, str]) -> int:
+def _parse_in_pool(workers: int, args: tuple[str, str, str, ParserName]) -> int:
     """Parse in the pool; if a worker died (killed, out of memory) the pool is replaced and tried once more."""
     for last in (False, True):
         pool = parse_pool(workers)
