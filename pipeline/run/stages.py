@@ -353,7 +353,9 @@ def _download(item: WorkItem, settings: Settings) -> Tried:
             lambda n: fetcher.fetch_attempt(item.symbol, item.language, previous=previous, url=item.url, attempt=n),
             retries=settings.http_retries, backoff=settings.http_backoff_seconds,
         )
-    except Exception as exc:  # FetchError: recorded with its reason; anything else: one document, not the run
+    except FetchError as exc:  # recorded with its reason; its traceback (frames, the response) is not kept
+        return exc.with_traceback(None)
+    except Exception as exc:  # one document, not the run (its traceback is logged)
         return exc
 
 
@@ -535,7 +537,7 @@ def _archive_inbox_file(item: WorkItem, settings: Settings) -> None:
 
 def run_batch(items: Sequence[WorkItem], settings: Settings, *, workers: int = 0) -> IngestReport:
     """Take a batch of items through fetch → parse → extract → load; returns its report, unchanged
-    items only counted.
+    and unavailable items only counted.
 
     The batch is fetched first (its states settled in one transaction); what needs work then goes on
     from ``workers + 1`` threads, so the process pool always has the next PDF while another document is
@@ -553,7 +555,7 @@ def run_batch(items: Sequence[WorkItem], settings: Settings, *, workers: int = 0
             done = list(threads.map(rest, fetched))
     else:
         done = [rest(item) for item in fetched]
-    return finish(done, settings).without_unchanged()
+    return finish(done, settings).compact()
 
 
 def finish(items: Sequence[WorkItem], settings: Settings) -> IngestReport:
