@@ -127,8 +127,9 @@ def _stream_records(data: bytes, what: str, root_tag: str) -> tuple[ET.Element, 
         for offset in range(0, max(len(text), 1), _CHUNK):
             parser.feed(text[offset : offset + _CHUNK])
             for read in parser.read_events():  # (event, element): only start and end events were asked for
+                if len(read) != 2 or not isinstance(read[1], ET.Element):
+                    continue
                 event, element = read[0], read[1]
-                assert isinstance(element, ET.Element)
                 if event == "start":
                     if root is None:
                         if element.tag != root_tag:
