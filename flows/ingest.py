@@ -21,20 +21,20 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipeline.core.settings import Settings
 from pipeline.run import resources, stages
-from pipeline.run.items import IngestReport, WorkItem
+from pipeline.run.items import IngestReport
 
 # NO_CACHE everywhere: resuming is the job of the ingest_items table, and settings objects are not
 # worth hashing for cache keys.
 
 
 @task(name="discover", cache_policy=NO_CACHE)
-def discover(since: date | None, sources: list[str] | None, settings: Settings) -> list[list[WorkItem]]:
-    return stages.discover_batches(settings, since, sources)
+def discover(since: date | None, sources: list[str] | None, settings: Settings) -> list[list[int]]:
+    return stages.plan_batches(settings, since, sources)
 
 
 @task(name="ingest-batch", cache_policy=NO_CACHE)
-def ingest_batch(items: list[WorkItem], settings: Settings, workers: int) -> IngestReport:
-    return stages.run_batch(items, settings, workers=workers)
+def ingest_batch(ids: list[int], settings: Settings, workers: int) -> IngestReport:
+    return stages.run_batch(stages.load_batch(ids, settings), settings, workers=workers)
 
 
 THREADS: Any = ThreadPoolTaskRunner(max_workers=16)

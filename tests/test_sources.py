@@ -21,6 +21,7 @@ from pipeline.core.errors import (
     WatchlistError,
 )
 from pipeline.core.settings import Settings
+from pipeline.discover import undl as undl_module
 from pipeline.discover.base import Discovered, merge_discovered
 from pipeline.discover.catalog import (
     all_sources,
@@ -295,6 +296,26 @@ def test_marcxml_is_read_as_utf8_whatever_the_declaration_says() -> None:
 </record></collection>""".encode()
     [record], _ = parse_marcxml(page)
     assert (record.title, record.languages) == ("秘书长的报告", ["zh"])
+
+
+def test_a_page_is_read_as_a_stream_across_chunks() -> None:
+    """A page of 1,000 records (far larger than one chunk the pull parser is fed), Chinese and English
+    text cut at chunk ends: every record whole, in order; a record is released once read."""
+    record = """<record><controlfield tag="001">{n}</controlfield>
+<datafield tag="191" ind1=" " ind2=" "><subfield code="a">A/80/{n}</subfield></datafield>
+<datafield tag="245" ind1="1" ind2="0"><subfield code="a">秘书长的报告 {n} :</subfield>
+<subfield code="b">report of the Secretary-General on item {n}</subfield></datafield></record>"""
+    page = ('<?xml version="1.0" encoding="UTF-8"?>\n<!-- Search-Engine-Total-Number-Of-Results: 1000 -->\n'
+            '<collection xmlns="http://www.loc.gov/MARC21/slim">'
+            + "".join(record.format(n=n) for n in range(1000)) + "</collection>").encode()
+    assert len(page) > 3 * undl_module._CHUNK
+
+    records, total = parse_marcxml(page)
+
+    assert total == 1000 and [r.symbols for r in records] == [[f"A/80/{n}"] for n in range(1000)]
+    assert all(r.title == f"秘书长的报告 {n}: report of the Secretary-General on item {n}" for n, r in enumerate(records))
+    root, _ = undl_module._stream_records(page, "page", f"{{{undl_module.MARC_NS}}}collection")
+    assert len(root) == 0  # no record element is kept once read
 
 
 def test_parse_marcxml_reads_partial_dates_and_language_suffixes() -> None:

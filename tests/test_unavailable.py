@@ -68,4 +68,4 @@ def _planned(settings: Any, **kwargs: Any) -> list[Any]:
     """The run's plan as one list (the stages hand it out in batches)."""
     from pipeline.run import stages
 
-    return [item for batch in stages.discover_batches(settings, **kwargs) for item in batch]
+    return [item for ids in stages.plan_batches(settings, **kwargs) for item in stages.load_batch(ids, settings)]

@@ -106,17 +106,49 @@ def _year_of(text: str | None) -> tuple[date, date] | None:
     return (date(int(m.group(1)), 1, 1), date(int(m.group(1)), 12, 31)) if m else None
 
 
-def _xml_root(data: bytes) -> ET.Element:
-    """Parse as UTF-8 whatever the XML declaration or the Content-Type say (the site sends no charset,
+_CHUNK = 1 << 16
+"""Characters fed to the pull parser at a time."""
+
+
+def _stream_records(data: bytes, what: str, root_tag: str) -> tuple[ET.Element, list[MarcRecord]]:
+    """Read a page as a stream: each ``<record>`` becomes a ``MarcRecord`` as soon as it ends and is
+    dropped from the tree, so a page is never held as a whole tree of elements. Returns the root (with
+    everything but its records, for ``<total>`` and ``<search_id>``) and the records.
+
+    Parsed as UTF-8 whatever the XML declaration or the Content-Type say (the site sends no charset,
     and a client that guessed Latin-1 produced mojibake)."""
     text = data.decode("utf-8", "replace").lstrip("\ufeff")
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
+    open_elements: list[ET.Element] = []
+    records: list[MarcRecord] = []
+    root: ET.Element | None = None
     try:
-        return ET.fromstring(text)
+        for offset in range(0, max(len(text), 1), _CHUNK):
+            parser.feed(text[offset : offset + _CHUNK])
+            for read in parser.read_events():  # (event, element): only start and end events were asked for
+                if len(read) != 2 or not isinstance(read[1], ET.Element):
+                    continue
+                event, element = read[0], read[1]
+                if event == "start":
+                    if root is None:
+                        if element.tag != root_tag:
+                            raise PermanentFetchError(f"{what} is not MARCXML: root element {element.tag!r}",
+                                                      reason="bad_response")
+                        root = element
+                    open_elements.append(element)
+                    continue
+                open_elements.pop()
+                if element.tag == f"{_M}record":
+                    records.append(_record(element))
+                    if open_elements:
+                        open_elements[-1].remove(element)
+        parser.close()
     except ET.ParseError as exc:
-        raise PermanentFetchError(
-            f"Digital Library answer is not MARCXML: {exc}", reason="bad_response"
-        ) from exc
+        raise PermanentFetchError(f"{what} is not MARCXML: {exc}", reason="bad_response") from exc
+    if root is None:
+        raise PermanentFetchError(f"{what} is not MARCXML: no element", reason="bad_response")
+    return root, records
 
 
 def parse_marcxml(data: bytes) -> tuple[list[MarcRecord], int | None]:
@@ -124,24 +156,15 @@ def parse_marcxml(data: bytes) -> tuple[list[MarcRecord], int | None]:
     total = None
     if m := re.search(rb"Search-Engine-Total-Number-Of-Results:\s*(\d+)", data[:500]):
         total = int(m.group(1))
-    root = _xml_root(data)
-    if root.tag != f"{_M}collection":
-        raise PermanentFetchError(
-            f"Digital Library answer is not MARCXML: root element {root.tag!r}", reason="bad_response"
-        )
-    return [_record(rec) for rec in root.iter(f"{_M}record")], total
+    _root, records = _stream_records(data, "Digital Library answer", f"{_M}collection")
+    return records, total
 
 
 def parse_api_page(data: bytes) -> tuple[list[MarcRecord], int | None, str | None]:
     """Records, total and ``search_id`` (the cursor of the next page) of a keyed ``/api/v1/search`` answer."""
-    root = _xml_root(data)
-    if root.tag != "response":
-        raise PermanentFetchError(
-            f"Digital Library API answer is not <response>: root element {root.tag!r}", reason="bad_response"
-        )
+    root, records = _stream_records(data, "Digital Library API answer", "response")
     total_text = (root.findtext("total") or "").strip()
     search_id = (root.findtext("search_id") or "").strip() or None
-    records = [_record(rec) for rec in root.iter(f"{_M}record")]
     return records, int(total_text) if total_text.isdigit() else None, search_id
 
 

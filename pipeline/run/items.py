@@ -66,24 +66,27 @@ class Extracted:
     extraction: Extraction | None = None
 
 
+COUNTED_ONLY: tuple[Outcome, ...] = ("unchanged", "unavailable")
+"""Outcomes a run's report counts but does not keep: the bulk of a large run, with nothing to show."""
+
+
 @dataclass
 class IngestReport:
-    """What an ingest did, item by item (a run's unchanged items only counted: see ``without_unchanged``)."""
+    """What an ingest did, item by item (a run's unchanged and unavailable items only counted: see ``compact``)."""
 
     items: list[WorkItem] = field(default_factory=list)
-    unchanged_dropped: int = 0
-    """Unchanged items counted but not kept."""
+    dropped: Counter[str] = field(default_factory=Counter)
+    """Items counted but not kept, by outcome (``COUNTED_ONLY``)."""
 
     @property
     def counts(self) -> Counter[str]:
         counts: Counter[str] = Counter(item.outcome for item in self.items)
-        if self.unchanged_dropped:
-            counts["unchanged"] += self.unchanged_dropped
+        counts.update(self.dropped)
         return counts
 
     @property
     def total(self) -> int:
-        return len(self.items) + self.unchanged_dropped
+        return len(self.items) + sum(self.dropped.values())
 
     @property
     def failures(self) -> list[WorkItem]:
@@ -101,14 +104,15 @@ class IngestReport:
         return (f"{self.total} document(s): {counts['loaded']} loaded, {counts['unchanged']} unchanged, "
                 f"{counts['failed']} failed{unavailable}; {self.pages} page(s) parsed")
 
-    def without_unchanged(self) -> IngestReport:
-        """The report with its unchanged items counted, not kept: a run of 100,000 items that mostly need
-        nothing then holds only the few that changed or failed."""
-        kept = [item for item in self.items if item.outcome != "unchanged"]
-        return IngestReport(kept, self.unchanged_dropped + len(self.items) - len(kept))
+    def compact(self) -> IngestReport:
+        """The report with its unchanged and unavailable items counted, not kept: a run of 100,000 items
+        that mostly need nothing then holds (and shows Prefect) only the few that changed or failed."""
+        kept = [item for item in self.items if item.outcome not in COUNTED_ONLY]
+        dropped = self.dropped + Counter(item.outcome for item in self.items if item.outcome in COUNTED_ONLY)
+        return IngestReport(kept, dropped)
 
     @classmethod
     def merge(cls, reports: list[IngestReport]) -> IngestReport:
         """One report of a run's batches, items in (symbol, language) order."""
         items = sorted((item for report in reports for item in report.items), key=lambda i: i.key)
-        return cls(items, sum(report.unchanged_dropped for report in reports))
+        return cls(items, sum((report.dropped for report in reports), Counter()))

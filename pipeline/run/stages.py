@@ -32,6 +32,8 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from sqlalchemy import Engine, func, select
 
@@ -133,14 +135,16 @@ def _guarded(stage: str, item: WorkItem, settings: Settings, error: Exception) -
 # --- Stage 1: discover ----------------------------------------------------------------------------
 
 
-def discover_batches(
+def plan_batches(
     settings: Settings, since: date | None = None, sources: Sequence[str] | None = None
-) -> list[list[WorkItem]]:
+) -> list[list[int]]:
     """Ask the discovery sources what exists, record the (symbol, language) pairs, and plan the run.
 
     The plan holds everything discovered now plus unfinished items of earlier (crashed) runs in the
-    run's languages (and sources, if named), each with the stage it resumes at, in batches of
-    ``settings.batch_size`` (one Prefect task each). Rows are written one batch per transaction.
+    run's languages (and sources, if named), in batches of ``settings.batch_size`` (one Prefect task
+    each). A batch is a list of ``ingest_items`` ids, a few bytes an item: what a run of 100,000 items
+    hands Prefect and holds until its batches end; ``load_batch`` reads a batch's items when it starts.
+    Rows are written one batch per transaction.
     Without ``since`` each source looks back to its last successful run (``source_cursors``, a day of
     overlap); a source that fails keeps its cursor. Items found ``unavailable`` less than
     ``unavailable_retry_days`` ago are left out: the sites are not asked every run for a missing language.
@@ -152,31 +156,43 @@ def discover_batches(
     recheck_before = started - timedelta(days=settings.unavailable_retry_days)
     keys = sorted(wanted)
     size = settings.batch_size
-    batches = [[_plan(item, settings)
-                for item in _record(engine, {k: wanted[k] for k in keys[i : i + size]}, recheck_before)]
-               for i in range(0, len(keys), size)]
-    batches = [batch for batch in batches if batch]
+    planned: list[int] = []
+    for i in range(0, len(keys), size):
+        chunk = {key: wanted.pop(key) for key in keys[i : i + size]}  # released as it is recorded
+        planned.extend(_record(engine, chunk, recheck_before))
+    del keys
+    chosen = set(planned)
     with session_scope(engine) as session:
-        unfinished = session.scalars(
-            select(IngestItem).where(IngestItem.state.not_in(("loaded", "failed", "unavailable"))).order_by(
-                IngestItem.symbol, IngestItem.language)
-        ).all()
-        left = [
-            _plan(_item_from_row(row, None), settings)
-            for row in unfinished
-            if (row.symbol, row.language) not in wanted
-            and (row.language in settings.languages or row.language == UNKNOWN_LANGUAGE)
-            and (not sources or row.source in sources)
-            and not _is_inbox_url(row.url)
-        ]
-    batches.extend(left[i : i + size] for i in range(0, len(left), size))
+        unfinished = session.execute(
+            select(IngestItem.id, IngestItem.language, IngestItem.source, IngestItem.url)
+            .where(IngestItem.state.not_in(("loaded", "failed", "unavailable")))
+            .order_by(IngestItem.symbol, IngestItem.language)
+        )
+        planned.extend(
+            row_id
+            for row_id, language, source, url in unfinished
+            if row_id not in chosen
+            and (language in settings.languages or language == UNKNOWN_LANGUAGE)
+            and (not sources or source in sources)
+            and not _is_inbox_url(url)
+        )
     with writing(engine), session_scope(engine) as session:
         _advance_cursors(session, sources, failed_sources, started)
-    return batches
+    return [planned[i : i + size] for i in range(0, len(planned), size)]
 
 
-Wanted = dict[tuple[str, str], tuple[str, str | None, str | None]]
-"""(symbol, language) → (source, URL, local path): what a run wants, and where to get it."""
+def load_batch(ids: Sequence[int], settings: Settings) -> list[WorkItem]:
+    """A planned batch's items, read from ``ingest_items``, each with the stage it starts (or resumes) at."""
+    engine = store_engine(settings.resolved_database_url)
+    with session_scope(engine) as session:
+        rows = session.scalars(
+            select(IngestItem).where(IngestItem.id.in_(ids)).order_by(IngestItem.symbol, IngestItem.language)
+        )
+        return [_plan(_item_from_row(row, _inbox_path(row.url)), settings) for row in rows]
+
+
+Wanted = dict[tuple[str, str], tuple[str, str]]
+"""(symbol, language) → (source, URL): what a run wants, and where to get it (an inbox file's URI)."""
 
 
 def _wanted(
@@ -201,29 +217,29 @@ def _wanted(
     for found in merge_discovered(discover_all(since, settings, names=sources, cursors=cursors, on_error=failed)):
         if found.path is not None:  # inbox: one file, one item
             language = found.languages[0] if found.languages else UNKNOWN_LANGUAGE
-            wanted.setdefault((found.symbol, language), (found.source, found.path.as_uri(), str(found.path)))
+            wanted.setdefault((found.symbol, language), (found.source, found.path.as_uri()))
             continue
         for language in settings.languages:
             if found.languages and language not in found.languages:
                 continue
             link = found.urls.get(language) or ods_url(settings.ods_base_url, found.symbol, language)
-            wanted.setdefault((found.symbol, language), (found.source, link, None))
+            wanted.setdefault((found.symbol, language), (found.source, link))
     if failures and not wanted:
         raise DiscoveryFailedError(f"every discovery source failed: {'; '.join(failures)}")
     return wanted
 
 
-def _record(engine: Engine, wanted: Wanted, recheck_before: datetime | None = None) -> list[WorkItem]:
+def _record(engine: Engine, wanted: Wanted, recheck_before: datetime | None = None) -> list[int]:
     """Record wanted items in ``ingest_items`` (new rows, or known rows pointed at where they were
-    found now) in one transaction, and return them as work items, in the order given; an item found
+    found now) in one transaction, and return their row ids, in the order given; an item found
     unavailable after ``recheck_before`` is recorded but not returned (not asked again yet)."""
     with writing(engine), session_scope(engine) as session:
         rows = {
             (r.symbol, r.language): r
             for r in session.scalars(select(IngestItem).where(IngestItem.symbol.in_({s for s, _ in wanted})))
         }
-        items = []
-        for key, (source, url, path) in wanted.items():
+        chosen = []
+        for key, (source, url) in wanted.items():
             row = rows.get(key)
             if row is None:
                 row = IngestItem(symbol=key[0], language=key[1], source=source, state="discovered", url=url,
@@ -234,14 +250,19 @@ def _record(engine: Engine, wanted: Wanted, recheck_before: datetime | None = No
                 if (recheck_before is not None and row.state == "unavailable"
                         and _aware(row.updated_at) > recheck_before):
                     continue
-            items.append(_item_from_row(row, path))
-        return items
+            chosen.append(row)
+        session.flush()  # new rows get their ids
+        return [row.id for row in chosen]
 
 
 def track_item(settings: Settings, symbol: str, language: str, source: str, url: str, path: str | None) -> WorkItem:
     """Record one wanted document in ``ingest_items`` (or find its row) and return it as a work item."""
     engine = store_engine(settings.resolved_database_url)
-    return _record(engine, {(symbol, language): (source, url, path)})[0]
+    (row_id,) = _record(engine, {(symbol, language): (source, url)})
+    with session_scope(engine) as session:
+        row = session.get(IngestItem, row_id)
+        assert row is not None
+        return _item_from_row(row, path)
 
 
 def _point(row: IngestItem, source: str, url: str | None) -> None:
@@ -274,6 +295,11 @@ def _aware(moment: datetime) -> datetime:
 
 def _is_inbox_url(url: str | None) -> bool:
     return bool(url and url.startswith("file:"))
+
+
+def _inbox_path(url: str | None) -> str | None:
+    """The local file of an inbox item (its row keeps the file's URI), None for downloads."""
+    return url2pathname(urlsplit(url).path) if url and _is_inbox_url(url) else None
 
 
 def _item_from_row(row: IngestItem, path: str | None) -> WorkItem:
@@ -358,7 +384,9 @@ def _download(item: WorkItem, settings: Settings) -> Tried:
             lambda n: fetcher.fetch_attempt(item.symbol, item.language, previous=previous, url=item.url, attempt=n),
             retries=settings.http_retries, backoff=settings.http_backoff_seconds,
         )
-    except Exception as exc:  # FetchError: recorded with its reason; anything else: one document, not the run
+    except FetchError as exc:  # recorded with its reason; its traceback (frames, the response) is not kept
+        return exc.with_traceback(None)
+    except Exception as exc:  # one document, not the run (its traceback is logged)
         return exc
 
 
@@ -540,7 +568,7 @@ def _archive_inbox_file(item: WorkItem, settings: Settings) -> None:
 
 def run_batch(items: Sequence[WorkItem], settings: Settings, *, workers: int = 0) -> IngestReport:
     """Take a batch of items through fetch → parse → extract → load; returns its report, unchanged
-    items only counted.
+    and unavailable items only counted.
 
     The batch is fetched first (its states settled in one transaction); what needs work then goes on
     from ``workers + 1`` threads, so the process pool always has the next PDF while another document is
@@ -558,7 +586,7 @@ def run_batch(items: Sequence[WorkItem], settings: Settings, *, workers: int = 0
             done = list(threads.map(rest, fetched))
     else:
         done = [rest(item) for item in fetched]
-    return finish(done, settings).without_unchanged()
+    return finish(done, settings).compact()
 
 
 def finish(items: Sequence[WorkItem], settings: Settings) -> IngestReport:

@@ -71,15 +71,18 @@ _LABEL_FIELDS = ("acceptance", "implementation")
 _CHUNK = 500
 
 
-def refresh_document(session: Session, document_id: int, dropped_reports: Iterable[str] = ()) -> None:
+def refresh_document(
+    session: Session, document_id: int, dropped_reports: Iterable[str] = (), *, paragraphs: bool = True
+) -> None:
     """Bring the derived tables up to date after one document was (re)loaded, in the load's transaction.
 
     ``dropped_reports`` are the reports of recommendations the load removed (no document quotes them any
-    more): their status counts lose an addressee.
+    more): their status counts lose an addressee. ``paragraphs=False``: the document's paragraphs are
+    as they were (a re-extraction), so their search index rows are kept.
     """
     from pipeline.store.search_index import reindex_document
 
-    reindex_document(session, document_id)
+    reindex_document(session, document_id, paragraphs=paragraphs)
     conn = session.connection()
     recounted = refresh_status(conn, document_id)
     mine = conn.execute(text(

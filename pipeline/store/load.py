@@ -86,9 +86,10 @@ def replace_runs(engine: Engine, document_id: int, extraction: Extraction, doc: 
         document = session.get(Document, document_id)
         if document is None:
             raise LookupError(f"document {document_id} is not in the store")
+        language = document.language  # the paragraphs' index rows carry it
         if any(run.name == "metadata" for run in extraction.runs):
             _set_document_fields(document, extraction.document, doc, document.file)
-        counts = _apply_runs(session, document, extraction.runs)
+        counts = _apply_runs(session, document, extraction.runs, paragraphs=document.language != language)
         return LoadResult(document.id, document.symbol, document.language, "updated", counts)
 
 
@@ -237,10 +238,14 @@ def _replace_layout(session: Session, document: Document, doc: ParsedDocument) -
     )
 
 
-def _apply_runs(session: Session, document: Document, runs: list[ExtractorRun]) -> dict[str, int]:
+def _apply_runs(
+    session: Session, document: Document, runs: list[ExtractorRun], *, paragraphs: bool = True
+) -> dict[str, int]:
+    """Swap the runs' output in (their earlier output deleted first) and refresh the derived tables;
+    ``paragraphs=False``: the document's paragraphs did not change, their index rows stay."""
     counts: dict[str, int] = {}
+    _delete_output(session, document.id, [run.name for run in runs])
     for run in runs:
-        _delete_output(session, document.id, run.name)
         session.add(
             ExtractionRunRow(
                 document_id=document.id,
@@ -257,13 +262,16 @@ def _apply_runs(session: Session, document: Document, runs: list[ExtractorRun]) 
             counts[kind] = counts.get(kind, 0) + 1
     session.flush()
     dropped = _drop_orphan_recommendations(session)
-    refresh_document(session, document.id, dropped)
+    refresh_document(session, document.id, dropped, paragraphs=paragraphs)
     return counts
 
 
-def _delete_output(session: Session, document_id: int, extractor: str) -> None:
+def _delete_output(session: Session, document_id: int, extractors: list[str]) -> None:
+    """One statement per output table for all the given extractors (not one per extractor and table)."""
+    if not extractors:
+        return
     for model in (Reference, RecommendationSource, StatusObservation, TableRow):
-        session.execute(delete(model).where(model.document_id == document_id, model.extractor == extractor))
+        session.execute(delete(model).where(model.document_id == document_id, model.extractor.in_(extractors)))
 
 
 def _add_record(session: Session, document: Document, run: ExtractorRun, record: Any, seq: int) -> str:

@@ -94,18 +94,20 @@ def index_text(value: str) -> str:
 # --- Keeping the index current ---------------------------------------------------------------------
 
 
-def reindex_document(session: Session, document_id: int) -> None:
+def reindex_document(session: Session, document_id: int, *, paragraphs: bool = True) -> None:
     """Re-index one document's paragraphs, status rows and the recommendations it makes or quotes.
 
     Called by the store after every load, inside the load's transaction, so the index never shows a
     half-loaded document. Index rows of recommendations no document quotes any more are dropped.
+    ``paragraphs=False`` (a re-extraction: paragraphs come from the layout, not the extractors) keeps
+    the paragraphs' index rows as they are, the bulk of the index and of the work.
     """
-    _reindex(session.connection(), document_id)
+    _reindex(session.connection(), document_id, paragraphs=paragraphs)
 
 
-def _reindex(conn: Connection, document_id: int) -> None:
-    conn.execute(text("DELETE FROM search_docs WHERE kind IN ('paragraph', 'status') AND document_id = :d"),
-                 {"d": document_id})
+def _reindex(conn: Connection, document_id: int, *, paragraphs: bool = True) -> None:
+    kinds = "('paragraph', 'status')" if paragraphs else "('status')"
+    conn.execute(text(f"DELETE FROM search_docs WHERE kind IN {kinds} AND document_id = :d"), {"d": document_id})
     conn.execute(text(
         "DELETE FROM search_docs WHERE kind = 'recommendation' AND (ref_id NOT IN (SELECT id FROM recommendations)"
         " OR ref_id IN (SELECT recommendation_id FROM recommendation_sources WHERE document_id = :d)"
@@ -117,7 +119,7 @@ def _reindex(conn: Connection, document_id: int) -> None:
             "SELECT p.id, p.document_id, d.language, p.page, p.text FROM paragraphs p"
             " JOIN documents d ON d.id = p.document_id WHERE p.document_id = :d ORDER BY p.seq"
         ), {"d": document_id})
-    ]
+    ] if paragraphs else []
     rows += [
         _row("recommendation", r.id, r.document_id, r.language, r.page, r.text)
         for r in conn.execute(text(
