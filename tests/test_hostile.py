@@ -317,17 +317,19 @@ def test_postgres_connections_killed_mid_ingest_end_with_a_summary_and_a_rerun_c
         killed = 0
         with psycopg.connect(admin, autocommit=True) as conn:
             deadline = time.monotonic() + 300
-            while process.poll() is None and time.monotonic() < deadline and killed < 3:
-                loaded = _loaded_count(conn, url)
-                if loaded >= 1:
-                    killed += conn.execute(
-                        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = %s",
-                        (tag,),
-                    ).fetchone()[0]  # type: ignore[index]
-                time.sleep(0.3)
+            while process.poll() is None and time.monotonic() < deadline and _loaded_count(conn, url) < 1:
+                time.sleep(0.1)
+            stop_at = time.monotonic() + KILL_SECONDS  # then kill every connection it opens, for a while
+            while process.poll() is None and time.monotonic() < stop_at:
+                killed += conn.execute(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = %s",
+                    (tag,),
+                ).fetchone()[0]  # type: ignore[index]
+                time.sleep(0.05)
         stdout, stderr = process.communicate(timeout=600)
         assert killed >= 1, "the ingest ended before a connection could be terminated"
         assert "Traceback" not in stderr, stderr
+        assert "database error, try 2" in stderr  # a statement on a killed connection was retried
         assert "document(s):" in stdout and process.returncode in (0, 1), (stdout, stderr)
 
         again = unpipe("ingest", "--quiet", str(folder), env=env)
@@ -338,10 +340,14 @@ def test_postgres_connections_killed_mid_ingest_end_with_a_summary_and_a_rerun_c
         assert sorted(_documents(url)) == sorted(names)
 
 
+KILL_SECONDS = 5.0
+"""How long, after the first document is loaded, every connection of the ingest is terminated."""
+
+
 def _loaded_count(conn: Any, url: str) -> int:
     from urllib.parse import unquote
 
-    schema = unquote(url.split("search_path=")[1]).split("&")[0]
+    schema = unquote(url).split("search_path=")[1].split("&")[0]
     exists = conn.execute("SELECT to_regclass(%s)", (f'"{schema}".ingest_items',)).fetchone()[0]
     if exists is None:
         return 0
