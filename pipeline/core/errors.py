@@ -35,11 +35,12 @@ class BadInputError(UnpipeError):
 
 
 def bad_input_hint(reason: str | None) -> str:
-    """What to do about a file recorded as failed for ``reason`` (``not_pdf`` …), from its error class."""
-    pending: list[type[BadInputError]] = [BadInputError]
+    """What to do about a file recorded as failed for ``reason`` (``not_pdf``, ``timeout``, ``database`` …),
+    from the error class with that reason; a file's own fault unless some class says otherwise."""
+    pending: list[type[UnpipeError]] = [BadInputError, UnpipeError]
     while pending:
-        kind = pending.pop()
-        if kind.reason == reason:
+        kind = pending.pop(0)
+        if getattr(kind, "reason", None) == reason:
             return kind.hint
         pending += kind.__subclasses__()
     return BadInputError.hint

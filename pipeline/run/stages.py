@@ -425,7 +425,8 @@ def _file_facts(result: FetchResult) -> dict[str, str]:
 
 
 def parse_item(item: WorkItem, settings: Settings, *, workers: int = 0) -> WorkItem:
-    """Parse the stored PDF into the layout cache, in the process pool when ``workers`` > 0.
+    """Parse the stored PDF into the layout cache, in a worker process under the memory and time limits
+    (``pipeline.run.sandbox``; ``workers`` of them serve the run, one when 0).
 
     A file that is not a usable PDF is kept in the store as a failed document (``record_failure``)
     and the item ends ``failed`` with the parser's reason.
