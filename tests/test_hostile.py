@@ -33,12 +33,13 @@ GOOD_ZH = "A_77_256_Add.1.pdf"
 GOOD_EN = "A_80_500.pdf"
 
 LIMITS = {
-    "parse_memory_limit_bytes": 600 << 20,
+    "parse_memory_limit_bytes": 300 << 20,
     "parse_timeout_seconds": 60.0,
     "parse_timeout_per_page_seconds": 0.0,
     "parse_max_stream_bytes": 64 << 20,
 }
-"""Small limits, so each hostile file fails in seconds (a worker alone holds about 280 MB of address space);
+"""Small limits, so each hostile file fails in seconds (a worker holds about 80 MB of address space, 100 MB
+after parsing a good 3-page PDF);
 the time limit is left long enough that the page of many characters meets the memory limit first."""
 
 EXPECTED = {  # file → (reason code, words its reason must hold)
@@ -51,14 +52,14 @@ EXPECTED = {  # file → (reason code, words its reason must hold)
 
 @pytest.fixture(scope="session")
 def hostile_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A Flate bomb (800 MB inflated), a 108 MB inline image (declared), a page without /MediaBox and
-    a page of 400,000 characters (about 2.3 KB of parser memory each), named like UN documents so the
+    """A Flate bomb (400 MB inflated), a 108 MB inline image (declared), a page without /MediaBox and
+    a page of 200,000 characters (about 2.3 KB of parser memory each), named like UN documents so the
     store files them under a symbol."""
     folder = tmp_path_factory.mktemp("hostile")
-    flate_bomb(folder / "A_80_901-EN.pdf", 800 << 20)
+    flate_bomb(folder / "A_80_901-EN.pdf", 400 << 20)
     huge_inline_image(folder / "A_80_902-EN.pdf", 6000, 6000, data_bytes=4096)
     page_without_mediabox(folder / "A_80_903-EN.pdf")
-    many_chars_page(folder / "A_80_904-EN.pdf", 400_000)
+    many_chars_page(folder / "A_80_904-EN.pdf", 200_000)
     return folder
 
 
