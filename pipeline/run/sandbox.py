@@ -12,8 +12,10 @@ takes the run, or the memory a later document needs, with it.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import multiprocessing
+import os
 import pickle
 import queue
 import resource
@@ -37,34 +39,44 @@ ParseArgs = tuple[str, str, str]
 
 def _serve(conn: Connection, memory_limit: int, max_stream_bytes: int) -> None:
     """A worker: cap its memory, load the parser, say it is ready, then parse what the parent sends until
-    it sends None (or goes away). Ctrl-C is the parent's to handle: it ends the workers."""
+    it sends None (or goes away). Ctrl-C is the parent's to handle: it ends the workers. A worker that
+    ran out of memory reports it and exits (its heap is not trusted with the next document); whatever
+    else goes wrong in the worker itself ends it without a traceback: the parent reports the document."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     limit = memory_limit if hard == resource.RLIM_INFINITY else min(memory_limit, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        if _parse_jobs(conn, max_stream_bytes) == "memory":
+            gc.collect()  # the failed parse's frames are gone now: room to say why
+            conn.send(("memory", None))
+    except BaseException:  # the parent sees the pipe close and fails the document
+        os._exit(1)
+
+
+def _parse_jobs(conn: Connection, max_stream_bytes: int) -> str:
+    """Parse documents until told to stop ("done") or out of memory ("memory")."""
     try:
         from pipeline.parse.limits import install_stream_caps
         from pipeline.run.layouts import parse_to_layout
 
         install_stream_caps(max_stream_bytes)
     except MemoryError:
-        conn.send(("memory", None))
-        return
+        return "memory"
     conn.send(("ready", None))
     while True:
         try:
             job = conn.recv()
         except EOFError:
-            return
+            return "done"
         if job is None:
-            return
+            return "done"
         pdf, out, file_name = job
         try:
             conn.send(("pages", _page_count(pdf)))
             conn.send(("ok", parse_to_layout(pdf, out, file_name)))
         except MemoryError:
-            conn.send(("memory", None))
-            return  # a heap that hit its limit is not trusted with the next document
+            return "memory"
         except Exception as exc:
             conn.send(("error", _picklable(exc)))
 
