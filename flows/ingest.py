@@ -4,9 +4,9 @@ One Prefect task discovers and plans; then one task per batch of ``settings.batc
 (``pipeline.run.stages.run_batch``). Prefect's cost (a task run, its states and events in Prefect's
 database) is paid per batch, not per item: an unchanged or unavailable item costs one HTTP request.
 Each item's state is kept in the store's ``ingest_items``, which is what a crashed run resumes from.
-Downloads are retried inside the batch (transient errors only). Parsing runs in a process pool of
-``settings.workers`` processes, or directly in the Dask workers when the flow runs on Dask (they are
-processes already).
+Downloads are retried inside the batch (transient errors only). Parsing runs in ``settings.workers``
+bounded worker processes (memory and time limits, ``pipeline.run.sandbox``); on Dask, whose worker
+processes are daemonic and may not start their own, directly in them, with the stream caps only.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipeline.core.settings import Settings
 from pipeline.run import resources, stages
+from pipeline.run.isolate import with_db_retries
 from pipeline.run.items import IngestReport
 
 # NO_CACHE everywhere: resuming is the job of the ingest_items table, and settings objects are not
@@ -29,7 +30,7 @@ from pipeline.run.items import IngestReport
 
 @task(name="discover", cache_policy=NO_CACHE)
 def discover(since: date | None, sources: list[str] | None, settings: Settings) -> list[list[int]]:
-    return stages.plan_batches(settings, since, sources)
+    return with_db_retries(settings, lambda: stages.plan_batches(settings, since, sources), "discover")
 
 
 @task(name="ingest-batch", cache_policy=NO_CACHE)

@@ -25,22 +25,25 @@ def extract(
     Example: unpipe extract ../shared/corpus/en/A_80_604_Add.1.pdf --out out/
     """
     from extractors.apply import run_extractors
-    from pipeline.parse.pdf import parse_pdf
+    from pipeline.core.settings import get_settings
+    from pipeline.run.isolate import failure_reason
     from pipeline.run.record import build_record
-    from pipeline.run.resources import ready_to_extract
+    from pipeline.run.resources import parse_file, ready_to_extract
 
     out.mkdir(parents=True, exist_ok=True)
     ready_to_extract()  # language models in, then the heap frozen, before the first parse
     failed = 0
     for path in files:
+        stage = "parse"
         try:
             if not path.is_file():
                 raise UnpipeError(f"no such file: {path}", hint="check the path")
-            doc = parse_pdf(path)
+            doc = parse_file(path, get_settings())  # in a worker process, under the memory and time limits
+            stage = "extract"
             record = build_record(doc, run_extractors(doc))
-        except UnpipeError as exc:
+        except Exception as exc:  # whatever one file raises fails that file only
             failed += 1
-            err_console.print(f"[red]failed:[/red] {path}: {exc}", highlight=False)
+            err_console.print(f"[red]failed:[/red] {path}: {failure_reason(stage, exc)}", highlight=False)
             continue
         target = out / (path.stem + ".json")
         target.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -35,11 +35,12 @@ class BadInputError(UnpipeError):
 
 
 def bad_input_hint(reason: str | None) -> str:
-    """What to do about a file recorded as failed for ``reason`` (``not_pdf`` …), from its error class."""
-    pending: list[type[BadInputError]] = [BadInputError]
+    """What to do about a file recorded as failed for ``reason`` (``not_pdf``, ``timeout``, ``database`` …),
+    from the error class with that reason; a file's own fault unless some class says otherwise."""
+    pending: list[type[UnpipeError]] = [BadInputError, UnpipeError]
     while pending:
-        kind = pending.pop()
-        if kind.reason == reason:
+        kind = pending.pop(0)
+        if getattr(kind, "reason", None) == reason:
             return kind.hint
         pending += kind.__subclasses__()
     return BadInputError.hint
@@ -229,3 +230,31 @@ class WatchlistError(ConfigError):
     """The watch-list TOML file is malformed."""
 
     hint = "see pipeline/discover/watchlist.py (WatchlistSource) for the file format"
+
+
+# --- Limits on one document's handling (pipeline/run/isolate.py, pipeline/run/sandbox.py) ------
+
+
+class ResourceLimitExceeded(BadInputError):
+    """Parsing one document needed more memory than its worker may take, or the file declares a stream or
+    image larger than the cap: that document fails, the run goes on."""
+
+    reason = "resource_limit"
+    hint = ("if the file is genuine, raise UNPIPE_PARSE_MEMORY_LIMIT_BYTES (or UNPIPE_PARSE_MAX_STREAM_BYTES) "
+            "and ingest it again")
+
+
+class ParseTimeout(BadInputError):
+    """Parsing one document took longer than its time limit (scaled by its page count)."""
+
+    reason = "timeout"
+    hint = ("if the file is genuine, raise UNPIPE_PARSE_TIMEOUT_SECONDS or UNPIPE_PARSE_TIMEOUT_PER_PAGE_SECONDS "
+            "and ingest it again")
+
+
+class TransientStoreError(StoreError):
+    """The database dropped the connection, was locked or refused a serialisation after every retry: the
+    document is left where it stood and the next run takes it up again."""
+
+    reason = "database"
+    hint = "check that the database is up, then run the command again: it resumes where it stopped"

@@ -137,6 +137,34 @@ class Settings(BaseSettings):
             "reextract flow: Prefect's own cost is paid per batch, not per item, so 100,000 items are 500 tasks."
         ),
     )
+    parse_memory_limit_bytes: int = Field(
+        2 * 1024**3,
+        ge=64 * 1024**2,
+        description=(
+            "Address space (RLIMIT_AS) of the worker process that parses one PDF; a document that needs more "
+            "(a Flate bomb) fails as resource_limit and the worker is replaced."
+        ),
+    )
+    parse_timeout_seconds: float = Field(
+        60.0, gt=0, description="Base time limit for parsing one PDF; the document fails as timeout past it."
+    )
+    parse_timeout_per_page_seconds: float = Field(
+        5.0, ge=0, description="Time added to the parse time limit for each page of the document."
+    )
+    parse_max_stream_bytes: int = Field(
+        64 * 1024**2,
+        gt=0,
+        description=(
+            "Largest stream (declared /Length) or image (declared /Width x /Height x components) the parser "
+            "reads; a larger one fails the document as resource_limit before anything is decoded."
+        ),
+    )
+    db_retries: int = Field(
+        4, ge=0, description="Retries of a document's step after a transient database error (lost connection, lock)."
+    )
+    db_backoff_seconds: float = Field(
+        0.5, ge=0, description="First wait before a database retry; doubles at every retry."
+    )
     dask_address: str | None = Field(
         None, description="Address of a Dask scheduler to run flows on (tcp://host:8786); none runs locally."
     )

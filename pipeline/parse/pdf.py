@@ -42,6 +42,7 @@ from pipeline.core.errors import (
     EncryptedPdfError,
     ImageOnlyPdfError,
     NotPdfError,
+    ResourceLimitExceeded,
 )
 from pipeline.core.settings import get_settings
 from pipeline.core.text import language_of, normalize_text
@@ -53,6 +54,7 @@ from pipeline.parse.layout import (
     _RawLine,
     _split_at_gutter,
 )
+from pipeline.parse.limits import install_stream_caps
 from pipeline.parse.paragraphs import _LEADER, build_paragraphs
 from pipeline.parse.pdfium import PdfiumSource, as_plumber_page
 from pipeline.parse.rules import find_frames, horizontal_rules, is_horizontal
@@ -120,6 +122,7 @@ def parse_pdf(path: str | Path, parser: ParserName | None = None) -> ParsedDocum
     layout code after it is the same for both."""
     path = Path(path)
     check_pdf_file(path)
+    install_stream_caps(get_settings().parse_max_stream_bytes, keep=True)
     _freeze_long_lived_objects()
     parser = parser or get_settings().parser
     if parser == "pdfium":
@@ -211,7 +214,8 @@ def _read_with_pdfplumber(
                 continue
             try:
                 read[number] = _read_page(page, number)
-            except Exception:  # one unreadable page must not lose the others
+            except Exception as exc:  # one unreadable page must not lose the others, but a bomb fails the document
+                _raise_limit_hit(exc)
                 read[number] = _unreadable_page(page, number)
             finally:
                 page.close()
@@ -221,6 +225,13 @@ def _read_with_pdfplumber(
 _OCR_TOOLS = re.compile(
     r"capture|abbyy|finereader|omnipage|tesseract|ocrmypdf|readiris|clearscan", re.IGNORECASE
 )
+
+
+def _raise_limit_hit(error: Exception) -> None:
+    """Raise the memory or size limit a page hit (pdfplumber wraps it in ``PdfminerException``)."""
+    cause = error.args[0] if isinstance(error, PdfminerException) and error.args else error
+    if isinstance(cause, (MemoryError, ResourceLimitExceeded)):
+        raise cause from None
 
 
 def _ocr_producer(metadata: dict[str, Any]) -> bool:

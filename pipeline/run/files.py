@@ -18,9 +18,10 @@ from pipeline.core.errors import UnpipeError
 from pipeline.core.languages import UN_LANGUAGES
 from pipeline.core.settings import Settings
 from pipeline.discover.inbox import symbol_from_filename
+from pipeline.run.isolate import guard
 from pipeline.run.items import UNKNOWN_LANGUAGE, IngestReport, WorkItem
-from pipeline.run.resources import prepare, ready_to_extract
-from pipeline.run.stages import extract_item, fetch_item, finish, load_item, parse_item, track_item
+from pipeline.run.resources import close_parse_pools, prepare, ready_to_extract
+from pipeline.run.stages import fetch_guarded, finish, process_item, track_item
 
 SOURCE = "files"
 """The ``source`` recorded for files named on the command line."""
@@ -37,21 +38,28 @@ def find_pdfs(paths: Iterable[Path]) -> Iterator[Path]:
             raise UnpipeError(f"no such file or folder: {path}", hint="check the path")
 
 
-def file_item(path: Path, settings: Settings) -> WorkItem:
-    """The work item of one local file, recorded in ``ingest_items`` and ready for the fetch stage."""
+def file_item(path: Path) -> WorkItem:
+    """The work item of one local file (symbol and language from its name or folder), not yet recorded."""
     symbol, language = symbol_from_filename(path.name)
     folder = path.resolve().parent.name.lower()
     language = language or (folder if folder in UN_LANGUAGES else UNKNOWN_LANGUAGE)
-    item = track_item(settings, symbol, language, SOURCE, path.resolve().as_uri(), str(path))
-    return replace(item, next_stage="fetch")
+    return WorkItem(symbol, language, SOURCE, path.resolve().as_uri(), "discovered", path=str(path))
 
 
 def ingest_file(path: Path, settings: Settings) -> WorkItem:
-    """Take one file through fetch → parse → extract → load; a bad file ends ``failed`` with its reason."""
-    item = fetch_item(file_item(path, settings), settings)
+    """Take one file through fetch → parse → extract → load; whatever goes wrong with it (a bad file, a
+    lost database connection after retries) ends it ``failed`` with its reason, never the command."""
+    item = file_item(path)
+
+    def track() -> WorkItem:
+        tracked = track_item(settings, item.symbol, item.language, SOURCE, item.url or "", item.path)
+        return replace(tracked, next_stage="fetch")
+
+    item = guard("track", item, settings, track, lambda i: i)
+    item = fetch_guarded([item], settings)[0] if item.next_stage == "fetch" else item
     if item.next_stage != "done":
         ready_to_extract()
-    return load_item(extract_item(parse_item(item, settings), settings), settings)
+    return process_item(item, settings)
 
 
 def ingest_paths(
@@ -62,9 +70,12 @@ def ingest_paths(
     """Ingest every PDF named or found in the folders named; the report lists each file's outcome."""
     prepare(settings)
     items = []
-    for path in find_pdfs(paths):
-        item = ingest_file(path, settings)
-        items.append(item)
-        if on_progress is not None:
-            on_progress(path, item)
+    try:
+        for path in find_pdfs(paths):
+            item = ingest_file(path, settings)
+            items.append(item)
+            if on_progress is not None:
+                on_progress(path, item)
+    finally:
+        close_parse_pools()
     return finish(items, settings)

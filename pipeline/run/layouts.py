@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 from pipeline.core.document import ParsedDocument
 from pipeline.core.settings import Settings
 from pipeline.fetch.filestore import safe_filename
-from pipeline.run.items import WorkItem
+
+if TYPE_CHECKING:  # not imported at run time: the parse workers load this module, and no extractor
+    from pipeline.run.items import WorkItem
 
 if TYPE_CHECKING:
     from pipeline.parse.pdf import ParserName

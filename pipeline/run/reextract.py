@@ -15,6 +15,7 @@ from models import Document, ParsedLayout
 from pipeline.core.document import ParsedDocument
 from pipeline.core.errors import UnpipeError
 from pipeline.core.settings import Settings
+from pipeline.run.isolate import failure_reason, is_transient, with_db_retries
 from pipeline.run.resources import ready_to_extract, store_engine, writing
 from pipeline.store.db import session_scope
 
@@ -90,7 +91,17 @@ def reextract_batch(jobs: Sequence[ReextractJob], settings: Settings) -> list[Re
     """One Prefect task's share of a re-extraction: its documents, one after another."""
     if jobs:
         ready_to_extract()
-    return [reextract_document(job, settings) for job in jobs]
+    return [reextract_guarded(job, settings) for job in jobs]
+
+
+def reextract_guarded(job: ReextractJob, settings: Settings) -> ReextractResult:
+    """``reextract_document`` with database retries; whatever still goes wrong fails this document only
+    (the transaction left it as it was)."""
+    try:
+        return with_db_retries(settings, lambda: reextract_document(job, settings), job.label)
+    except Exception as exc:
+        log.info("%s: re-extraction failed: %s", job.label, failure_reason("reextract", exc))
+        return ReextractResult(job, "failed", error=failure_reason("reextract", exc))
 
 
 def reextract_document(job: ReextractJob, settings: Settings) -> ReextractResult:
@@ -124,8 +135,11 @@ def reextract_document(job: ReextractJob, settings: Settings) -> ReextractResult
         with writing(engine):
             result = replace_runs(engine, job.document_id, extraction, doc)
     except Exception as exc:
-        log.exception("%s: re-extraction failed", job.label)
-        return ReextractResult(job, "failed", error=f"{type(exc).__name__}: {exc}")
+        if is_transient(exc):
+            raise  # tried again by reextract_guarded
+        log.info("%s: re-extraction failed: %s", job.label, failure_reason("reextract", exc))
+        log.debug("%s: re-extraction failed", job.label, exc_info=True)
+        return ReextractResult(job, "failed", error=failure_reason("reextract", exc))
     if failed:
         done = replace(job, extractors=[run.name for run in extraction.runs])
         return ReextractResult(done, "failed", counts=result.counts, error="; ".join(run.error or run.name for run in failed))

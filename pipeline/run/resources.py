@@ -5,17 +5,19 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
-import multiprocessing
+import tempfile
 import threading
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from pathlib import Path
 
 from sqlalchemy import Engine
 
+from pipeline.core.document import ParsedDocument
 from pipeline.core.settings import Settings, get_settings
 from pipeline.fetch.fetcher import Fetcher
 from pipeline.fetch.filestore import default_store
-from pipeline.run.layouts import layout_dir
+from pipeline.run.layouts import layout_dir, read_layout
+from pipeline.run.sandbox import ParseArgs, ParsePool, can_spawn, parse_here
 from pipeline.store.db import make_engine, prepare_store
 
 log = logging.getLogger(__name__)
@@ -71,21 +73,34 @@ def fetcher_for(settings: Settings) -> Fetcher:
         return fetcher
 
 
-_pools: dict[int, ProcessPoolExecutor] = {}
+_pools: dict[tuple[int, int, int], ParsePool] = {}
 _pools_guard = threading.Lock()
 
 
-def parse_pool(workers: int) -> Executor:
-    """The process pool that parses PDFs (CPU-bound), created on first use; see ``close_parse_pools``.
-
-    Processes are spawned, not forked: the parent runs Prefect's threads and event loop, which a
-    fork would copy in an undefined state.
-    """
+def parse_pool(workers: int, settings: Settings) -> ParsePool:
+    """The bounded worker processes that parse PDFs (``pipeline.run.sandbox``), created on first use
+    and kept for the process's later documents; see ``close_parse_pools``."""
+    key = (max(workers, 1), settings.parse_memory_limit_bytes, settings.parse_max_stream_bytes)
     with _pools_guard:
-        pool = _pools.get(workers)
+        pool = _pools.get(key)
         if pool is None:
-            pool = _pools[workers] = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+            pool = _pools[key] = ParsePool(key[0], settings)
         return pool
+
+
+def parse_bounded(args: ParseArgs, settings: Settings, workers: int = 1) -> int:
+    """Parse one PDF into its layout file under the memory and time limits; returns its page count."""
+    if not can_spawn():
+        return parse_here(args, settings)
+    return parse_pool(workers, settings).parse(args, settings)
+
+
+def parse_file(path: Path, settings: Settings) -> ParsedDocument:
+    """Parse one PDF under the limits (``unpipe extract``): its layout comes back through a temporary file."""
+    with tempfile.TemporaryDirectory(prefix="unpipe-parse-") as folder:
+        out = Path(folder) / "layout.json.gz"
+        parse_bounded((str(path), str(out), path.name, settings.parser), settings)
+        return read_layout(out)
 
 
 def close_parse_pools() -> None:
@@ -93,7 +108,7 @@ def close_parse_pools() -> None:
         pools = list(_pools.values())
         _pools.clear()
     for pool in pools:
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.close()
 
 
 def release_resources() -> None:

@@ -27,7 +27,6 @@ import contextlib
 import logging
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -50,13 +49,12 @@ from pipeline.core.settings import Settings
 from pipeline.fetch.filestore import default_store
 from pipeline.fetch.results import FetchResult, ods_url
 from pipeline.fetch.retries import call_with_retries
+from pipeline.run.isolate import fail_item, guard, is_transient, with_db_retries
 from pipeline.run.items import UNKNOWN_LANGUAGE, Extracted, IngestReport, WorkItem
-from pipeline.run.layouts import file_name_for, layout_path, parse_to_layout, read_layout, write_layout
+from pipeline.run.layouts import file_name_for, layout_path, read_layout, write_layout
 from pipeline.run.resources import (
-    _pools,
-    _pools_guard,
     fetcher_for,
-    parse_pool,
+    parse_bounded,
     ready_to_extract,
     store_engine,
     writing,
@@ -126,10 +124,11 @@ def _restore_layout(engine: Engine, document_id: int, target: Path) -> None:
 
 
 def _guarded(stage: str, item: WorkItem, settings: Settings, error: Exception) -> WorkItem:
-    """An unexpected error fails one document, never the run: recorded with its type and message."""
-    log.exception("%s: %s stage failed unexpectedly", item.label, stage)
-    engine = store_engine(settings.resolved_database_url)
-    return _fail(engine, item, "error", f"{stage}: {type(error).__name__}: {error}")
+    """An unexpected error fails one document, never the run: recorded with its type and message. A
+    transient database error goes up to the step's ``guard``, which tries the step again."""
+    if is_transient(error):
+        raise error
+    return fail_item(item, settings, stage, error)
 
 
 # --- Stage 1: discover ----------------------------------------------------------------------------
@@ -459,7 +458,8 @@ def _file_facts(result: FetchResult) -> dict[str, str]:
 
 
 def parse_item(item: WorkItem, settings: Settings, *, workers: int = 0) -> WorkItem:
-    """Parse the stored PDF into the layout cache, in the process pool when ``workers`` > 0.
+    """Parse the stored PDF into the layout cache, in a worker process under the memory and time limits
+    (``pipeline.run.sandbox``; ``workers`` of them serve the run, one when 0).
 
     A file that is not a usable PDF is kept in the store as a failed document (``record_failure``)
     and the item ends ``failed`` with the parser's reason.
@@ -476,12 +476,8 @@ def parse_item(item: WorkItem, settings: Settings, *, workers: int = 0) -> WorkI
         out = layout_path(settings, item)
         args = (str(pdf), str(out), file_name_for(item), settings.parser)
         try:
-            if out.is_file():  # parsed before a crash, just before its state was recorded
-                pages = read_layout(out).page_count
-            elif workers:
-                pages = _parse_in_pool(workers, args)
-            else:
-                pages = parse_to_layout(*args)
+            # A layout kept from before a crash is read back; else the PDF is parsed in a bounded worker.
+            pages = read_layout(out).page_count if out.is_file() else parse_bounded(args, settings, workers)
         except BadInputError as exc:
             from pipeline.store.load import record_failure
 
@@ -492,22 +488,6 @@ def parse_item(item: WorkItem, settings: Settings, *, workers: int = 0) -> WorkI
         return _guarded("parse", item, settings, exc)
     saved = _save(engine, item, state="parsed", reason=None)
     return replace(saved, next_stage="extract", pages=pages)
-
-
-def _parse_in_pool(workers: int, args: tuple[str, str, str, ParserName]) -> int:
-    """Parse in the pool; if a worker died (killed, out of memory) the pool is replaced and tried once more."""
-    for last in (False, True):
-        pool = parse_pool(workers)
-        try:
-            return pool.submit(parse_to_layout, *args).result()
-        except BrokenProcessPool:
-            with _pools_guard:
-                if _pools.get(workers) is pool:
-                    del _pools[workers]
-            pool.shutdown(wait=False, cancel_futures=True)
-            if last:
-                raise
-    raise AssertionError("unreachable")
 
 
 # --- Stage 4: extract -----------------------------------------------------------------------------
@@ -574,12 +554,12 @@ def run_batch(items: Sequence[WorkItem], settings: Settings, *, workers: int = 0
     from ``workers + 1`` threads, so the process pool always has the next PDF while another document is
     extracted and loaded. Without a pool (on Dask, whose workers are processes) items go one by one.
     """
-    fetched = fetch_batch(items, settings)
+    fetched = fetch_guarded(items, settings)
     if any(item.next_stage != "done" for item in fetched):
         ready_to_extract()
 
     def rest(item: WorkItem) -> WorkItem:
-        return load_item(extract_item(parse_item(item, settings, workers=workers), settings), settings)
+        return process_item(item, settings, workers=workers)
 
     if workers and sum(item.next_stage != "done" for item in fetched) > 1:
         with ThreadPoolExecutor(workers + 1, thread_name_prefix="unpipe-batch") as threads:
@@ -587,6 +567,23 @@ def run_batch(items: Sequence[WorkItem], settings: Settings, *, workers: int = 0
     else:
         done = [rest(item) for item in fetched]
     return finish(done, settings).compact()
+
+
+def fetch_guarded(items: Sequence[WorkItem], settings: Settings) -> list[WorkItem]:
+    """``fetch_batch`` with database retries; if the batch's states cannot be written, its items fail
+    (their stored state stays, so the next run fetches them again) and the run goes on."""
+    try:
+        return with_db_retries(settings, lambda: fetch_batch(items, settings), "fetch")
+    except Exception as exc:
+        return [fail_item(item, settings, "fetch", exc) for item in items]
+
+
+def process_item(item: WorkItem, settings: Settings, *, workers: int = 0) -> WorkItem:
+    """Parse → extract → load one fetched item, each step isolated (``isolate.guard``): whatever one
+    document raises ends it ``failed`` with the stage and reason, never the batch."""
+    parsed = guard("parse", item, settings, lambda: parse_item(item, settings, workers=workers), lambda i: i)
+    extracted = guard("extract", parsed, settings, lambda: extract_item(parsed, settings), Extracted)
+    return guard("load", extracted.item, settings, lambda: load_item(extracted, settings), lambda i: i)
 
 
 def finish(items: Sequence[WorkItem], settings: Settings) -> IngestReport:
