@@ -10,11 +10,13 @@ import tempfile
 from pathlib import Path
 
 from pipeline.core.document import ParsedDocument
+from pipeline.core.logs import quiet_pdf_libraries
 from pipeline.core.settings import Settings
 from pipeline.fetch.filestore import safe_filename
 from pipeline.run.items import WorkItem
 
 log = logging.getLogger(__name__)
+quiet_pdf_libraries()  # here too: parse worker processes import this module, not the CLI
 
 
 # --- Layout cache ---------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from pipeline.core.settings import Settings, get_settings
 from pipeline.fetch.fetcher import Fetcher
 from pipeline.fetch.filestore import default_store
 from pipeline.run.layouts import layout_dir
-from pipeline.store.db import make_engine, prepare_store
+from pipeline.store.db import make_engine, prepare_store, write_lock
 
 log = logging.getLogger(__name__)
 
@@ -42,19 +42,17 @@ _write_locks: dict[str, threading.Lock] = {}
 
 @contextlib.contextmanager
 def writing(engine: Engine) -> Iterator[None]:
-    """Serialise this process's writes to a SQLite store.
+    """Serialise writes to a store: this process's threads by a lock, other processes (a second
+    ``unpipe ingest`` or ``unpipe run`` on the same store) by ``write_lock``.
 
     SQLite has one writer at a time and a deferred transaction that reads before it writes fails at
-    once (SQLITE_BUSY, no waiting) when another thread committed in between: one lock avoids both.
-    PostgreSQL needs no lock.
+    once (SQLITE_BUSY, no waiting) when another writer committed in between; on both databases a load
+    reads before it inserts, so two at once would insert the same row twice.
     """
-    if engine.dialect.name != "sqlite":
-        yield
-        return
     key = str(engine.url)
     with _locks_guard:
         lock = _write_locks.setdefault(key, threading.Lock())
-    with lock:
+    with lock, write_lock(engine):
         yield
 
 
