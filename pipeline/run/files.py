@@ -19,6 +19,7 @@ from pipeline.core.languages import UN_LANGUAGES
 from pipeline.core.settings import Settings
 from pipeline.discover.inbox import symbol_from_filename
 from pipeline.run.items import UNKNOWN_LANGUAGE, IngestReport, WorkItem
+from pipeline.run.layouts import item_lock
 from pipeline.run.resources import prepare, ready_to_extract
 from pipeline.run.stages import extract_item, fetch_item, finish, load_item, parse_item, track_item
 
@@ -48,10 +49,12 @@ def file_item(path: Path, settings: Settings) -> WorkItem:
 
 def ingest_file(path: Path, settings: Settings) -> WorkItem:
     """Take one file through fetch → parse → extract → load; a bad file ends ``failed`` with its reason."""
-    item = fetch_item(file_item(path, settings), settings)
-    if item.next_stage != "done":
-        ready_to_extract()
-    return load_item(extract_item(parse_item(item, settings), settings), settings)
+    item = file_item(path, settings)
+    with item_lock(settings, item):  # another ingest of the same file waits, then finds it unchanged
+        item = fetch_item(item, settings)
+        if item.next_stage != "done":
+            ready_to_extract()
+        return load_item(extract_item(parse_item(item, settings), settings), settings)
 
 
 def ingest_paths(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import logging
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.core.document import ParsedDocument
@@ -37,6 +39,24 @@ def layout_path(settings: Settings, item: WorkItem) -> Path:
     assert item.sha256, "an item is parsed only once its file is stored"
     name = hashlib.sha256(file_name_for(item).encode("utf-8")).hexdigest()[:12]
     return layout_dir(settings) / item.sha256[:2] / f"{item.sha256}-{name}-p{PARSER_VERSION}.json.gz"
+
+
+@contextlib.contextmanager
+def item_lock(settings: Settings, item: WorkItem) -> Iterator[None]:
+    """One process at a time takes an item from parse to load on a data folder (``unpipe ingest`` also
+    from fetch): the layout cache is shared, and the process that loads a document removes its layout,
+    which another process working on the same item would still need. The second one then finds the
+    document stored. Locks are files in 256 buckets (a rare shared bucket only waits a little longer).
+    """
+    bucket = hashlib.sha256(f"{item.symbol}\0{item.language}".encode()).hexdigest()[:2]
+    folder = settings.data_dir / "locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / f"item-{bucket}.lock").open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def file_name_for(item: WorkItem) -> str:

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from pipeline.core.settings import Settings, get_settings
 from pipeline.fetch.fetcher import Fetcher
-from pipeline.fetch.filestore import default_store
+from pipeline.fetch.filestore import default_store, idle_for
 from pipeline.run.layouts import layout_dir
 from pipeline.store.db import make_engine, prepare_store, write_lock
 
@@ -146,10 +146,17 @@ def prepare(settings: Settings) -> Engine:
     """Migrate the store and clear what a crash can leave behind (temporary downloads and layouts)."""
     engine = store_engine(settings.resolved_database_url)
     prepare_store(engine)
-    default_store(settings).cleanup_temp()
+    # Only leftovers idle for a while: another run on the same store may be writing its own right now.
+    default_store(settings).cleanup_temp(idle_seconds=TEMP_IDLE_SECONDS)
     cache = layout_dir(settings)
     if cache.is_dir():
         for temp in cache.glob("*/.tmp-*"):
             with contextlib.suppress(FileNotFoundError):
-                temp.unlink()
+                if idle_for(temp) >= TEMP_IDLE_SECONDS:
+                    temp.unlink()
     return engine
+
+
+TEMP_IDLE_SECONDS = 3600
+"""A temporary download or layout unchanged this long belongs to no live run (downloads are cut off by
+their deadline long before): a crash left it."""
