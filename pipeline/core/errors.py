@@ -119,6 +119,12 @@ class OlderSchemaError(StoreError):
     hint = "run `unpipe db upgrade` (or any ingest) once with write access"
 
 
+class StoreNotWritableError(StoreError):
+    """A command that writes (ingest, run, db upgrade) met a store this user or role may only read."""
+
+    hint = "ingest and migrate as a user (or PostgreSQL role) that may write the store; queries work read-only"
+
+
 class FetchError(UnpipeError):
     """A download failed for good (after retries)."""
 

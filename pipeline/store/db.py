@@ -23,6 +23,7 @@ from pipeline.core.errors import (
     NewerSchemaError,
     OlderSchemaError,
     StoreError,
+    StoreNotWritableError,
 )
 
 MIGRATIONS = Path(models.__file__).resolve().parent / "migrations"
@@ -149,13 +150,14 @@ def _reachable(engine: Engine) -> Iterator[None]:
     """Turn a connection failure, or a file that is no database, into a message that names the store."""
     try:
         yield
-    except OperationalError as exc:
-        if engine.dialect.name == "sqlite" and "not a database" in str(exc.orig):
-            raise CorruptStoreError(f"{_where(engine)} is not a SQLite database: {exc.orig}") from None
-        raise StoreError(f"cannot reach the database at {_where(engine)}: {exc.orig}") from None
     except DatabaseError as exc:
-        if engine.dialect.name == "sqlite":
-            raise CorruptStoreError(f"{_where(engine)} is not a readable SQLite database: {exc.orig}") from None
+        reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
+        if "readonly" in reason or "read-only" in reason or getattr(exc.orig, "sqlstate", None) == "42501":
+            raise StoreNotWritableError(f"cannot write the store at {_where(engine)}: {reason}") from None
+        if engine.dialect.name == "sqlite" and ("not a database" in reason or "malformed" in reason):
+            raise CorruptStoreError(f"{_where(engine)} is not a readable SQLite database: {reason}") from None
+        if isinstance(exc, OperationalError):
+            raise StoreError(f"cannot reach the database at {_where(engine)}: {reason}") from None
         raise
 
 
