@@ -26,7 +26,7 @@ PACES = {  # path: (bytes per write, seconds between writes)
 
 
 class Trickle(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         size, pause = PACES[self.path]
         self.send_response(200)
         self.send_header("Content-Type", "application/pdf")
@@ -40,7 +40,7 @@ class Trickle(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client cut us off: what the test wants
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
