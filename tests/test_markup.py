@@ -121,3 +121,25 @@ def test_run_failure_lines_keep_their_language(capsys: pytest.CaptureFixture[str
     print_report(IngestReport([item]))
     err = capsys.readouterr().err
     assert f"failed: {SYMBOL} [en]: not_pdf: sent {HOSTILE} (" in err, err
+
+
+def test_prefect_log_lines_keep_emoji_codes_and_tags() -> None:
+    """``unpipe run`` also shows the run's warnings through Prefect's Rich console handler."""
+    import io
+    import logging
+
+    from prefect.logging.handlers import PrefectConsoleHandler
+
+    from flows import plain_prefect_consoles
+
+    stream = io.StringIO()
+    handler = PrefectConsoleHandler(stream=stream)
+    logger = logging.getLogger("unpipe.test.prefect-console")
+    logger.addHandler(handler)
+    try:
+        plain_prefect_consoles()
+        logger.warning("failed: %s: %s", f"{SYMBOL} [en]", f"not_pdf: sent {HOSTILE}")
+    finally:
+        logger.removeHandler(handler)
+    assert f"failed: {SYMBOL} [en]: not_pdf: sent {HOSTILE}" in stream.getvalue()
+    assert EMOJI not in stream.getvalue()

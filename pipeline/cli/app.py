@@ -14,10 +14,10 @@ from functools import wraps
 from typing import Annotated, Any, TypeVar, get_args
 
 import typer
-from rich.console import Console
 from rich.text import Text
 from typer.core import TyperGroup
 
+from pipeline.core.console import plain_console
 from pipeline.core.errors import UnpipeError
 
 
@@ -67,15 +67,8 @@ app = typer.Typer(
 )
 
 
-def plain_console(*, stderr: bool = False) -> Console:
-    """A console that prints text as given: paths, symbols, titles and error messages come from users and
-    documents, so ``[/]`` or ``[en]`` must not be read as markup (a ``MarkupError``, or a lost language tag),
-    ``:x:`` not as an emoji, and nothing is recoloured by the highlighter. Styles are given as ``Text``."""
-    return Console(stderr=stderr, soft_wrap=stderr, markup=False, emoji=False, highlight=False)
-
-
 console = plain_console()
-err_console = plain_console(stderr=True)
+err_console = plain_console(stderr=True, soft_wrap=True)
 
 
 def progress_bar(*, disable: bool) -> Any:
