@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -69,3 +70,36 @@ def test_two_ingests_at_once_store_each_document_once(backend: str, order: str, 
                     assert doubles == [], (table, doubles)
         finally:
             engine.dispose()
+
+
+def test_two_runs_at_once_store_each_document_once(flow_settings: Any, tmp_path: Path) -> None:
+    """Two ``unpipe run`` processes (each with its own Prefect server) over the same Chinese documents of
+    the stand-in UN sites, on one store and one data folder."""
+    from tests.flows_support import env_for
+
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "UNPIPE_"))}
+    env = base | env_for(flow_settings)
+    runs = []
+    for n in (1, 2):  # Prefect's home is per process here: its ephemeral server is not shared
+        home = tmp_path / f"prefect-{n}"
+        home.mkdir()
+        runs.append(subprocess.Popen(
+            [sys.executable, "-m", "pipeline.cli", "run", "--source", "undl", "--languages", "zh"],
+            env=env | {"PREFECT_HOME": str(home)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    results = [(p, *p.communicate(timeout=900)) for p in runs]
+    for process, stdout, stderr in results:
+        assert "Traceback" not in stderr, stderr
+        assert process.returncode == 0, stderr
+        assert " 0 failed" in stdout, stdout
+    engine = create_engine(flow_settings.resolved_database_url)
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT COUNT(*) FROM documents WHERE language = 'zh'")).scalar() >= 1
+            for table, key in UNIQUE_KEYS.items():
+                doubles = conn.execute(text(
+                    f"SELECT {key}, COUNT(*) FROM \"{table}\" GROUP BY {key} HAVING COUNT(*) > 1")).all()
+                assert doubles == [], (table, doubles)
+            assert conn.execute(text(
+                "SELECT COUNT(*) FROM ingest_items WHERE state NOT IN ('loaded', 'unavailable')")).scalar() == 0
+    finally:
+        engine.dispose()
