@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import logging
 import os
@@ -12,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.core.document import ParsedDocument
+from pipeline.core.locks import file_lock
 from pipeline.core.logs import quiet_pdf_libraries
 from pipeline.core.settings import Settings
 from pipeline.fetch.filestore import safe_filename
@@ -49,14 +49,8 @@ def item_lock(settings: Settings, item: WorkItem) -> Iterator[None]:
     document stored. Locks are files in 256 buckets (a rare shared bucket only waits a little longer).
     """
     bucket = hashlib.sha256(f"{item.symbol}\0{item.language}".encode()).hexdigest()[:2]
-    folder = settings.data_dir / "locks"
-    folder.mkdir(parents=True, exist_ok=True)
-    with (folder / f"item-{bucket}.lock").open("a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    with file_lock(settings.data_dir / "locks" / f"item-{bucket}.lock"):
+        yield
 
 
 def file_name_for(item: WorkItem) -> str:

@@ -25,6 +25,7 @@ from pipeline.core.errors import (
     StoreError,
     StoreNotWritableError,
 )
+from pipeline.core.locks import file_lock
 
 MIGRATIONS = Path(models.__file__).resolve().parent / "migrations"
 
@@ -168,31 +169,32 @@ def migration_lock(engine: Engine) -> Iterator[None]:
 
     PostgreSQL: a session-level advisory lock. SQLite: an exclusive lock on a file beside the database.
     """
+    with _store_lock(engine, str(_MIGRATION_LOCK_ID), ".migrate-lock"):
+        yield
+
+
+_MIGRATION_LOCK_ID = 0x756E70697065  # "unpipe"
+
+
+@contextlib.contextmanager
+def _store_lock(engine: Engine, advisory_key: str, suffix: str) -> Iterator[None]:
+    """PostgreSQL: a session advisory lock on ``advisory_key`` (an SQL bigint expression). SQLite: an
+    exclusive lock on the file beside the database named by ``suffix``. In memory: none."""
     if engine.dialect.name == "postgresql":
         with engine.connect() as conn:
-            conn.exec_driver_sql(f"SELECT pg_advisory_lock({_MIGRATION_LOCK_ID})")
+            conn.exec_driver_sql(f"SELECT pg_advisory_lock({advisory_key})")
             try:
                 yield
             finally:
-                conn.exec_driver_sql(f"SELECT pg_advisory_unlock({_MIGRATION_LOCK_ID})")
+                conn.exec_driver_sql(f"SELECT pg_advisory_unlock({advisory_key})")
                 conn.commit()
         return
     database = engine.url.database
     if engine.dialect.name != "sqlite" or not database or database == ":memory:":
         yield
         return
-    import fcntl
-
-    lock_file = Path(database).with_name(Path(database).name + ".migrate-lock")
-    with lock_file.open("a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-_MIGRATION_LOCK_ID = 0x756E70697065  # "unpipe"
+    with file_lock(Path(database).with_name(Path(database).name + suffix)):
+        yield
 
 
 @contextlib.contextmanager
@@ -206,27 +208,8 @@ def write_lock(engine: Engine) -> Iterator[None]:
     waiting: a lock file beside the database orders them. PostgreSQL: a session advisory lock keyed by
     the schema, so stores in other schemas of the database are not held up.
     """
-    if engine.dialect.name == "postgresql":
-        with engine.connect() as conn:
-            conn.execute(text("SELECT pg_advisory_lock(hashtext('unpipe-write:' || current_schema()))"))
-            try:
-                yield
-            finally:
-                conn.execute(text("SELECT pg_advisory_unlock(hashtext('unpipe-write:' || current_schema()))"))
-                conn.commit()
-        return
-    database = engine.url.database
-    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+    with _store_lock(engine, "hashtext('unpipe-write:' || current_schema())", ".write-lock"):
         yield
-        return
-    import fcntl
-
-    with Path(database).with_name(Path(database).name + ".write-lock").open("a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 @contextmanager
