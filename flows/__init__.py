@@ -46,4 +46,22 @@ def configure_prefect() -> None:
     Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)
 
 
+def plain_prefect_consoles() -> None:
+    """Make Prefect's console log handlers print text as given: they print through Rich with emoji codes
+    on, so a document's ``:x:`` in a logged failure would become an emoji. Call after ``import prefect``
+    (which sets up its logging)."""
+    import logging
+
+    from prefect.logging.handlers import PrefectConsoleHandler
+
+    from pipeline.core.console import plain_console
+
+    loggers = [logging.getLogger(), *(logger for logger in logging.Logger.manager.loggerDict.values()
+                                      if isinstance(logger, logging.Logger))]
+    for logger in loggers:
+        for handler in logger.handlers:
+            if isinstance(handler, PrefectConsoleHandler):
+                handler.console = plain_console(file=handler.stream)
+
+
 configure_prefect()

@@ -13,6 +13,7 @@ from typing import Any
 
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
+from flows import plain_prefect_consoles
 from flows.ingest import ingest
 from flows.reextract import reextract
 from pipeline.core.settings import get_settings
@@ -37,6 +38,7 @@ def task_runner(dask_address: str | None = None) -> Any:
 def one_off_run() -> Iterator[None]:
     """Settings for a run started by hand: no run heartbeat (it only serves crash detection for
     served deployments, and costs about a second at the end of every run)."""
+    plain_prefect_consoles()
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         yield
 

@@ -16,7 +16,18 @@ REPO = Path(__file__).resolve().parent.parent
 
 @pytest.fixture
 def store_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'unpipe.db'}"
+    """An empty, migrated SQLite store (query commands never create one)."""
+    url = f"sqlite:///{tmp_path / 'unpipe.db'}"
+    migrate(url)
+    return url
+
+
+def migrate(url: str) -> None:
+    from pipeline.store.db import make_engine, upgrade
+
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -54,6 +65,7 @@ def test_unsupported_database_url_is_one_line() -> None:
 
 def test_postgres_url_is_accepted() -> None:
     with postgres_schema_url() as url:
+        migrate(url)
         code, stdout, stderr = run("recs", "--kind", "JIU", "--format", "json", "--db",
                                    url.replace("postgresql+psycopg://", "postgres://"))
     assert code == 0, stderr
@@ -75,11 +87,10 @@ def test_choices_ignore_case(store_url: str) -> None:
 ])
 def test_store_errors_are_one_line(store_url: str, args: list[str], words: list[str]) -> None:
     if args[0] == "show" and args[-1] == "csv":  # needs something to show
-        from pipeline.store.db import make_engine, upgrade
+        from pipeline.store.db import make_engine
         from tests.query_data import load_synthetic
 
         engine = make_engine(store_url)
-        upgrade(engine)
         load_synthetic(engine)
         engine.dispose()
     code, _, stderr = run(*args, "--db", store_url)

@@ -14,10 +14,10 @@ from functools import wraps
 from typing import Annotated, Any, TypeVar, get_args
 
 import typer
-from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 from typer.core import TyperGroup
 
+from pipeline.core.console import plain_console
 from pipeline.core.errors import UnpipeError
 
 
@@ -49,7 +49,7 @@ class OneLineErrors(TyperGroup):
 
 def _fail(message: str, code: int, standalone_mode: bool) -> None:
     if message:
-        err_console.print(f"[red]error:[/red] {escape(' '.join(message.split()))}", highlight=False)
+        say_error("error", " ".join(message.split()))
     if standalone_mode:
         sys.exit(code)
     raise typer.Exit(code)
@@ -65,8 +65,23 @@ app = typer.Typer(
     # Choices (--kind JIU, --format CSV) match whatever the case: each value is lower case.
     context_settings={"help_option_names": ["-h", "--help"], "token_normalize_func": str.lower},
 )
-console = Console()
-err_console = Console(stderr=True, soft_wrap=True)
+
+
+console = plain_console()
+err_console = plain_console(stderr=True, soft_wrap=True)
+
+
+def progress_bar(*, disable: bool) -> Any:
+    """Rich's default progress bar on stderr, its description (a file name) printed as given, not as markup."""
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+
+    return Progress(TextColumn("{task.description}", markup=False), BarColumn(), TaskProgressColumn(),
+                    TimeRemainingColumn(), console=err_console, disable=disable, transient=True)
+
+
+def say_error(label: str, message: str) -> None:
+    """One line on stderr: ``label:`` in red, then the message exactly as given."""
+    err_console.print(Text.assemble((f"{label}:", "red"), " ", message))
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -85,6 +100,9 @@ def _root(
                                           help="Print the version and exit.")] = False,
 ) -> None:
     """Parse, extract, store and query UN oversight documents. Settings come from UNPIPE_* variables."""
+    from pipeline.core.logs import quiet_pdf_libraries
+
+    quiet_pdf_libraries()
 
 
 def clean_errors(func: F) -> F:
@@ -95,18 +113,15 @@ def clean_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except UnpipeError as exc:
-            err_console.print(f"[red]error:[/red] {exc}", highlight=False)
+            say_error("error", str(exc))
             raise typer.Exit(1) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except Exception as exc:
             if os.environ.get("UNPIPE_DEBUG"):
                 raise
-            err_console.print(
-                f"[red]internal error:[/red] {type(exc).__name__}: {exc} "
-                "(a bug: please report it; UNPIPE_DEBUG=1 shows the traceback)",
-                highlight=False,
-            )
+            say_error("internal error", f"{type(exc).__name__}: {exc} "
+                      "(a bug: please report it; UNPIPE_DEBUG=1 shows the traceback)")
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from pipeline.cli.app import app, clean_errors, console, err_console, print_report
+from pipeline.cli.app import app, clean_errors, console, err_console, print_report, progress_bar, say_error
 from pipeline.cli.query_commands import Output, output_options
 from pipeline.core.errors import UnpipeError
 from pipeline.query.export import OutputFormat, write
@@ -43,12 +43,12 @@ def extract(
             record = build_record(doc, run_extractors(doc))
         except Exception as exc:  # whatever one file raises fails that file only
             failed += 1
-            err_console.print(f"[red]failed:[/red] {path}: {failure_reason(stage, exc)}", highlight=False)
+            say_error("failed", f"{path}: {failure_reason(stage, exc)}")
             continue
         target = out / (path.stem + ".json")
         target.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     ok = len(files) - failed
-    err_console.print(f"{ok} record(s) written to {out}, {failed} failed", highlight=False)
+    err_console.print(f"{ok} record(s) written to {out}, {failed} failed")
     if failed:
         raise typer.Exit(1)
 
@@ -80,15 +80,13 @@ def ingest(
 
     Example: unpipe ingest samples/
     """
-    from rich.progress import Progress
-
     from pipeline.core.settings import get_settings
     from pipeline.run.files import find_pdfs, ingest_paths
     from pipeline.run.layouts import file_name_for
     from pipeline.store.db import open_store
 
     files = list(find_pdfs(paths))
-    with Progress(console=err_console, disable=quiet, transient=True) as progress:
+    with progress_bar(disable=quiet) as progress:
         task = progress.add_task("ingesting", total=len(files))
 
         def advance(path: Path, item: Any) -> None:
@@ -144,4 +142,4 @@ def extractors() -> None:
     from extractors.catalog import all_extractors
 
     for extractor in all_extractors():
-        console.print(f"{extractor.name}\t{extractor.version}", highlight=False)
+        console.print(f"{extractor.name}\t{extractor.version}")

@@ -51,15 +51,16 @@ class Output:
         write(result, self.format, self.path)
         if self.path is not None:
             count = sum(len(r) for r in result) if isinstance(result, list) else len(result)
-            err_console.print(f"{count} row(s) written to {self.path}", highlight=False)
+            err_console.print(f"{count} row(s) written to {self.path}")
 
 
 def open_engine(database: str | None) -> Engine:
-    """The store of ``--db`` (``postgres://`` URLs accepted), else the configured one."""
+    """The store of ``--db`` (``postgres://`` URLs accepted), else the configured one, opened read-only:
+    a mistyped path is an error, never a new empty store."""
     from pipeline.core.settings import normalise_database_url
     from pipeline.store.db import open_store
 
-    return open_store(normalise_database_url(database) if database else None)
+    return open_store(normalise_database_url(database) if database else None, read_only=True)
 
 
 DbOption = Annotated[
@@ -335,7 +336,7 @@ def report(
     html = build_report(open_engine(database), organization=organization, as_of=_day(as_of))
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(html, encoding="utf-8")
-    err_console.print(f"report written to {output}", highlight=False)
+    err_console.print(f"report written to {output}")
 
 
 @app.command()
@@ -366,15 +367,13 @@ def browse(
 
     engine = open_engine(database)
     path = sqlite_path(engine.url.render_as_string(hide_password=False))
-    if not path.is_file():
-        raise ConfigError(f"no store at {path}", hint="ingest documents first: unpipe ingest FILES")
     meta = write_metadata(path, metadata_out or path.with_name(f"{path.stem}.datasette.json"),
                           base_url=f"http://127.0.0.1:{port}")
     templates = write_templates(meta.with_name(f"{path.stem}.datasette-templates"))
     command = datasette_command(path, meta, port=port, open_browser=open_browser, get=get, templates=templates,
                                 files=file_store_root(path))
     if get is None:
-        err_console.print(f"serving {path} on http://127.0.0.1:{port}/ (Ctrl-C stops it)", highlight=False)
+        err_console.print(f"serving {path} on http://127.0.0.1:{port}/ (Ctrl-C stops it)")
     result = run(command, capture=get is not None)
     if get is not None:
         typer.echo(result.stdout, nl=False)

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from pipeline.cli.app import app, clean_errors, console, err_console, print_report
+from pipeline.cli.app import app, clean_errors, console, print_report, say_error
 
 DaskOption = Annotated[
     str | None,
@@ -87,9 +87,9 @@ def reextract(
     else:
         report = ReextractReport()
     for result in report.failures:
-        err_console.print(f"[red]failed:[/red] {result.job.label}: {result.error}", highlight=False)
+        say_error("failed", f"{result.job.label}: {result.error}")
     runs = ", ".join(f"{name} ×{n}" for name, n in sorted(report.runs.items())) or "nothing to do"
-    console.print(f"{len(report.results)} document(s) re-extracted: {runs}", highlight=False)
+    console.print(f"{len(report.results)} document(s) re-extracted: {runs}")
     if report.failures:
         raise typer.Exit(1)
 

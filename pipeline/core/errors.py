@@ -96,6 +96,36 @@ class StoreError(UnpipeError):
     hint = "check UNPIPE_DATABASE_URL and run `unpipe db upgrade`"
 
 
+class MissingStoreError(StoreError):
+    """A query asked for a store that does not exist (a mistyped path, or nothing ingested yet)."""
+
+    hint = "run `unpipe ingest` first, or check --db / UNPIPE_DATABASE_URL"
+
+
+class CorruptStoreError(StoreError):
+    """The store's file is not a database SQLite can read (damaged, or another kind of file)."""
+
+    hint = "restore the file from a backup, or move it away and run `unpipe ingest` to build a new store"
+
+
+class NewerSchemaError(StoreError):
+    """The store was migrated by a newer unpipe than this one: this code does not know its schema."""
+
+    hint = "upgrade unpipe (pip install -U unpipe), or point --db / UNPIPE_DATABASE_URL at another store"
+
+
+class OlderSchemaError(StoreError):
+    """A read-only command found a store whose schema is older than this code's; only a writer migrates."""
+
+    hint = "run `unpipe db upgrade` (or any ingest) once with write access"
+
+
+class StoreNotWritableError(StoreError):
+    """A command that writes (ingest, run, db upgrade) met a store this user or role may only read."""
+
+    hint = "ingest and migrate as a user (or PostgreSQL role) that may write the store; queries work read-only"
+
+
 class FetchError(UnpipeError):
     """A download failed for good (after retries).
 

@@ -169,6 +169,23 @@ class Settings(BaseSettings):
         None, description="Address of a Dask scheduler to run flows on (tcp://host:8786); none runs locally."
     )
 
+    http_download_deadline_seconds: float = Field(
+        900.0,
+        gt=0,
+        description=(
+            "Longest time one download's body may take, whatever its pace; past it the download is cut off "
+            "as a retryable failure (reason deadline). http_timeout_seconds only bounds each single read."
+        ),
+    )
+    http_min_bytes_per_second: float = Field(
+        1024.0,
+        ge=0,
+        description=(
+            "Slowest average pace accepted once a download has run for http_timeout_seconds; a server "
+            "trickling slower is cut off as a retryable failure (reason too_slow). 0 accepts any pace."
+        ),
+    )
+
     @field_validator("languages", "ga_sessions", mode="before")
     @classmethod
     def _split_list(cls, value: object) -> object:

@@ -14,6 +14,9 @@ from pipeline.fetch.fetcher import Fetcher
 
 log = logging.getLogger(__name__)
 
+MAX_SYMBOL_LENGTH = 200
+"""Longest symbol the store keeps (``ingest_items.symbol``, ``documents.symbol``); a test keeps them equal."""
+
 
 @dataclass
 class Discovered:

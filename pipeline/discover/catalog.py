@@ -15,7 +15,7 @@ from pipeline.core.errors import (
 )
 from pipeline.core.registry import Registry
 from pipeline.core.settings import Settings, get_settings
-from pipeline.discover.base import Discovered, Source
+from pipeline.discover.base import MAX_SYMBOL_LENGTH, Discovered, Source
 from pipeline.discover.inbox import InboxSource
 from pipeline.discover.jiu import JiuSource
 from pipeline.discover.undl import UndlSource
@@ -67,7 +67,12 @@ def discover_all(
     settings = settings or get_settings()
     for source in [get_source(n) for n in names] if names is not None else all_sources():
         try:
-            yield from source.discover(since or (cursors or {}).get(source.name), settings)
+            for found in source.discover(since or (cursors or {}).get(source.name), settings):
+                if len(found.symbol) > MAX_SYMBOL_LENGTH:  # the store's column: it would fail a whole batch
+                    log.warning("source %s: symbol of %d characters skipped (the store holds %d): %.80s…",
+                                source.name, len(found.symbol), MAX_SYMBOL_LENGTH, found.symbol)
+                    continue
+                yield found
         except SourceNotConfiguredError as exc:
             log.info("source %s skipped: %s", source.name, exc)
         except FetchError as exc:

@@ -55,11 +55,16 @@ class InboxSource:
             raise SourceNotConfiguredError("no inbox folder (set UNPIPE_INBOX_DIR)")
         if not inbox.is_dir():
             raise SourceNotConfiguredError(f"inbox folder {inbox} does not exist")
+        root = inbox.resolve()
         for path in sorted(inbox.rglob("*")):
             rel = path.relative_to(inbox)
-            if not path.is_file() or path.suffix.lower() != ".pdf":
+            if path.suffix.lower() != ".pdf" or any(part.startswith(".") for part in rel.parts):
                 continue
-            if any(part.startswith(".") for part in rel.parts):
+            if path.is_symlink() or not path.is_file() or not path.resolve().is_relative_to(root):
+                # Ingested inbox files are moved into the store: a link (or a FIFO, a device) cannot be,
+                # and what it points at is not the inbox's to move.
+                log.warning("inbox: %s skipped: not a regular file inside the inbox (a link, a device or a "
+                            "pipe); copy the PDF itself in", path)
                 continue
             modified = datetime.fromtimestamp(path.stat().st_mtime).date()
             if since and modified < since:

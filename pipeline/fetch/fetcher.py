@@ -12,6 +12,8 @@ Reasons in ``FetchResult.reason`` (and ``FetchError.reason``):
 reason                      meaning                                                retried
 ==========================  =====================================================  ==========
 ``timeout``                 connect/read timed out                                 yes
+``too_slow``                body slower than ``http_min_bytes_per_second``         yes
+``deadline``                download over ``http_download_deadline_seconds``       yes
 ``connect_error``           connection refused/reset, DNS failure                  yes
 ``protocol_error``          server closed the connection without an answer         yes
 ``incomplete_body``         connection closed before Content-Length bytes came     yes
@@ -38,7 +40,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from types import TracebackType
 from typing import TypeVar
@@ -285,13 +287,10 @@ class Fetcher:
                 except DocumentNotFoundError:
                     return False
                 head = b""
-                try:
-                    for chunk in response.iter_bytes():
-                        head += chunk
-                        if len(head) >= SNIFF_BYTES:
-                            break
-                except httpx.TransportError as exc:
-                    raise _transport_error(exc, document) from exc
+                for chunk in self._body(response, document):
+                    head += chunk
+                    if len(head) >= SNIFF_BYTES:
+                        break
                 return PDF_MAGIC in head[:SNIFF_BYTES]
             finally:
                 response.close()
@@ -307,15 +306,10 @@ class Fetcher:
                 self._check_status(response, conditional=False, document=url)
                 self._check_length(response, document=url)
                 body = bytearray()
-                try:
-                    for chunk in response.iter_bytes():
-                        body += chunk
-                        if len(body) > self.settings.max_download_bytes:
-                            raise TooLargeError(
-                                f"response over {self.settings.max_download_bytes} bytes", document=url
-                            )
-                except httpx.TransportError as exc:
-                    raise _transport_error(exc, url) from exc
+                for chunk in self._body(response, url):
+                    body += chunk
+                    if len(body) > self.settings.max_download_bytes:
+                        raise TooLargeError(f"response over {self.settings.max_download_bytes} bytes", document=url)
                 return bytes(body)
             finally:
                 response.close()
@@ -399,6 +393,32 @@ class Fetcher:
             f"more than {self.settings.http_max_redirects} redirects from {url}", document=document
         )
 
+    def _body(self, response: httpx.Response, document: str) -> Iterator[bytes]:
+        """The body's chunks as they arrive, cut off when the download runs past its deadline or, once it
+        has run for the read timeout, averages under the minimum rate: the read timeout alone never ends
+        a server that sends one byte a second. Both are retryable (the next try may find a faster path).
+        """
+        settings = self.settings
+        started = time.monotonic()
+        received = 0
+        try:
+            for chunk in response.iter_bytes():
+                received += len(chunk)
+                elapsed = time.monotonic() - started
+                if elapsed > settings.http_download_deadline_seconds:
+                    raise RetryableFetchError(
+                        f"{response.request.url} took over {settings.http_download_deadline_seconds:g}s "
+                        f"({received} bytes so far): cut off (UNPIPE_HTTP_DOWNLOAD_DEADLINE_SECONDS)",
+                        reason="deadline", document=document)
+                if elapsed > settings.http_timeout_seconds and received < settings.http_min_bytes_per_second * elapsed:
+                    raise RetryableFetchError(
+                        f"{response.request.url} sent {received} bytes in {elapsed:.1f}s, under "
+                        f"{settings.http_min_bytes_per_second:g} bytes/s: cut off (UNPIPE_HTTP_MIN_BYTES_PER_SECOND)",
+                        reason="too_slow", document=document)
+                yield chunk
+        except httpx.TransportError as exc:
+            raise _transport_error(exc, document) from exc
+
     def _check_budget(self, host: str, document: str) -> None:
         with self._failures_lock:
             spent = self._failures.get(host, 0)
@@ -467,18 +487,15 @@ class Fetcher:
         head = b""
         tail = b""
         with self.store.writer() as writer:
-            try:
-                for chunk in response.iter_bytes():
-                    if writer.size + len(chunk) > cap:
-                        raise TooLargeError(f"body is over the {cap}-byte cap", document=document)
-                    writer.write(chunk)
-                    if len(head) < SNIFF_BYTES:
-                        head += chunk[: SNIFF_BYTES - len(head)]
-                        if len(head) >= SNIFF_BYTES and PDF_MAGIC not in head:
-                            raise _unavailable(response, document) if at_access else _not_pdf(response, head, document)
-                    tail = (tail + chunk)[-SNIFF_BYTES:]
-            except httpx.TransportError as exc:
-                raise _transport_error(exc, document) from exc
+            for chunk in self._body(response, document):
+                if writer.size + len(chunk) > cap:
+                    raise TooLargeError(f"body is over the {cap}-byte cap", document=document)
+                writer.write(chunk)
+                if len(head) < SNIFF_BYTES:
+                    head += chunk[: SNIFF_BYTES - len(head)]
+                    if len(head) >= SNIFF_BYTES and PDF_MAGIC not in head:
+                        raise _unavailable(response, document) if at_access else _not_pdf(response, head, document)
+                tail = (tail + chunk)[-SNIFF_BYTES:]
             if PDF_MAGIC not in head:
                 raise _unavailable(response, document) if at_access else _not_pdf(response, head, document)
             if PDF_EOF not in tail:

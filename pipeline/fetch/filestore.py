@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -120,15 +121,25 @@ class FileStore:
         path = self.path_for(sha256)
         return path.is_file() and _hash_file(path)[0] == sha256.lower()
 
-    def cleanup_temp(self) -> int:
-        """Remove temporary files left by a crash; returns how many were removed."""
+    def cleanup_temp(self, idle_seconds: float = 0) -> int:
+        """Remove temporary files left by a crash; returns how many were removed.
+
+        ``idle_seconds``: only files unchanged for that long, so a run starting beside another one on the
+        same store does not delete the download the other is writing.
+        """
         removed = 0
         if self.root.is_dir():
             for path in [*self.root.glob(f"{_TEMP_PREFIX}*"), *self.root.glob(f"*/{_TEMP_PREFIX}*")]:
                 with contextlib.suppress(FileNotFoundError):
-                    path.unlink()
-                    removed += 1
+                    if idle_for(path) >= idle_seconds:
+                        path.unlink()
+                        removed += 1
         return removed
+
+
+def idle_for(path: Path) -> float:
+    """Seconds since ``path`` was last written."""
+    return time.time() - path.stat().st_mtime
 
 
 class StoreWriter:

@@ -193,7 +193,7 @@ def to_text(sections: list[Rows], *, color: bool = True, full: bool = False, wid
     from rich.table import Table
 
     buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=color, color_system="auto" if color else None,
+    console = Console(file=buffer, force_terminal=color, color_system="auto" if color else None, emoji=False,
                       soft_wrap=False, width=1_000_000 if full else width)
     for section in sections:
         columns = section.brief or section.columns
@@ -232,7 +232,7 @@ def _short_limit(widths: list[int], terminal: int) -> int:
 def _plain_width(markup: str) -> int:
     from rich.text import Text
 
-    return display_width(Text.from_markup(markup).plain)
+    return display_width(Text.from_markup(markup, emoji=False).plain)
 
 
 def _cell(value: Any, escape: Any, *, cut: bool = True) -> str:

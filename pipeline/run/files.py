@@ -20,6 +20,7 @@ from pipeline.core.settings import Settings
 from pipeline.discover.inbox import symbol_from_filename
 from pipeline.run.isolate import guard
 from pipeline.run.items import UNKNOWN_LANGUAGE, IngestReport, WorkItem
+from pipeline.run.layouts import item_lock
 from pipeline.run.resources import close_parse_pools, prepare, ready_to_extract
 from pipeline.run.stages import fetch_guarded, finish, process_item, track_item
 
@@ -55,11 +56,12 @@ def ingest_file(path: Path, settings: Settings) -> WorkItem:
         tracked = track_item(settings, item.symbol, item.language, SOURCE, item.url or "", item.path)
         return replace(tracked, next_stage="fetch")
 
-    item = guard("track", item, settings, track, lambda i: i)
-    item = fetch_guarded([item], settings)[0] if item.next_stage == "fetch" else item
-    if item.next_stage != "done":
-        ready_to_extract()
-    return process_item(item, settings)
+    with item_lock(settings, item):  # another ingest of the same file waits, then finds it unchanged
+        item = guard("track", item, settings, track, lambda i: i)
+        item = fetch_guarded([item], settings)[0] if item.next_stage == "fetch" else item
+        if item.next_stage != "done":
+            ready_to_extract()
+        return process_item(item, settings)
 
 
 def ingest_paths(

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from extractors.apply import Extraction
+from pipeline.core.document import ParsedDocument
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,9 @@ class Extracted:
 
     item: WorkItem
     extraction: Extraction | None = None
+    document: ParsedDocument | None = None
+    """The layout extracted from, loaded as it is: another run on the same store may remove the cached
+    file once it has loaded the same document."""
 
 
 COUNTED_ONLY: tuple[Outcome, ...] = ("unchanged", "unavailable")

@@ -7,10 +7,13 @@ import hashlib
 import logging
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.core.document import ParsedDocument
+from pipeline.core.locks import file_lock
+from pipeline.core.logs import quiet_pdf_libraries
 from pipeline.core.settings import Settings
 from pipeline.fetch.filestore import safe_filename
 
@@ -21,6 +24,7 @@ if TYPE_CHECKING:
     from pipeline.parse.pdf import ParserName
 
 log = logging.getLogger(__name__)
+quiet_pdf_libraries()  # here too: parse worker processes import this module, not the CLI
 
 
 # --- Layout cache ---------------------------------------------------------------------------------
@@ -41,6 +45,18 @@ def layout_path(settings: Settings, item: WorkItem) -> Path:
     assert item.sha256, "an item is parsed only once its file is stored"
     name = hashlib.sha256(file_name_for(item).encode("utf-8")).hexdigest()[:12]
     return layout_dir(settings) / item.sha256[:2] / f"{item.sha256}-{name}-p{parser_version(settings.parser)}.json.gz"
+
+
+@contextlib.contextmanager
+def item_lock(settings: Settings, item: WorkItem) -> Iterator[None]:
+    """One process at a time takes an item from parse to load on a data folder (``unpipe ingest`` also
+    from fetch): the layout cache is shared, and the process that loads a document removes its layout,
+    which another process working on the same item would still need. The second one then finds the
+    document stored. Locks are files in 256 buckets (a rare shared bucket only waits a little longer).
+    """
+    bucket = hashlib.sha256(f"{item.symbol}\0{item.language}".encode()).hexdigest()[:2]
+    with file_lock(settings.data_dir / "locks" / f"item-{bucket}.lock"):
+        yield
 
 
 def file_name_for(item: WorkItem) -> str:

@@ -15,10 +15,10 @@ from sqlalchemy import Engine
 from pipeline.core.document import ParsedDocument
 from pipeline.core.settings import Settings, get_settings
 from pipeline.fetch.fetcher import Fetcher
-from pipeline.fetch.filestore import default_store
+from pipeline.fetch.filestore import default_store, idle_for
 from pipeline.run.layouts import layout_dir, read_layout
 from pipeline.run.sandbox import ParseArgs, ParsePool, can_spawn, parse_here
-from pipeline.store.db import make_engine, prepare_store
+from pipeline.store.db import make_engine, prepare_store, write_lock
 
 log = logging.getLogger(__name__)
 
@@ -44,19 +44,17 @@ _write_locks: dict[str, threading.Lock] = {}
 
 @contextlib.contextmanager
 def writing(engine: Engine) -> Iterator[None]:
-    """Serialise this process's writes to a SQLite store.
+    """Serialise writes to a store: this process's threads by a lock, other processes (a second
+    ``unpipe ingest`` or ``unpipe run`` on the same store) by ``write_lock``.
 
     SQLite has one writer at a time and a deferred transaction that reads before it writes fails at
-    once (SQLITE_BUSY, no waiting) when another thread committed in between: one lock avoids both.
-    PostgreSQL needs no lock.
+    once (SQLITE_BUSY, no waiting) when another writer committed in between; on both databases a load
+    reads before it inserts, so two at once would insert the same row twice.
     """
-    if engine.dialect.name != "sqlite":
-        yield
-        return
     key = str(engine.url)
     with _locks_guard:
         lock = _write_locks.setdefault(key, threading.Lock())
-    with lock:
+    with lock, write_lock(engine):
         yield
 
 
@@ -163,10 +161,17 @@ def prepare(settings: Settings) -> Engine:
     """Migrate the store and clear what a crash can leave behind (temporary downloads and layouts)."""
     engine = store_engine(settings.resolved_database_url)
     prepare_store(engine)
-    default_store(settings).cleanup_temp()
+    # Only leftovers idle for a while: another run on the same store may be writing its own right now.
+    default_store(settings).cleanup_temp(idle_seconds=TEMP_IDLE_SECONDS)
     cache = layout_dir(settings)
     if cache.is_dir():
         for temp in cache.glob("*/.tmp-*"):
             with contextlib.suppress(FileNotFoundError):
-                temp.unlink()
+                if idle_for(temp) >= TEMP_IDLE_SECONDS:
+                    temp.unlink()
     return engine
+
+
+TEMP_IDLE_SECONDS = 3600
+"""A temporary download or layout unchanged this long belongs to no live run (downloads are cut off by
+their deadline long before): a crash left it."""

@@ -51,7 +51,7 @@ from pipeline.fetch.results import FetchResult, ods_url
 from pipeline.fetch.retries import call_with_retries
 from pipeline.run.isolate import fail_item, guard, is_transient, with_db_retries
 from pipeline.run.items import UNKNOWN_LANGUAGE, Extracted, IngestReport, WorkItem
-from pipeline.run.layouts import file_name_for, layout_path, read_layout, write_layout
+from pipeline.run.layouts import file_name_for, item_lock, layout_path, read_layout, write_layout
 from pipeline.run.resources import (
     fetcher_for,
     parse_bounded,
@@ -504,7 +504,7 @@ def extract_item(item: WorkItem, settings: Settings) -> Extracted:
     except Exception as exc:
         return Extracted(_guarded("extract", item, settings, exc))
     saved = _save(engine, item, state="extracted", reason=None)
-    return Extracted(replace(saved, next_stage="load"), extraction)
+    return Extracted(replace(saved, next_stage="load"), extraction, doc)
 
 
 # --- Stage 5: load --------------------------------------------------------------------------------
@@ -521,7 +521,7 @@ def load_item(extracted: Extracted, settings: Settings) -> WorkItem:
     cache = layout_path(settings, item)
     try:
         assert item.sha256 is not None
-        doc = read_layout(cache)
+        doc = extracted.document or read_layout(cache)
         pdf = default_store(settings).path_for(item.sha256)
         with writing(engine):
             result = load_document(engine, doc, extracted.extraction, stored_path=str(pdf),
@@ -559,7 +559,10 @@ def run_batch(items: Sequence[WorkItem], settings: Settings, *, workers: int = 0
         ready_to_extract()
 
     def rest(item: WorkItem) -> WorkItem:
-        return process_item(item, settings, workers=workers)
+        if item.next_stage == "done":
+            return item
+        with item_lock(settings, item):
+            return process_item(item, settings, workers=workers)
 
     if workers and sum(item.next_stage != "done" for item in fetched) > 1:
         with ThreadPoolExecutor(workers + 1, thread_name_prefix="unpipe-batch") as threads:

@@ -9,13 +9,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, event, func, inspect, select
 from sqlalchemy.orm import Session
 
 from extractors.apply import Extraction, ExtractorRun
@@ -63,8 +65,9 @@ def load_document(
     source_url: str | None = None,
 ) -> LoadResult:
     """Store one parsed and extracted document; a no-op when the same file was loaded the same way."""
+    extraction = without_nul(extraction)
     info = extraction.document
-    with session_scope(engine) as session:
+    with _loading(engine) as session:
         document = _find_document(session, info, doc.sha256)
         if document is not None and _unchanged(session, document, doc, extraction):
             return LoadResult(document.id, document.symbol, document.language, "unchanged")
@@ -82,7 +85,8 @@ def load_document(
 
 def replace_runs(engine: Engine, document_id: int, extraction: Extraction, doc: ParsedDocument) -> LoadResult:
     """Swap the given extractors' output for one stored document, in one transaction."""
-    with session_scope(engine) as session:
+    extraction = without_nul(extraction)
+    with _loading(engine) as session:
         document = session.get(Document, document_id)
         if document is None:
             raise LookupError(f"document {document_id} is not in the store")
@@ -95,14 +99,14 @@ def replace_runs(engine: Engine, document_id: int, extraction: Extraction, doc: 
 
 def record_failure(engine: Engine, *, file_name: str, sha256: str, error: BadInputError) -> LoadResult:
     """Keep a file that could not be parsed, with its reason. Documents stored before are not touched."""
-    with session_scope(engine) as session:
+    with _loading(engine) as session:
         document = session.scalars(
             select(Document).where(Document.sha256 == sha256).order_by(Document.id)
         ).first()
         if document is not None and document.status == "loaded":
             # The same bytes loaded fine before (an older parser?): keep the good record.
             return LoadResult(document.id, document.symbol, document.language, "unchanged")
-        status = "failed" if document is not None else "inserted"
+        status = "failed"
         if document is None:
             document = Document(sha256=sha256, file_name=file_name)
             session.add(document)
@@ -114,6 +118,48 @@ def record_failure(engine: Engine, *, file_name: str, sha256: str, error: BadInp
         document.error = str(error)
         session.flush()
         return LoadResult(document.id, None, None, status, reason=error.reason)
+
+
+@contextmanager
+def _loading(engine: Engine) -> Iterator[Session]:
+    """A load's transaction, every text it writes without NUL characters (see ``without_nul``)."""
+    with session_scope(engine) as session:
+        event.listen(session, "before_flush", _strip_rows)
+        yield session
+
+
+def without_nul(value: Any) -> Any:
+    """``value`` with every NUL character removed from its texts (dataclasses, lists, tuples, dicts walked).
+
+    PostgreSQL refuses NUL in text and JSON (``DataError``), and a PDF can carry one in any string; in
+    SQLite it would cut the text short for most readers. Returns ``value`` itself when nothing changed.
+    """
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, list | tuple):
+        cleaned = [without_nul(v) for v in value]
+        if all(a is b for a, b in zip(cleaned, value, strict=True)):
+            return value
+        return type(value)(cleaned) if isinstance(value, list) else tuple(cleaned)
+    if isinstance(value, dict):
+        pairs = {without_nul(k): without_nul(v) for k, v in value.items()}
+        return value if all(pairs.get(k) is v for k, v in value.items()) else pairs
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: new for f in dataclasses.fields(value) if f.init
+                   and (new := without_nul(old := getattr(value, f.name))) is not old}
+        return dataclasses.replace(value, **changes) if changes else value
+    return value
+
+
+def _strip_rows(session: Session, _context: Any, _instances: Any) -> None:
+    """Before rows are written: NUL out of every text and JSON column of new or changed rows (the parsed
+    layout's pages and paragraphs included, which the records do not carry)."""
+    for row in (*session.new, *session.dirty):
+        for attribute in inspect(row).mapper.column_attrs:
+            old = getattr(row, attribute.key)
+            new = without_nul(old)
+            if new is not old:
+                setattr(row, attribute.key, new)
 
 
 def _find_document(session: Session, info: DocumentInfo, sha256: str) -> Document | None:
