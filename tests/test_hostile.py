@@ -37,10 +37,13 @@ LIMITS = {
     "parse_timeout_seconds": 60.0,
     "parse_timeout_per_page_seconds": 0.0,
     "parse_max_stream_bytes": 64 << 20,
+    "parser": "pdfplumber",
 }
 """Small limits, so each hostile file fails in seconds (a worker holds about 80 MB of address space, 100 MB
 after parsing a good 3-page PDF);
-the time limit is left long enough that the page of many characters meets the memory limit first."""
+the time limit is left long enough that the page of many characters meets the memory limit first.
+The pdfplumber (pdfminer) path is the one these files are hostile to; what the pdfium path makes of
+them is its own test below."""
 
 EXPECTED = {  # file → (reason code, words its reason must hold)
     "A_80_901-EN.pdf": ("resource_limit", "inflates to more than the cap"),
@@ -103,6 +106,26 @@ def test_extract_fails_each_hostile_file_and_extracts_the_good_ones(hostile_dir:
     for path in good:
         record = json.loads((out / (path.stem + ".json")).read_text(encoding="utf-8"))
         assert record["source"]["pages"] == 3 and record["document"]["symbol"]
+
+
+def test_pdfium_reads_three_of_the_hostile_files_and_the_bomb_meets_the_memory_limit(
+    hostile_dir: Path, tmp_path: Path
+) -> None:
+    """pdfium does not decode an image to read text, gives a page without /MediaBox the default box and
+    keeps 200,000 characters in little memory, so those three are ordinary documents to it; the Flate
+    bomb is still inflated, and the worker's memory limit stops it."""
+    out = tmp_path / "out"
+    hostile = sorted(hostile_dir.glob("*.pdf"))
+    result = unpipe("extract", *map(str, [*hostile, corpus_pdf(GOOD_EN)]), "--out", str(out),
+                    env=limit_env(UNPIPE_PARSER="pdfium"))
+
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    failures = failure_lines(result.stderr)
+    assert sorted(failures) == ["A_80_901-EN.pdf"]
+    assert "resource_limit: " in failures["A_80_901-EN.pdf"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        p.stem + ".json" for p in [*hostile[1:], corpus_pdf(GOOD_EN)])
 
 
 def test_the_bomb_hits_the_memory_limit_when_the_stream_cap_allows_it(hostile_dir: Path, tmp_path: Path) -> None:

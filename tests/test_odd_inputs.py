@@ -67,7 +67,7 @@ def source_yielding(*symbols: str) -> Iterator[str]:
     try:
         yield ODD_SOURCE
     finally:
-        catalog._REGISTRY.pop(ODD_SOURCE, None)
+        catalog.remove_source(ODD_SOURCE)
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
@@ -75,7 +75,7 @@ def test_a_symbol_longer_than_the_store_holds_is_left_out_alone(
     backend: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     from pipeline.run.resources import release_resources
-    from pipeline.run.stages import discover_batches
+    from pipeline.run.stages import load_batch, plan_batches
 
     assert MAX_SYMBOL_LENGTH == IngestItem.__table__.c.symbol.type.length == Document.__table__.c.symbol.type.length
     long_symbol = "A/80/" + "9" * 300
@@ -83,7 +83,7 @@ def test_a_symbol_longer_than_the_store_holds_is_left_out_alone(
         settings = store_settings(engine, tmp_path).model_copy(update={"languages": ["en"]})
         try:
             with caplog.at_level(logging.WARNING, logger="pipeline.discover.catalog"):
-                batches = discover_batches(settings, sources=[name])
+                batches = [load_batch(ids, settings) for ids in plan_batches(settings, sources=[name])]
         finally:
             release_resources()
         assert sorted(item.symbol for batch in batches for item in batch) == ["A/80/1", "A/80/2"]
