@@ -1,7 +1,7 @@
 """The ingest flow: discover, then batches of items through fetch → parse → extract → load.
 
 One Prefect task discovers and plans; then one task per batch of ``settings.batch_size`` items
-(``pipeline.run.stages.run_batch``). Prefect's cost (a task run, its states and events in Prefect's
+(``pipeline.run.stages.run_planned``). Prefect's cost (a task run, its states and events in Prefect's
 database) is paid per batch, not per item: an unchanged or unavailable item costs one HTTP request.
 Each item's state is kept in the store's ``ingest_items``, which is what a crashed run resumes from.
 Downloads are retried inside the batch (transient errors only). Parsing runs in ``settings.workers``
@@ -35,7 +35,7 @@ def discover(since: date | None, sources: list[str] | None, settings: Settings) 
 
 @task(name="ingest-batch", cache_policy=NO_CACHE)
 def ingest_batch(ids: list[int], settings: Settings, workers: int) -> IngestReport:
-    return stages.run_batch(stages.load_batch(ids, settings), settings, workers=workers)
+    return stages.run_planned(ids, settings, workers=workers)
 
 
 THREADS: Any = ThreadPoolTaskRunner(max_workers=16)

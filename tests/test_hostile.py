@@ -378,3 +378,133 @@ def _loaded_count(conn: Any, url: str) -> int:
         return 0
     return int(conn.execute(f'SELECT count(*) FROM "{schema}".ingest_items WHERE state = %s',
                             ("loaded",)).fetchone()[0])
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("prefect_harness")
+def test_postgres_connections_killed_mid_run_end_with_a_summary_and_a_rerun_completes(tmp_path: Path) -> None:
+    """``unpipe run`` (the Prefect flow, fed by the inbox) while its backends are terminated. Once its plan
+    is recorded, ``ingest_items`` is locked, so every batch's read of its items blocks and is terminated
+    (certain, not a matter of timing) until the lock goes; then a backend is terminated every few tenths
+    of a second while the documents are stored. The run ends with its summary, no traceback, exit 0 or 1,
+    nothing stored twice; a rerun loads everything."""
+    import psycopg
+    from prefect.settings import PREFECT_API_URL
+
+    from tests.databases import PG_BASE
+
+    inbox = tmp_path / "inbox"
+    for folder, name in [("en", GOOD_EN), ("en", "DP_2025_4.pdf"), ("en", "S_PV.10100.pdf"),
+                         ("en", "A_RES_78_276.pdf"), ("zh", GOOD_ZH)]:
+        (inbox / folder).mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(corpus_pdf(name), inbox / folder / name)
+    names = sorted(p.name for p in inbox.rglob("*.pdf"))
+    tag = f"unpipe_kill_test_{uuid.uuid4().hex[:12]}"
+    admin = PG_BASE.replace("postgresql+psycopg://", "postgresql://")
+    with postgres_schema_url() as url:
+        schema = _schema(url)
+        env = {k: v for k, v in limit_env().items() if not k.startswith("PREFECT_")} | {
+            "UNPIPE_DATABASE_URL": f"{url}&application_name={tag}", "UNPIPE_DATA_DIR": str(tmp_path / "data"),
+            "UNPIPE_INBOX_DIR": str(inbox), "UNPIPE_BATCH_SIZE": "1", "UNPIPE_WORKERS": "1",
+            "UNPIPE_DB_BACKOFF_SECONDS": "0.2", "PREFECT_API_URL": str(PREFECT_API_URL.value()),
+            "PREFECT_HOME": str(tmp_path / "prefect")}
+        command = [sys.executable, "-m", "pipeline.cli", "run", "--source", "inbox"]
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        killed = blocked = 0
+        with psycopg.connect(admin, autocommit=True) as conn, psycopg.connect(admin) as locker:
+            deadline = time.monotonic() + 300
+            while process.poll() is None and time.monotonic() < deadline and not _planned(conn, schema):
+                time.sleep(0.01)
+            locker.execute(f'LOCK TABLE "{schema}".ingest_items IN ACCESS EXCLUSIVE MODE')
+            lock_until = deadline
+            while process.poll() is None and time.monotonic() < lock_until:
+                waiting = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = %s "
+                                       "AND wait_event_type = 'Lock'", (tag,)).fetchone()[0]  # type: ignore[index]
+                if waiting and not blocked:
+                    lock_until = time.monotonic() + LOCK_SECONDS
+                blocked += waiting
+                killed += _terminate(conn, tag)
+                time.sleep(0.02)
+            locker.rollback()  # the lock goes
+            stop_at = time.monotonic() + KILL_SECONDS
+            while process.poll() is None and time.monotonic() < stop_at:
+                killed += _terminate(conn, tag)
+                time.sleep(0.3)
+        stdout, stderr = process.communicate(timeout=600)
+        print(f"terminated {killed} backend(s); {blocked} blocked read(s) seen")
+        assert blocked >= 1, "no batch read its items while the table was locked"
+        assert "Traceback" not in stderr, stderr
+        assert process.returncode in (0, 1), (process.returncode, stdout, stderr)
+        assert f"{len(names)} document(s):" in stdout, (stdout, stderr)
+        _assert_stored_once(url)
+
+        again = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
+
+        assert again.returncode == 0, (again.stdout, again.stderr)
+        assert " 0 failed" in again.stdout, again.stdout
+        items = _items(url)
+        assert {name: items[name][0] for name in names} == dict.fromkeys(names, "loaded")
+        assert sorted(_documents(url)) == names
+        _assert_stored_once(url)
+
+
+LOCK_SECONDS = 1.0
+"""How long batches' reads are held and terminated: less than the retries' 0.2 + 0.4 + 0.8 + 1.6 s, so
+the batches read their items on a retry and go on."""
+
+
+def _schema(url: str) -> str:
+    from urllib.parse import unquote
+
+    return unquote(url).split("search_path=")[1].split("&")[0]
+
+
+def _planned(conn: Any, schema: str) -> bool:
+    """True once discovery's last transaction (the sources' cursors) is committed."""
+    if conn.execute("SELECT to_regclass(%s)", (f'"{schema}".source_cursors',)).fetchone()[0] is None:
+        return False
+    return bool(conn.execute(f'SELECT count(*) FROM "{schema}".source_cursors').fetchone()[0])
+
+
+def _terminate(conn: Any, tag: str) -> int:
+    """Terminate every backend of the command under test; how many there were."""
+    return int(conn.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                            "WHERE application_name = %s", (tag,)).fetchone()[0])
+
+
+def _assert_stored_once(url: str) -> None:
+    from tests.test_concurrency import UNIQUE_KEYS
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            for table, key in UNIQUE_KEYS.items():
+                doubles = conn.execute(text(
+                    f'SELECT {key}, COUNT(*) FROM "{table}" GROUP BY {key} HAVING COUNT(*) > 1')).all()
+                assert doubles == [], (table, doubles)
+    finally:
+        engine.dispose()
+
+
+def test_a_batch_whose_items_cannot_be_read_fails_them_and_not_the_run(tmp_path: Path) -> None:
+    """A batch whose ``ingest_items`` rows cannot be read (the server refuses connections, past the
+    retries) ends with each of its items failed, named by its row id, with the database as the reason."""
+    import socket
+
+    from pipeline.core.settings import Settings
+    from pipeline.run.stages import run_planned
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = Settings(database_url=f"postgresql+psycopg://postgres@127.0.0.1:{port}/none", data_dir=tmp_path,
+                        db_retries=2, db_backoff_seconds=0.01)
+
+    report = run_planned([7, 9], settings)
+
+    assert report.summary_line().startswith("2 document(s): 0 loaded, 0 unchanged, 2 failed"), report.summary_line()
+    assert [(item.label, item.state, item.outcome) for item in report.items] == [
+        ("ingest_items #7 [?]", "failed", "failed"), ("ingest_items #9 [?]", "failed", "failed")]
+    for item in report.items:
+        assert item.reason is not None and item.reason.startswith("database: plan: TransientStoreError: "), item.reason
+        assert "failed 3 time(s)" in item.reason and "connection refused" in item.reason.lower(), item.reason

@@ -49,7 +49,7 @@ from pipeline.core.settings import Settings
 from pipeline.fetch.filestore import default_store
 from pipeline.fetch.results import FetchResult, ods_url
 from pipeline.fetch.retries import call_with_retries
-from pipeline.run.isolate import fail_item, guard, is_transient, with_db_retries
+from pipeline.run.isolate import fail_item, failure_reason, guard, is_transient, with_db_retries
 from pipeline.run.items import UNKNOWN_LANGUAGE, Extracted, IngestReport, WorkItem
 from pipeline.run.layouts import file_name_for, item_lock, layout_path, read_layout, write_layout
 from pipeline.run.resources import (
@@ -544,6 +544,21 @@ def _archive_inbox_file(item: WorkItem, settings: Settings) -> None:
 
 
 # --- A batch: what one Prefect task does ----------------------------------------------------------
+
+
+def run_planned(ids: Sequence[int], settings: Settings, *, workers: int = 0) -> IngestReport:
+    """A planned batch from its row ids to its report (what one Prefect task does). Its items are read
+    with database retries; if the database stays out of reach, each of them fails, named by its row id
+    (its symbol is in the row that could not be read), and the run goes on to its summary: the rows
+    keep their state, so the next run plans them again."""
+    try:
+        items = with_db_retries(settings, lambda: load_batch(ids, settings), f"batch of {len(ids)} item(s)")
+    except Exception as exc:
+        reason = failure_reason("plan", exc)
+        log.warning("a batch of %d item(s) failed: %s", len(ids), reason)
+        return IngestReport([WorkItem(f"ingest_items #{row_id}", "?", "?", None, "failed", next_stage="done",
+                                      reason=reason, outcome="failed") for row_id in ids])
+    return run_batch(items, settings, workers=workers)
 
 
 def run_batch(items: Sequence[WorkItem], settings: Settings, *, workers: int = 0) -> IngestReport:
