@@ -97,8 +97,12 @@ def replace_runs(engine: Engine, document_id: int, extraction: Extraction, doc: 
         return LoadResult(document.id, document.symbol, document.language, "updated", counts)
 
 
-def record_failure(engine: Engine, *, file_name: str, sha256: str, error: BadInputError) -> LoadResult:
-    """Keep a file that could not be parsed, with its reason. Documents stored before are not touched."""
+def record_failure(
+    engine: Engine, *, file_name: str, sha256: str, error: BadInputError, parser_version: str | None = None
+) -> LoadResult:
+    """Keep a file that could not be parsed, with its reason and the parser version that refused it
+    (the same bytes fail the same way under that version: ``unpipe ingest`` does not parse them again).
+    Documents stored before are not touched."""
     with _loading(engine) as session:
         document = session.scalars(
             select(Document).where(Document.sha256 == sha256).order_by(Document.id)
@@ -110,12 +114,14 @@ def record_failure(engine: Engine, *, file_name: str, sha256: str, error: BadInp
         if document is None:
             document = Document(sha256=sha256, file_name=file_name)
             session.add(document)
-        elif document.failure_reason == error.reason and document.error == str(error):
+        elif (document.failure_reason, document.error, document.parser_version) == (
+                error.reason, str(error), parser_version):
             return LoadResult(document.id, None, None, "unchanged", reason=error.reason)
         document.file_name = file_name
         document.status = "failed"
         document.failure_reason = error.reason
         document.error = str(error)
+        document.parser_version = parser_version
         session.flush()
         return LoadResult(document.id, None, None, status, reason=error.reason)
 
