@@ -270,8 +270,8 @@ def _cjk_share_per_char(text: str) -> float:
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from(
-    list("ab Z9\t\n\u00a0\u2003\u3000，。、“”—…·％() ") + ["行", "预", "㈠", "\u3400", "\uf900", "\uff01", "\uff5e",
-                                                      "\u0627", "\u0414", "\ufb50", "\u2e80", "\u303f"])))
+    [*"ab Z9\t\n\u00a0\u2003\u3000，。、“”—…·％() ", "行", "预", "㈠", "\u3400", "\uf900", "\uff01", "\uff5e",
+     "\u0627", "\u0414", "\ufb50", "\u2e80", "\u303f"])))
 def test_cjk_share_counts_as_the_per_character_definition(text: str) -> None:
     from pipeline.core.text import cjk_share
 

@@ -156,6 +156,8 @@ def find_document_symbols(text: str) -> list[Citation]:
     """
     prepared = prepare(text)
     found: list[Citation] = []
+    if "/" not in prepared:
+        return found  # every symbol has one (``_ONE_SYMBOL``); most paragraphs have none
     for match in _DOCUMENT.finditer(prepared):
         if match.group("after"):
             continue  # ``POLICY/OED/2024//001``: the look-alike runs on; no shorter reading is taken
@@ -435,6 +437,8 @@ def find_resolutions(text: str) -> list[Citation]:
     """Resolutions cited in running text, English or Chinese, as their symbols."""
     prepared = prepare(text)
     found: list[Citation] = []
+    if "esolution" not in prepared and "决议" not in prepared:
+        return found  # every pattern below needs "resolution(s)" or "决议"; most paragraphs have neither
     covered: list[tuple[int, int]] = []
     for match in _EN_LIST.finditer(prepared):
         if re.search(r"\bdraft\s*$", prepared[max(0, match.start() - 8):match.start()]):
