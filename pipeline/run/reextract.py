@@ -141,9 +141,9 @@ def reextract_document(job: ReextractJob, settings: Settings) -> ReextractResult
             if layout is None:
                 raise UnpipeError(f"document {job.document_id} has no stored layout", hint="ingest it again")
             doc = ParsedDocument.from_bytes(layout.layout)
-            context = _stored_context(session, job.document_id)
+            context = None if "metadata" in job.extractors else _stored_context(session, job.document_id)
         chosen = [get_extractor(name) for name in job.extractors]
-        if "metadata" in job.extractors:
+        if context is None:
             extraction = run_extractors(doc, chosen)
         else:
             extraction = run_extractors(doc, [_Replay(context), *chosen])
