@@ -116,7 +116,7 @@ def two_documents(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: p
         get_settings.cache_clear()
 
 
-def _latest(url: str) -> dict[tuple[str, str], str]:
+def _latest(url: str) -> dict[tuple[str | None, str], str]:
     """(document symbol, extractor) → version of its latest run."""
     from models import Document
     from pipeline.store.db import make_engine, session_scope
@@ -125,7 +125,7 @@ def _latest(url: str) -> dict[tuple[str, str], str]:
     engine = make_engine(url)
     try:
         with session_scope(engine) as session:
-            symbols = dict(session.execute(select(Document.id, Document.symbol)).all())
+            symbols: dict[int, str | None] = {d: s for d, s in session.execute(select(Document.id, Document.symbol))}
             return {(symbols[d], name): v for d, runs in latest_versions(session).items() for name, v in runs.items()}
     finally:
         engine.dispose()

@@ -114,7 +114,7 @@ def _item_rows(engine: Engine) -> list[tuple[object, ...]]:
     from models import IngestItem
 
     with engine.connect() as conn:
-        return sorted(conn.execute(select(IngestItem.__table__)).all())
+        return [tuple(row) for row in conn.execute(select(IngestItem.__table__).order_by(IngestItem.id))]
 
 
 def test_a_second_ingest_settles_unchanged_and_known_bad_files_without_any_stage(
@@ -125,7 +125,7 @@ def test_a_second_ingest_settles_unchanged_and_known_bad_files_without_any_stage
     tries the refused file again."""
     import shutil
 
-    from pipeline.parse.version import parser_version
+    from pipeline.parse.version import ParserName, parser_version
     from pipeline.run import files
     from tests.badfiles import make_bad_files
 
@@ -151,7 +151,7 @@ def test_a_second_ingest_settles_unchanged_and_known_bad_files_without_any_stage
     assert table_counts(engine) == counts and _item_rows(engine) == items  # nothing written
 
     # Under the other parser nothing is settled: the good file is parsed again, the bad one refused again.
-    other = "pdfium" if settings.parser == "pdfplumber" else "pdfplumber"
+    other: ParserName = "pdfium" if settings.parser == "pdfplumber" else "pdfplumber"
     switched = ingest_paths([folder], settings.model_copy(update={"parser": other}))
     assert switched.counts == {"loaded": 1, "failed": 1}
     with session_scope(engine) as session:
