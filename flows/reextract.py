@@ -4,6 +4,10 @@ No download and no PDF parsing: the layout kept at load time (``parsed_layouts``
 a document's selected extractors run in one pass and their output is stored in one transaction
 (``store.replace_runs``); documents go in batches of ``settings.batch_size`` per Prefect task, so
 Prefect's cost is paid per batch, not per document.
+
+``unpipe reextract`` runs this flow only when its runs are to be seen on a Prefect server
+(``PREFECT_API_URL``) or its tasks to run on Dask; otherwise it calls the same functions in its own
+process (``pipeline.run.reextract.reextract_here``). Deployments (``unpipe serve``) always use the flow.
 """
 
 from __future__ import annotations
@@ -22,9 +26,7 @@ from pipeline.run.reextract import ReextractJob, ReextractReport, ReextractResul
 
 @task(name="plan", cache_policy=NO_CACHE)
 def plan(extractors: list[str] | None, settings: Settings) -> list[list[ReextractJob]]:
-    jobs = reextraction.plan_reextract(settings, extractors)
-    size = settings.batch_size
-    return [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    return reextraction.in_batches(reextraction.plan_reextract(settings, extractors), settings.batch_size)
 
 
 @task(name="reextract-batch", cache_policy=NO_CACHE)

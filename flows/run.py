@@ -1,4 +1,5 @@
-"""Run the flows once, locally or on Dask: what ``unpipe run`` and ``unpipe reextract`` call.
+"""Run the flows once, locally or on Dask: what ``unpipe run`` calls, and ``unpipe reextract`` when a
+Prefect server (``PREFECT_API_URL``) or Dask is given (else it runs the same functions in-process).
 
 Without ``PREFECT_API_URL`` the flows run against Prefect's ephemeral server (started on first use,
 state kept under ``PREFECT_HOME``); with it, against that server, where the runs show in the UI.

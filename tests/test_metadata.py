@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractors.base import ExtractionContext
 from extractors.catalog import get_extractor
@@ -256,3 +258,21 @@ def test_parse_date(text: str, iso: str | None) -> None:
 def test_language_of_short_or_mixed_text_is_unknown() -> None:
     assert language_of("A/80/596") is None
     assert language_of("The Advisory Committee recommends the approval of the proposal of the Secretary-General.") == "en"
+
+
+def _cjk_share_per_char(text: str) -> float:
+    """The definition, one character at a time (what ``cjk_share`` computes with regular expressions)."""
+    from pipeline.core.text import is_cjk
+
+    chars = [c for c in text if not c.isspace()]
+    return sum(1 for c in chars if is_cjk(c)) / len(chars) if chars else 0.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(
+    [*"ab Z9\t\n\u00a0\u2003\u3000，。、“”—…·％() ", "行", "预", "㈠", "\u3400", "\uf900", "\uff01", "\uff5e",
+     "\u0627", "\u0414", "\ufb50", "\u2e80", "\u303f"])))
+def test_cjk_share_counts_as_the_per_character_definition(text: str) -> None:
+    from pipeline.core.text import cjk_share
+
+    assert cjk_share(text) == _cjk_share_per_char(text)

@@ -88,3 +88,25 @@ def _open_at_once(url: str, barrier: Any, results: Any) -> None:
         results.put(f"{type(exc).__name__}: {exc}"[:300])
     else:
         results.put("ok")
+
+
+def test_the_head_revision_read_without_alembic_is_alembics(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A store at this head is prepared without importing alembic; with two heads alembic decides."""
+    from alembic.script import ScriptDirectory
+
+    from pipeline.store import db
+
+    assert db._head_revision() == ScriptDirectory.from_config(db.alembic_config()).get_current_head()
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    for name, revision, parent in (("a", "0001", "None"), ("b", "0002", '"0001"'), ("c", "0003", '"0001"')):
+        (versions / f"{name}.py").write_text(f'revision = "{revision}"\ndown_revision = {parent}\n')
+    monkeypatch.setattr(db, "MIGRATIONS", tmp_path)
+    db._head_revision.cache_clear()
+    try:
+        assert db._head_revision() is None
+        (versions / "c.py").unlink()
+        db._head_revision.cache_clear()
+        assert db._head_revision() == "0002"
+    finally:
+        db._head_revision.cache_clear()

@@ -408,3 +408,25 @@ def test_heading_kind(text: str, lang: str, expected: str | None) -> None:
 )
 def test_footnote_marks(text: str, marks: set[str], expected: str) -> None:
     assert drop_footnote_marks(text, marks) == expected
+
+
+def test_every_section_title_pattern_requires_one_of_the_heading_words() -> None:
+    """``heading_kind`` skips a heading without any of ``HEADING_WORDS``: sound only while every
+    title pattern has a required token whose every accepted value contains one of them."""
+    from extractors.lib.nlp import HEADING_WORDS, _en_patterns, _zh_patterns
+
+    def requires_word(token: dict[str, object], words: tuple[str, ...]) -> bool:
+        if token.get("OP") not in (None, "+"):
+            return False
+        value = token.get("LOWER", token.get("ORTH"))
+        values = value["IN"] if isinstance(value, dict) else [value]
+        return all(isinstance(v, str) and any(w in v.lower() for w in words) for v in values)
+
+    for lang, patterns in (("en", _en_patterns()), ("zh", _zh_patterns())):
+        for label in ("GA_ACTIONS", "RECOMMENDATIONS", "COMMENTS"):
+            for pattern in patterns[label]:
+                assert any(requires_word(token, HEADING_WORDS[lang]) for token in pattern), (lang, label, pattern)
+    assert heading_kind("Actions to be taken by the General Assembly", "en") == "GA_ACTIONS"
+    assert heading_kind("有待大会采取的行动", "zh") == "GA_ACTIONS"
+    assert heading_kind("Specific comments", "en") == "COMMENTS"
+    assert heading_kind("Introduction", "en") is None

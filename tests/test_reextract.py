@@ -116,7 +116,7 @@ def two_documents(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: p
         get_settings.cache_clear()
 
 
-def _latest(url: str) -> dict[tuple[str, str], str]:
+def _latest(url: str) -> dict[tuple[str | None, str], str]:
     """(document symbol, extractor) → version of its latest run."""
     from models import Document
     from pipeline.store.db import make_engine, session_scope
@@ -125,7 +125,7 @@ def _latest(url: str) -> dict[tuple[str, str], str]:
     engine = make_engine(url)
     try:
         with session_scope(engine) as session:
-            symbols = dict(session.execute(select(Document.id, Document.symbol)).all())
+            symbols: dict[int, str | None] = {d: s for d, s in session.execute(select(Document.id, Document.symbol))}
             return {(symbols[d], name): v for d, runs in latest_versions(session).items() for name, v in runs.items()}
     finally:
         engine.dispose()
@@ -234,3 +234,44 @@ def test_reextract_all_from_the_command_line(flow_settings: Any) -> None:
     names = sorted(e.name for e in all_extractors())
     assert " ".join(done.output.split()) == "3 document(s) re-extracted: " + ", ".join(f"{n} ×3" for n in names)
     assert _runs(url) - before == Counter({(e.name, e.version): 3 for e in all_extractors()})
+
+
+def test_reextract_without_a_prefect_server_writes_what_the_flow_writes(
+    two_documents: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without PREFECT_API_URL (and Dask) ``unpipe reextract`` runs the flow's functions in its own
+    process: the same records, runs and summary as the flow; unchanged since, a second has nothing to do."""
+    from typer.testing import CliRunner
+
+    import flows.run
+    from extractors.catalog import all_extractors
+    from pipeline.cli.app import app
+
+    settings = two_documents
+    url = settings.resolved_database_url
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    names = sorted(e.name for e in all_extractors())
+    runs_before = _runs(url)
+
+    def no_flow(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the Prefect flow ran")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(flows.run, "run_reextract", no_flow)
+        here = CliRunner().invoke(app, ["reextract", "--all"])
+    assert here.exit_code == 0, here.output
+    assert " ".join(here.output.split()) == "2 document(s) re-extracted: " + ", ".join(f"{n} ×2" for n in names)
+    after_here, runs_here = snapshot(url, settings.data_dir), _runs(url)
+    every = Counter({(e.name, e.version): 2 for e in all_extractors()})
+    assert runs_here - runs_before == every
+
+    by_flow = flows.run.run_reextract(names)
+
+    assert by_flow.failures == [] and by_flow.runs == dict.fromkeys(names, 2)
+    after_flow = snapshot(url, settings.data_dir)
+    assert _without(after_flow, "extraction_runs") == _without(after_here, "extraction_runs")
+    assert _runs(url) - runs_here == every
+
+    idle = CliRunner().invoke(app, ["reextract"])
+    assert (idle.exit_code, idle.output.strip()) == (0, "0 document(s) re-extracted: nothing to do")
+    assert snapshot(url, settings.data_dir) == after_flow

@@ -108,3 +108,75 @@ def test_same_file_under_a_new_extractor_version_is_updated_not_duplicated(
         assert session.scalar(select(func.count()).select_from(Document)) == 1
         refs = session.scalars(select(Reference.extractor_version)).all()
         assert all(v == metadata.version for v in refs)
+
+
+def _item_rows(engine: Engine) -> list[tuple[object, ...]]:
+    from models import IngestItem
+
+    with engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(select(IngestItem.__table__).order_by(IngestItem.id))]
+
+
+def test_a_second_ingest_settles_unchanged_and_known_bad_files_without_any_stage(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Asked all at once: unchanged bytes end ``unchanged`` and bytes the current parser refused end
+    ``failed`` with the stored reason, neither through a stage nor with a write; the other parser
+    tries the refused file again."""
+    import shutil
+
+    from pipeline.parse.version import ParserName, parser_version
+    from pipeline.run import files
+    from tests.badfiles import make_bad_files
+
+    settings = store_settings(engine, tmp_path)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copyfile(corpus_pdf("A_77_256_Add.1.pdf"), folder / "A_77_256_Add.1.pdf")
+    shutil.copyfile(make_bad_files(tmp_path / "bad")["image_only"], folder / "image_only.pdf")
+    first = ingest_paths([folder], settings)
+    assert first.counts == {"loaded": 1, "failed": 1}
+    (refused,) = first.failures
+    assert (refused.reason or "").startswith("image_only: ")
+    counts, items = table_counts(engine), _item_rows(engine)
+
+    def no_stages(path: Path, settings: object) -> object:
+        raise AssertionError(f"{path.name} went through the stages")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(files, "ingest_file", no_stages)
+        second = ingest_paths([folder], settings)
+    assert second.counts == {"unchanged": 1, "failed": 1} and second.pages == 0
+    assert [(i.path, i.reason) for i in second.failures] == [(refused.path, refused.reason)]
+    assert table_counts(engine) == counts and _item_rows(engine) == items  # nothing written
+
+    # Under the other parser nothing is settled: the good file is parsed again, the bad one refused again.
+    other: ParserName = "pdfium" if settings.parser == "pdfplumber" else "pdfplumber"
+    switched = ingest_paths([folder], settings.model_copy(update={"parser": other}))
+    assert switched.counts == {"loaded": 1, "failed": 1}
+    with session_scope(engine) as session:
+        failed = session.scalars(select(Document).where(Document.status == "failed")).one()
+        assert (failed.failure_reason, failed.parser_version) == ("image_only", parser_version(other))
+
+
+def test_a_no_op_ingest_loads_no_parser_language_model_http_client_or_migration_tool(tmp_path: Path) -> None:
+    """The fixed cost of ingesting an unchanged folder: what a second ``unpipe ingest`` imports."""
+    import subprocess
+    import sys
+
+    from tests.flows_support import env_for
+
+    with migrated_engine("sqlite", tmp_path) as engine:
+        settings = store_settings(engine, tmp_path / "data")
+        path = corpus_pdf("A_77_256_Add.1.pdf")
+        assert ingest_paths([path], settings).counts == {"loaded": 1}
+        script = (
+            "import sys; from pathlib import Path; from pipeline.core.settings import get_settings; "
+            "from pipeline.run.files import ingest_paths; "
+            f"report = ingest_paths([Path({str(path)!r})], get_settings()); "
+            "heavy = ('spacy', 'jieba', 'pdfplumber', 'pypdfium2', 'pdfminer', 'httpx', 'alembic', 'prefect'); "
+            "print(dict(report.counts), sorted(m for m in heavy if m in sys.modules))"
+        )
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                              env={"PATH": "/usr/bin:/bin", **env_for(settings)})
+    assert done.stdout.strip() == "{'unchanged': 1} []", done.stderr

@@ -14,14 +14,15 @@ import logging
 import re
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache, wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from spacy.language import Language
-from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span
+if TYPE_CHECKING:  # spaCy itself is imported at first use: the catalog (names, versions) must stay cheap
+    from spacy.language import Language
+    from spacy.matcher import Matcher
+    from spacy.tokens import Doc, Span
 
 # Organ names jieba would otherwise split or merge with their neighbours ("行预/咨/委会", "委会建议").
 ZH_WORDS = (
@@ -181,6 +182,8 @@ def _zh_patterns() -> dict[str, list[list[dict[str, Any]]]]:
 @cache
 def cue_matcher(lang: str) -> Matcher:
     """Token patterns for recommendation verbs and for the actors that can be their subject."""
+    from spacy.matcher import Matcher
+
     nlp = pipeline(lang)
     matcher = Matcher(nlp.vocab)
     for label, patterns in (_zh_patterns() if lang == "zh" else _en_patterns()).items():
@@ -220,6 +223,11 @@ _SESSION_IN_HEADING = re.compile(
 )
 
 
+HEADING_WORDS = {"en": ("assembly", "recommendation", "comments"), "zh": ("大会", "建议", "具体")}
+"""Per pipeline, words of which every ``GA_ACTIONS``, ``RECOMMENDATIONS`` and ``COMMENTS`` pattern
+requires one (lower case): a heading with none of them is none of those titles (pinned by a test)."""
+
+
 @_serialised
 def heading_kind(text: str, lang: str) -> str | None:
     """``GA_ACTIONS``, ``RECOMMENDATIONS`` or ``COMMENTS`` when a heading is one of those section titles, else ``None``.
@@ -228,6 +236,8 @@ def heading_kind(text: str, lang: str) -> str | None:
     leaders or a sentence that mentions the section ("are set out in section IV") does not count.
     """
     lang = language_key(lang)
+    if not any(word in text.lower() for word in HEADING_WORDS[lang]):
+        return None  # no title pattern can match: spared the tokenizer and matcher (most short paragraphs)
     doc = pipeline(lang).make_doc(_SESSION_IN_HEADING.sub("", text.strip()))
     words = [t.i for t in doc if not (t.is_punct or t.is_space)]
     if not words:
@@ -334,10 +344,16 @@ def _is_subject(actor: Span, lang: str) -> bool:
 __all__ = ["Cue", "committee_recommendations", "cue_matcher", "language_key", "pipeline"]
 
 
-def preload() -> None:
+def preload(languages: Iterable[str | None] | None = None) -> None:
     """Load both pipelines, their cue matchers and jieba's dictionary now, not at the first document:
     a process that extracts can then freeze its heap with them in it (``gc.freeze``), so the collector
-    stops walking spaCy's and jieba's millions of long-lived objects while documents are parsed."""
+    stops walking spaCy's and jieba's millions of long-lived objects while documents are parsed.
+
+    ``languages``: the documents' languages, when known beforehand (a re-extraction knows them); then
+    only the pipelines they use are loaded (jieba's dictionary alone takes over half a CPU-second). A
+    pipeline not loaded here still loads at its first use."""
+    keys = None if languages is None else {language_key(lang) for lang in languages}
     for lang, sample in (("en", "The Advisory Committee recommends approval."), ("zh", "行预咨委会建议核准。")):
-        cue_matcher(lang)
-        analyse(sample, lang)
+        if keys is None or lang in keys:
+            cue_matcher(lang)
+            analyse(sample, lang)

@@ -83,18 +83,20 @@ def ingest(
     from pipeline.core.settings import get_settings
     from pipeline.run.files import find_pdfs, ingest_paths
     from pipeline.run.layouts import file_name_for
-    from pipeline.store.db import open_store
+    from pipeline.run.resources import store_engine
 
     files = list(find_pdfs(paths))
+    settings = get_settings()
     with progress_bar(disable=quiet) as progress:
         task = progress.add_task("ingesting", total=len(files))
 
         def advance(path: Path, item: Any) -> None:
             progress.update(task, advance=1, description=path.name)
 
-        report = ingest_paths(files, get_settings(), on_progress=advance)
+        report = ingest_paths(files, settings, on_progress=advance)
     print_report(report)
-    write(_document_rows(open_store(), {file_name_for(item) for item in report.items}), OutputFormat.table)
+    engine = store_engine(settings.resolved_database_url)  # prepared (migrated) by ingest_paths
+    write(_document_rows(engine, {file_name_for(item) for item in report.items}), OutputFormat.table)
     if report.failures:
         raise typer.Exit(1)
 

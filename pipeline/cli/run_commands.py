@@ -7,6 +7,7 @@ stays instant.
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -67,25 +68,29 @@ def reextract(
     dask_address: DaskOption = None,
 ) -> None:
     """Re-run extractors whose version changed (or the ones named) over stored layouts, all of a
-    document's in one pass; no PDF is read.
+    document's in one pass; no PDF is read. Runs in this process, or as the Prefect flow when
+    PREFECT_API_URL or a Dask scheduler is set.
 
     Example: unpipe reextract --extractor jiu_recommendations --extractor status
     """
     from extractors.catalog import all_extractors as catalog
     from extractors.catalog import get_extractor
     from pipeline.core.settings import get_settings
-    from pipeline.run.reextract import ReextractReport, plan_reextract
+    from pipeline.run.reextract import ReextractReport, plan_reextract, reextract_here
     from pipeline.run.resources import prepare
 
     names = [e.name for e in catalog()] if all_extractors else [get_extractor(n).name for n in extractor or []]
     settings = get_settings()
     prepare(settings)
-    if plan_reextract(settings, names or None):  # one query; Prefect starts only when there is work
-        from flows.run import run_reextract
+    jobs = plan_reextract(settings, names or None)  # one query; nothing to do starts nothing
+    if not jobs:
+        report = ReextractReport()
+    elif os.environ.get("PREFECT_API_URL") or dask_address or settings.dask_address:
+        from flows.run import run_reextract  # a run to be seen on the server, or tasks on Dask
 
         report = run_reextract(names or None, dask_address)
-    else:
-        report = ReextractReport()
+    else:  # locally, the flow's functions without Prefect: its ephemeral server costs more than the work
+        report = reextract_here(jobs, settings)
     for result in report.failures:
         say_error("failed", f"{result.job.label}: {result.error}")
     runs = ", ".join(f"{name} ×{n}" for name, n in sorted(report.runs.items())) or "nothing to do"

@@ -7,10 +7,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from pipeline.core.settings import Settings
-from pipeline.fetch.fetcher import Fetcher
+
+if TYPE_CHECKING:  # httpx is imported when a source fetches, not by every user of ``Discovered``
+    from pipeline.fetch.fetcher import Fetcher
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +88,8 @@ def merge_discovered(items: Iterable[Discovered]) -> list[Discovered]:
 
 def _fetcher(settings: Settings, fetcher: Fetcher | None) -> tuple[Fetcher, bool]:
     """The given fetcher, or a new one the caller must close (second item True)."""
+    from pipeline.fetch.fetcher import Fetcher
+
     return (fetcher, False) if fetcher is not None else (Fetcher(settings), True)
 
 

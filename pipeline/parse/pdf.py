@@ -22,7 +22,7 @@ import hashlib
 import re
 import statistics
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -59,10 +59,8 @@ from pipeline.parse.paragraphs import _LEADER, build_paragraphs
 from pipeline.parse.pdfium import PdfiumSource, as_plumber_page
 from pipeline.parse.rules import find_frames, horizontal_rules, is_horizontal
 from pipeline.parse.table_finder import find_tables
+from pipeline.parse.version import PARSER_VERSION, ParserName, parser_version  # noqa: F401  # re-exported
 from pipeline.parse.words import is_bold
-
-PARSER_VERSION = "6"
-"""The layout code's version; ``parser_version`` adds the parser that read the characters."""
 
 
 def sha256_file(path: Path) -> str:
@@ -105,14 +103,7 @@ def _freeze_long_lived_objects() -> None:
         gc.freeze()
 
 
-ParserName = Literal["pdfium", "pdfplumber"]
 _ReadPage = tuple[Page, list[_RawLine]]
-
-
-def parser_version(parser: ParserName) -> str:
-    """What a stored layout records as its parser version ("6+pdfium"): a layout is reused only by the
-    same layout code *and* the same character reader, so switching ``UNPIPE_PARSER`` parses again."""
-    return f"{PARSER_VERSION}+{parser}"
 
 
 def parse_pdf(path: str | Path, parser: ParserName | None = None) -> ParsedDocument:

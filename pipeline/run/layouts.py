@@ -40,7 +40,7 @@ def layout_path(settings: Settings, item: WorkItem) -> Path:
     Keyed by the file's hash, the parser version and the name the document is stored under (two
     symbols served by the same bytes get two entries, each with its own file name inside).
     """
-    from pipeline.parse.pdf import parser_version
+    from pipeline.parse.version import parser_version
 
     assert item.sha256, "an item is parsed only once its file is stored"
     name = hashlib.sha256(file_name_for(item).encode("utf-8")).hexdigest()[:12]

@@ -7,18 +7,21 @@ import gc
 import logging
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
 from pipeline.core.document import ParsedDocument
 from pipeline.core.settings import Settings, get_settings
-from pipeline.fetch.fetcher import Fetcher
 from pipeline.fetch.filestore import default_store, idle_for
 from pipeline.run.layouts import layout_dir, read_layout
 from pipeline.run.sandbox import ParseArgs, ParsePool, can_spawn, parse_here
 from pipeline.store.db import make_engine, prepare_store, write_lock
+
+if TYPE_CHECKING:  # httpx loads with the first download, not in every run (a local ingest has none)
+    from pipeline.fetch.fetcher import Fetcher
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +66,8 @@ _fetchers: dict[str, Fetcher] = {}
 
 def fetcher_for(settings: Settings) -> Fetcher:
     """One HTTP client per process and settings, shared by the fetch tasks (httpx clients are thread-safe)."""
+    from pipeline.fetch.fetcher import Fetcher
+
     key = settings.model_dump_json()
     with _locks_guard:
         fetcher = _fetchers.get(key)
@@ -125,7 +130,7 @@ def release_resources() -> None:
 _extraction_ready = threading.Event()
 
 
-def ready_to_extract() -> None:
+def ready_to_extract(languages: Iterable[str | None] | None = None) -> None:
     """Before the first document this process extracts (and, ideally, parses): load spaCy and jieba,
     then freeze the heap.
 
@@ -133,7 +138,8 @@ def ready_to_extract() -> None:
     walk every long-lived object again. The parser freezes the heap before its first parse, but the
     language models load at the first extraction, after that; loaded here first, they are frozen too.
     Called only where a process is about to extract, so ``unpipe --help``, a no-op run and the parse
-    processes (which never extract) do not pay for loading them.
+    processes (which never extract) do not pay for loading them. ``languages``: the documents'
+    languages when known beforehand (``extractors.lib.nlp.preload``).
     """
     if _extraction_ready.is_set():
         return
@@ -141,7 +147,7 @@ def ready_to_extract() -> None:
 
     with _locks_guard:
         if not _extraction_ready.is_set():
-            preload()
+            preload(languages)
             gc.freeze()
             _extraction_ready.set()
 

@@ -479,10 +479,12 @@ def parse_item(item: WorkItem, settings: Settings, *, workers: int = 0) -> WorkI
             # A layout kept from before a crash is read back; else the PDF is parsed in a bounded worker.
             pages = read_layout(out).page_count if out.is_file() else parse_bounded(args, settings, workers)
         except BadInputError as exc:
+            from pipeline.parse.version import parser_version
             from pipeline.store.load import record_failure
 
             with writing(engine):
-                record_failure(engine, file_name=file_name_for(item), sha256=item.sha256, error=exc)
+                record_failure(engine, file_name=file_name_for(item), sha256=item.sha256, error=exc,
+                               parser_version=parser_version(settings.parser))
             return _fail(engine, item, exc.reason, exc.message)
     except Exception as exc:
         return _guarded("parse", item, settings, exc)

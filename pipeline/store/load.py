@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, delete, event, func, inspect, select
+from sqlalchemy import Engine, delete, event, func, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from extractors.apply import Extraction, ExtractorRun
@@ -97,8 +97,12 @@ def replace_runs(engine: Engine, document_id: int, extraction: Extraction, doc: 
         return LoadResult(document.id, document.symbol, document.language, "updated", counts)
 
 
-def record_failure(engine: Engine, *, file_name: str, sha256: str, error: BadInputError) -> LoadResult:
-    """Keep a file that could not be parsed, with its reason. Documents stored before are not touched."""
+def record_failure(
+    engine: Engine, *, file_name: str, sha256: str, error: BadInputError, parser_version: str | None = None
+) -> LoadResult:
+    """Keep a file that could not be parsed, with its reason and the parser version that refused it
+    (the same bytes fail the same way under that version: ``unpipe ingest`` does not parse them again).
+    Documents stored before are not touched."""
     with _loading(engine) as session:
         document = session.scalars(
             select(Document).where(Document.sha256 == sha256).order_by(Document.id)
@@ -110,12 +114,14 @@ def record_failure(engine: Engine, *, file_name: str, sha256: str, error: BadInp
         if document is None:
             document = Document(sha256=sha256, file_name=file_name)
             session.add(document)
-        elif document.failure_reason == error.reason and document.error == str(error):
+        elif (document.failure_reason, document.error, document.parser_version) == (
+                error.reason, str(error), parser_version):
             return LoadResult(document.id, None, None, "unchanged", reason=error.reason)
         document.file_name = file_name
         document.status = "failed"
         document.failure_reason = error.reason
         document.error = str(error)
+        document.parser_version = parser_version
         session.flush()
         return LoadResult(document.id, None, None, status, reason=error.reason)
 
@@ -290,6 +296,7 @@ def _apply_runs(
     """Swap the runs' output in (their earlier output deleted first) and refresh the derived tables;
     ``paragraphs=False``: the document's paragraphs did not change, their index rows stay."""
     counts: dict[str, int] = {}
+    cells: list[tuple[TableRow, list[dict[str, Any]]]] = []
     _delete_output(session, document.id, [run.name for run in runs])
     for run in runs:
         session.add(
@@ -304,9 +311,11 @@ def _apply_runs(
             )
         )
         for seq, record in enumerate(run.records):
-            kind = _add_record(session, document, run, record, seq)
+            kind = _add_record(session, document, run, record, seq, cells)
             counts[kind] = counts.get(kind, 0) + 1
     session.flush()
+    if cells:  # one multi-row INSERT for all of the document's cells: thousands of ORM objects cost more
+        session.execute(insert(TableCell), [{**cell, "table_id": table.id} for table, rows in cells for cell in rows])
     dropped = _drop_orphan_recommendations(session)
     refresh_document(session, document.id, dropped, paragraphs=paragraphs)
     return counts
@@ -320,7 +329,11 @@ def _delete_output(session: Session, document_id: int, extractors: list[str]) ->
         session.execute(delete(model).where(model.document_id == document_id, model.extractor.in_(extractors)))
 
 
-def _add_record(session: Session, document: Document, run: ExtractorRun, record: Any, seq: int) -> str:
+def _add_record(
+    session: Session, document: Document, run: ExtractorRun, record: Any, seq: int,
+    cells: list[tuple[TableRow, list[dict[str, Any]]]],
+) -> str:
+    """Add one record's rows; a table's cells go into ``cells``, written once the table rows have ids."""
     provenance = {"extractor": run.name, "extractor_version": run.version}
     if isinstance(record, DocumentInfo):
         for symbol in sorted(set(record.references)):
@@ -333,7 +346,9 @@ def _add_record(session: Session, document: Document, run: ExtractorRun, record:
         session.add(_status_row(document, record, seq, provenance))
         return "status_entries"
     if isinstance(record, TableRecord):
-        session.add(_table_row(document, record, seq, provenance))
+        table = _table_row(document, record, seq, provenance)
+        session.add(table)
+        cells.append((table, _table_cells(record)))
         return "tables"
     raise TypeError(f"the store has no table for {type(record).__name__} records")
 
@@ -416,9 +431,7 @@ def _status_row(
 
 
 def _table_row(document: Document, table: TableRecord, seq: int, provenance: dict[str, str]) -> TableRow:
-    from pipeline.core.numbers import parse_number
-
-    row = TableRow(
+    return TableRow(
         document_id=document.id,
         seq=seq,
         page=table.page,
@@ -428,14 +441,21 @@ def _table_row(document: Document, table: TableRecord, seq: int, provenance: dic
         bbox=list(table.bbox) if table.bbox else None,
         **provenance,
     )
+
+
+def _table_cells(table: TableRecord) -> list[dict[str, Any]]:
+    """A table's ``table_cells`` rows, without their ``table_id``."""
+    from pipeline.core.numbers import parse_number
+
+    out = []
     for r, cells in enumerate(table.rows):
         for c, text in enumerate(cells):
             bbox = None
             if r < len(table.cell_bboxes) and c < len(table.cell_bboxes[r]):
                 box = table.cell_bboxes[r][c]
                 bbox = list(box) if box else None
-            row.cells.append(TableCell(row=r, col=c, text=text, value=parse_number(text), bbox=bbox))
-    return row
+            out.append({"row": r, "col": c, "text": text, "value": parse_number(text), "bbox": bbox})
+    return out
 
 
 def _set_deadline(row: Any, prefix: str, deadline: Deadline | None) -> None:
