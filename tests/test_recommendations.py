@@ -190,10 +190,6 @@ def test_other_documents_yield_nothing(pdf: str) -> None:
     assert recommendations(parsed(pdf)) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "not read yet: the parser joins the two columns of the boxed brochure page into one line (each part of "
-    "the page has its own gutter, so the page-wide gutter test fails), and the items are numbered by a large "
-    "numeral glued to a word ('1identification')"))
 def test_review_highlights_brochure_prints_the_notes_recommendations() -> None:
     """A JIU "Review highlights" brochure restates its note's numbered formal recommendations under one
     lead-in ("The executive heads … are called on to:"). Spec: a numbered JIU recommendation made in the
