@@ -261,11 +261,7 @@ def _measure_rules(lines: list[_RawLine], rules: list[Rule]) -> None:
     """Note whether a horizontal rule runs close above and below each line: small tables set in the text
     (a label and its figures between two rules) are told apart from prose by them. A stroke through a
     line's own box is an underline (a hyperlink) or a strike-through, not a rule."""
-    rules = [
-        r
-        for r in rules
-        if not any(ln.top < r.y < ln.bottom and r.x0 < ln.x1 and r.x1 > ln.x0 for ln in lines)
-    ]
+    rules = [r for r in rules if not any(ln.top < r.y < ln.bottom and r.x0 < ln.x1 and r.x1 > ln.x0 for ln in lines)]
     for line in lines:
         for rule in rules:
             if rule.x0 < line.x1 and rule.x1 > line.x0:
@@ -297,9 +293,7 @@ def _assign_roles(raw_pages: list[tuple[Page, list[_RawLine]]]) -> list[Page]:
     for page, raw_lines in raw_pages:
         roles: list[LineRole] = ["body"] * len(raw_lines)
         for i, line in enumerate(raw_lines):
-            if line.barcode or (
-                _in_band(line, page) and len(line.text) <= 100 and _is_running(line, repeated)
-            ):
+            if line.barcode or (_in_band(line, page) and len(line.text) <= 100 and _is_running(line, repeated)):
                 roles[i] = "header" if line.top < page.height / 2 else "footer"
         if page.number == 1:
             _mark_masthead(raw_lines, roles, page)
@@ -382,11 +376,7 @@ def _mark_ruled_blocks(lines: list[_RawLine], roles: list[LineRole], body_size: 
                 lines[k].framed = True
     for before, after in itertools.pairwise(order):
         on_rule = lines[before].ruled_below and lines[after].ruled_above
-        if (
-            on_rule
-            and lines[before].size <= body_size - 1
-            and (roles[before], roles[after]) == ("body", "table")
-        ):
+        if on_rule and lines[before].size <= body_size - 1 and (roles[before], roles[after]) == ("body", "table"):
             roles[before] = "table"
 
 
