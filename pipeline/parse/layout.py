@@ -63,9 +63,7 @@ WIDE_GAP_EM = 1.0  # a gap inside a line this many character sizes wide is no wo
 GUTTER_MIN_LINES = 5
 COLUMN_MIN_SHARE = 0.3  # a line of a text column is at least this share of the page width
 EDGE_SLACK = 3.0  # points a column's lines may stray from the edge most of them start at
-SMALL_PRINT = (
-    0.75  # a character this share of its line's size or smaller is a mark (superscript, list number)
-)
+SMALL_PRINT = 0.75  # a character at most this share of its line's size is a mark (superscript, list number)
 
 
 Gap = tuple[float, float]
