@@ -319,3 +319,20 @@ def test_verbatim_record_columns_are_not_interleaved(reader: ParserName) -> None
         )
         for p in paragraphs
     )
+
+
+def test_a_borderless_table_beside_text_is_not_read_as_columns() -> None:
+    """A "legislative history" table no rule frames: labels on the left, figures, symbols and dates in
+    cells on the right. The right half's lines are gapped cells, so it is no text column: rows stay whole."""
+    rows = [
+        line(
+            [
+                chars(f"Proposed budget {i} of the Secretary-General", 64, 300 + 12 * i, advance=5.2),
+                chars(f"70 71{i}.0", 316, 300 + 12 * i, advance=5.0),
+                chars(f"A/79/73{i}", 380, 300 + 12 * i, advance=5.0),
+                chars("20 January 2025", 440, 300 + 12 * i, advance=5.0),
+            ]
+        )
+        for i in range(6)
+    ]
+    assert texts(split_lines(rows)) == texts(rows)

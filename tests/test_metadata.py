@@ -21,6 +21,7 @@ from extractors.metadata import (
     language_of,
     ordinal_value,
     parse_date,
+    read_front_page,
 )
 from tests.corpus import parsed
 
@@ -256,3 +257,10 @@ def test_parse_date(text: str, iso: str | None) -> None:
 def test_language_of_short_or_mixed_text_is_unknown() -> None:
     assert language_of("A/80/596") is None
     assert language_of("The Advisory Committee recommends the approval of the proposal of the Secretary-General.") == "en"
+
+
+def test_a_meeting_records_place_line_is_no_title() -> None:
+    """A/48/PV.46's masthead, read column by column, ends with its place line "NEW YORK" in bold display
+    type; a city alone is the meeting's place, never the record's title (the record prints none)."""
+    front = read_front_page(parsed("A_48_PV.46.pdf"))
+    assert (front.session, front.title) == (48, None)

@@ -63,6 +63,7 @@ WIDE_GAP_EM = 1.0  # a gap inside a line this many character sizes wide is no wo
 GUTTER_MIN_LINES = 5
 COLUMN_MIN_SHARE = 0.3  # a line of a text column is at least this share of the page width
 EDGE_SLACK = 3.0  # points a column's lines may stray from the edge most of them start at
+TABLE_SHARE = 0.5  # a column with this share of its lines gapped (cells) is a table's half, not text
 SMALL_PRINT = 0.75  # a character at most this share of its line's size is a mark (superscript, list number)
 
 
@@ -219,6 +220,8 @@ def _region(run: list[_Row], x: float, page_width: float) -> _Region | None:
     for side in (left, right):
         if sum(1 for s in side if s[-1][1] - s[0][0] >= COLUMN_MIN_SHARE * page_width) < 2:
             return None
+        if sum(1 for s in side if len(s) > 1) >= TABLE_SHARE * len(side):
+            return None  # its lines are cells with wide gaps between them: a borderless table, not prose
         starts = [s[0][0] for s in side]
         if max(sum(1 for x0 in starts if abs(x0 - edge) <= EDGE_SLACK) for edge in starts) < len(side) / 2:
             return None  # no straight edge that most lines start at (hanging numbers and indents aside)
