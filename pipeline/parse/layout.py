@@ -125,7 +125,7 @@ def read_columns(
         if i not in in_region
     ]
     for region in regions:
-        chars = [c for row in region.rows for c in lines[row.index]["chars"]]
+        chars = [c for row in region.rows for c in _marked(lines[row.index]["chars"], row.size)]
         top = min(row.top for row in region.rows)
         sides = ([c for c in chars if c["x0"] < region.cut], [c for c in chars if c["x0"] >= region.cut])
         for column, side in enumerate(sides, start=1):
@@ -228,15 +228,16 @@ def _region(run: list[_Row], x: float, page_width: float) -> _Region | None:
     return _Region(run, gutter_left + 0.25)
 
 
+def _marked(chars: list[dict[str, Any]], size: float) -> list[dict[str, Any]]:
+    """The line's characters, each noted whether it is small print for its line (a superscript, a list
+    number): measured against its own line, as a whole line may be set small."""
+    return [{**c, "small": c["size"] <= SMALL_PRINT * size} for c in chars]
+
+
 def _without_marks(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A column's characters without the small print hanging in its left margin (list numbers)."""
-    printed = [c for c in chars if not c["text"].isspace()]
-    if not printed:
-        return chars
-    size = statistics.median(c["size"] for c in printed)
-    normal = [c["x0"] for c in printed if c["size"] > SMALL_PRINT * size]
-    edge = min(normal, default=0.0)
-    return [c for c in chars if c["size"] > SMALL_PRINT * size or c["x0"] >= edge - 1]
+    edge = min((c["x0"] for c in chars if not c["small"] and not c["text"].isspace()), default=0.0)
+    return [c for c in chars if not c["small"] or c["x0"] >= edge - 1]
 
 
 def _wide_gaps(chars: list[dict[str, Any]]) -> list[Gap]:
