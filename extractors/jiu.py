@@ -6,6 +6,11 @@ recommendation in bold (in a box, in a report). In a report that is the whole re
 numbered paragraphs after it are the organizations' comments, so they become the response. The
 informal recommendations of a report (bold sentences in the running text, with no label) are not
 tracked by the JIU and are left out, as are the label-only rows of the annex matrix.
+
+A short JIU publication (a brochure, a note's summary) may print no labels: its recommendations are
+commands under a lead-in naming who must act ("The executive heads … are called on to:", "Legislative
+bodies should:", "请各组织行政首长：", "呼吁立法机构："). Each command paragraph after the lead-in is one
+recommendation, addressed to the lead-in's subject, numbered in order over the document.
 """
 
 from __future__ import annotations
@@ -39,6 +44,16 @@ _TERMINAL = tuple(".;:。；：")
 _JIU_TITLE = re.compile(r"^(?:Report|Note) of the Joint Inspection Unit|^联合检查组的?(?:报告|说明)")
 _NOTE_TITLE = re.compile(r"^(?:Note by the Secretary-General|秘书长的说明)\s*$")
 _COMMENTS_WORD = re.compile(r"\bcomments\b|评论|意见")
+
+
+# A lead-in: who must act, then "are called on to:" ("is requested to:", "should:"), and nothing after it.
+_LEAD_IN = re.compile(
+    r"^(?P<subject>\S.{2,200}?)\s+(?:(?:are|is)\s+(?:hereby\s+)?(?:called\s+(?:up)?on|requested|invited|urged"
+    r"|encouraged|asked)\s+to|should|shall|must)\s*[:：]$"
+    r"|^(?:请|呼吁|促请|吁请)(?P<zh_subject>[^，。；：:]{2,60})[:：]$"
+    r"|^(?P<zh_should>[^，。；：:]{2,60})应[:：]$"
+)
+_COMMAND_END = tuple(".;。；")
 
 
 @dataclass
@@ -123,14 +138,42 @@ def _text_after(paragraphs: list[Paragraph], start: int) -> tuple[list[Paragraph
     return parts, j
 
 
-def _record(block: Block, report: str, response: Response | None) -> Recommendation:
+def command_blocks(paragraphs: list[Paragraph], marks: dict[int, set[str]]) -> list[tuple[Block, str]]:
+    """Commands under lead-ins, each with the lead-in's subject: the paragraphs after a lead-in, in the
+    lead-in's type size and ending a sentence (or a list item), up to a heading or other text."""
+    found: list[tuple[Block, str]] = []
+    for i, paragraph in enumerate(paragraphs):
+        lead = _LEAD_IN.match(paragraph.text) if paragraph.role == "body" else None
+        if lead is None:
+            continue
+        subject = next(group for group in lead.groups() if group)
+        j = i + 1
+        while j < len(paragraphs):
+            command = paragraphs[j]
+            if (
+                command.role != "body"
+                or is_section_heading(command)
+                or abs(command.size - paragraph.size) > 0.5
+                or not command.text.endswith(_COMMAND_END)
+                or _LEAD_IN.match(command.text)
+            ):
+                break
+            number = str(len(found) + 1)
+            found.append((Block(number, clean_text(command, marks), command.page, command, j, j + 1), subject))
+            j += 1
+    return found
+
+
+def _record(
+    block: Block, report: str, response: Response | None, addressee_text: str | None = None
+) -> Recommendation:
     from extractors.lib.cues import classify_addressee
 
     return Recommendation(
         report=report,
         number=block.number,
         text=block.text,
-        addressee=classify_addressee(block.text),
+        addressee=classify_addressee(addressee_text or block.text),
         deadline=find_deadline(block.text),
         response=response,
         page=block.page,
@@ -189,7 +232,7 @@ class JiuRecommendations:
     """Each formal (labelled) recommendation of a JIU report once, with addressee and deadline."""
 
     name = "jiu_recommendations"
-    version = "1.1"
+    version = "1.2"
 
     def extract(self, doc: ParsedDocument, context: ExtractionContext) -> Iterator[Record]:
         lang = language_key(document_language(doc, context))
@@ -199,9 +242,13 @@ class JiuRecommendations:
         report = _own_jiu_symbol(doc, context)
         if not report:
             return
-        blocks = find_blocks(paragraphs, lang, footnote_marks(doc))
+        marks = footnote_marks(doc)
+        blocks = find_blocks(paragraphs, lang, marks)
         for block in _once(blocks, paragraphs):
             yield _record(block, report, None)
+        if not blocks:
+            for block, subject in command_blocks(paragraphs, marks):
+                yield _record(block, report, None, addressee_text=subject)
 
 
 def _once(blocks: list[Block], paragraphs: list[Paragraph]) -> list[Block]:

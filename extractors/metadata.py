@@ -213,7 +213,8 @@ _SECTION_START = re.compile(
 )
 _MASTHEAD_WORDS = re.compile(
     r"^(?:United Nations|Nations Unies|联合国|General Assembly|Security Council|Economic and Social Council"
-    r"|Distr\.|Original|WIPO|OMPI|世界知识产权组织|Executive Board|Official Records|Supplement No\.)(?!\w)",
+    r"|Distr\.|Original|WIPO|OMPI|世界知识产权组织|Executive Board|Official Records|Supplement No\."
+    r"|(?:New York|Geneva|Vienna|Nairobi|纽约|日内瓦|维也纳|内罗毕)$)(?!\w)",  # a meeting record's place line
     re.IGNORECASE,
 )
 _ORGAN_LINE = re.compile(

@@ -23,6 +23,7 @@ from extractors.metadata import (
     language_of,
     ordinal_value,
     parse_date,
+    read_front_page,
 )
 from tests.corpus import parsed
 
@@ -276,3 +277,10 @@ def test_cjk_share_counts_as_the_per_character_definition(text: str) -> None:
     from pipeline.core.text import cjk_share
 
     assert cjk_share(text) == _cjk_share_per_char(text)
+
+
+def test_a_meeting_records_place_line_is_no_title() -> None:
+    """A/48/PV.46's masthead, read column by column, ends with its place line "NEW YORK" in bold display
+    type; a city alone is the meeting's place, never the record's title (the record prints none)."""
+    front = read_front_page(parsed("A_48_PV.46.pdf"))
+    assert (front.session, front.title) == (48, None)

@@ -430,3 +430,61 @@ def test_every_section_title_pattern_requires_one_of_the_heading_words() -> None
     assert heading_kind("有待大会采取的行动", "zh") == "GA_ACTIONS"
     assert heading_kind("Specific comments", "en") == "COMMENTS"
     assert heading_kind("Introduction", "en") is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "lead", "commands", "addressee"),
+    [
+        (
+            "en",
+            "Legislative organs and governing bodies of the United Nations system organizations are called on to:",
+            ["Request the executive heads to report annually on progress made.",
+             "Review, by 2027, the arrangements set out in the present note."],
+            "legislative_bodies",
+        ),
+        (
+            "zh",
+            "请联合国系统各组织行政首长：",
+            ["在 2026 年底前制定问责框架，并定期向立法机构报告进展情况；",
+             "加强对所有人员的培训。"],
+            "executive_heads",
+        ),
+        (
+            "zh",
+            "呼吁各组织的立法机关和理事机构：",
+            ["请行政首长每年报告进展情况。"],
+            "legislative_bodies",
+        ),
+    ],
+)
+def test_jiu_commands_under_a_lead_in(lang: str, lead: str, commands: list[str], addressee: str) -> None:
+    """With no "Recommendation N" label, each command after a lead-in naming who must act is one
+    recommendation, addressed to the lead-in's subject and numbered in order; a heading ends the list."""
+    doc = make_doc(
+        [(1, None, "Note of the Joint Inspection Unit" if lang == "en" else "联合检查组的说明", 1.0),
+         (2, None, lead, 0.0)]
+        + [(2, None, text, 0.0) for text in commands]
+        + [(2, None, "Approach and methodology" if lang == "en" else "方法", 1.0),
+           (3, None, "The review was conducted by desk review and interviews." if lang == "en"
+            else "审查采用了案头审查和访谈。", 0.0)],
+        lang,
+    )
+    found = run(JiuRecommendations(), doc, "JIU/NOTE/2026/1", lang)
+    assert [(r.number, r.text, r.addressee) for r in found] == [
+        (str(i), text, addressee) for i, text in enumerate(commands, start=1)
+    ]
+
+
+def test_jiu_labelled_report_ignores_lead_ins() -> None:
+    """A report with labelled recommendations keeps only them: a lead-in in its summary adds nothing."""
+    doc = make_doc(
+        [(1, None, "Report of the Joint Inspection Unit", 1.0),
+         (2, None, "The executive heads are called on to:", 0.0),
+         (2, None, "Strengthen the training of all personnel.", 0.0),
+         (5, None, "Recommendation 1", 1.0),
+         (5, None, "The executive heads should strengthen the training of all personnel by the end of 2027.", 1.0)],
+        "en",
+    )
+    found = run(JiuRecommendations(), doc, "JIU/REP/2026/1", "en")
+    assert [r.number for r in found] == ["1"]
+    assert found[0].text.startswith("The executive heads should")

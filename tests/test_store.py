@@ -67,7 +67,7 @@ def test_switching_the_parser_parses_again_and_the_layout_records_it(engine: Eng
     for parser_settings, name in ((plumber, "pdfplumber"), (pdfium, "pdfium"), (plumber, "pdfplumber")):
         switched = ingest_paths(paths, parser_settings)
         assert switched.counts == {"loaded": 1} and switched.pages == 3
-        assert stored_versions() == (f"6+{name}",) * 3
+        assert stored_versions() == (f"7+{name}",) * 3
         again = ingest_paths(paths, parser_settings)
         assert again.counts == {"unchanged": 1} and again.pages == 0
 

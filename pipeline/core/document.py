@@ -31,6 +31,11 @@ class Line:
     role: LineRole = "body"
     framed: bool = False
     """Printed inside a drawn frame (a report's summary box, a recommendation box, a chart)."""
+    column: int = 0
+    """0 where the line spans its part of the page; 1 or 2 in the left or right column of a two-column
+    region (a verbatim record's page, a brochure's two-column block)."""
+    column_top: float = 0.0
+    """Top of the line's column region (its own top outside one): the reading order sorts on it first."""
 
 
 @dataclass

@@ -54,66 +54,190 @@ class _RawLine:
     ruled_above: bool = False
     """A horizontal rule runs just above the line (within ``RULE_REACH``)."""
     ruled_below: bool = False
+    column: int = 0
+    """0 outside two-column regions, else 1 (left) or 2 (right); see ``read_columns``."""
+    column_top: float = 0.0
+
+
 WIDE_GAP_EM = 1.0  # a gap inside a line this many character sizes wide is no word space (justified: < 0.9)
 GUTTER_MIN_LINES = 5
 COLUMN_MIN_SHARE = 0.3  # a line of a text column is at least this share of the page width
-EDGE_SLACK = 2.0  # points a column edge may stray from the page's gutter edge
+EDGE_SLACK = 3.0  # points a column's lines may stray from the edge most of them start at
+TABLE_SHARE = 0.5  # a column with this share of its lines gapped (cells) is a table's half, not text
+SMALL_PRINT = 0.75  # a character at most this share of its line's size is a mark (superscript, list number)
 
 
 Gap = tuple[float, float]
 
 
-def _split_at_gutter(lines: list[dict[str, Any]], page_width: float) -> list[tuple[dict[str, Any], list[Gap]]]:
-    """On a two-column page whose columns share baselines (old verbatim records), pdfplumber reads a
-    line of each column as one line; cut such lines where the page's gutter runs. Each line comes with
-    its wide gaps (``_wide_gaps``).
+@dataclass
+class FoundLine:
+    """A line as read from the characters, with its wide gaps and the column region it belongs to."""
 
-    A gutter is a gap in the middle of the page that many full lines of text on both sides share, with
-    both edges straight (the justified left column ends there, the right one starts there). A table's
-    column gap has short cells beside it, a contents page's gap a ragged left edge: neither is one.
-    Only pages whose lines all fall on one side of it or straddle it are cut, so prose spanning the page
-    keeps its tables whole.
+    line: dict[str, Any]
+    gaps: list[Gap]
+    column: int = 0
+    """0: the line spans its part of the page; 1, 2: left or right column of a two-column region."""
+    column_top: float = 0.0
+    """Top of the line's column region (its own top when ``column`` is 0): reading goes region by region."""
+
+
+@dataclass
+class _Row:
+    """A line as first read over the whole page, reduced to what column detection needs."""
+
+    index: int
+    top: float
+    bottom: float
+    size: float
+    segments: list[Gap]
+    blocked: bool
+
+
+@dataclass
+class _Region:
+    rows: list[_Row]
+    cut: float
+
+
+def read_columns(
+    lines: list[dict[str, Any]], page_width: float, page_height: float, blocked: list[BBox]
+) -> list[FoundLine]:
+    """Find the page's two-column regions and read each column on its own; return all lines in reading
+    order (regions and full-width lines top to bottom, in a region the left column before the right).
+
+    pdfplumber reads a page line by line across its whole width, so two columns whose baselines meet are
+    interleaved into one line. A region is a run of consecutive lines (top to bottom) that leave a common
+    vertical strip free, the gutter: at least ``GUTTER_MIN_LINES`` lines, text columns (lines at least
+    ``COLUMN_MIN_SHARE`` of the page wide) with straight left edges on both sides, two lines at least on
+    the short side. Headings, prose and tables spanning the page break a region, so full-width parts
+    above and below are read as they are; lines in ``blocked`` areas (tables found first) never join one,
+    as a table's column gap is no gutter, nor do running headers and footers. Small print hanging left of a column's edge (a list number
+    drawn in a circle in the margin) is a mark, not text, and is left out of that column's lines.
     """
-    wide = [_wide_gaps(line["chars"]) for line in lines]
-    unchanged = list(zip(lines, wide, strict=True))
-    central = {i: [gap for gap in gaps if _is_central(gap, page_width)] for i, gaps in enumerate(wide)}
-    widest = {i: max(gaps, key=lambda gap: gap[1] - gap[0]) for i, gaps in central.items() if gaps}
-    if len(widest) < GUTTER_MIN_LINES:
-        return unchanged
-    left_edge = statistics.median(gap[0] for gap in widest.values())
-    right_edge = statistics.median(gap[1] for gap in widest.values())
-    full_pairs = [
-        i
-        for i, gap in widest.items()
-        if abs(gap[0] - left_edge) <= EDGE_SLACK
-        and abs(gap[1] - right_edge) <= EDGE_SLACK
-        and min(gap[0] - lines[i]["x0"], lines[i]["x1"] - gap[1]) >= COLUMN_MIN_SHARE * page_width
+    rows = sorted((_row(i, line, blocked) for i, line in enumerate(lines)), key=lambda r: r.top)
+    _block_running_lines(rows, page_height)
+    regions = _column_regions(rows, page_width)
+    in_region = {row.index for region in regions for row in region.rows}
+    found = [
+        FoundLine(line, _wide_gaps(line["chars"]), 0, line["top"])
+        for i, line in enumerate(lines)
+        if i not in in_region
     ]
-    if len(full_pairs) < GUTTER_MIN_LINES:
-        return unchanged
-    left_limit, right_limit = left_edge + EDGE_SLACK, right_edge - EDGE_SLACK
-    crossing = {i for i, gaps in central.items() if any(a <= left_limit and b >= right_limit for a, b in gaps)}
-    one_side = sum(1 for line in lines if line["x1"] <= left_limit or line["x0"] >= right_limit)
-    if len(crossing) + one_side < 0.9 * len(lines):
-        return unchanged
-    cut = (left_edge + right_edge) / 2
-    result: list[tuple[dict[str, Any], list[Gap]]] = []
-    for i, (line, gaps) in enumerate(unchanged):
-        if i not in crossing:
-            result.append((line, gaps))
-            continue
-        for part in (
-            [c for c in line["chars"] if c["x1"] <= cut],
-            [c for c in line["chars"] if c["x0"] >= cut],
-        ):
-            for found in chars_to_textmap(part, **_LINE_SETTINGS).extract_text_lines(return_chars=True):
-                result.append((found, _wide_gaps(found["chars"])))
-    return result
+    for region in regions:
+        chars = [c for row in region.rows for c in _marked(lines[row.index]["chars"], row.size)]
+        top = min(row.top for row in region.rows)
+        sides = ([c for c in chars if c["x0"] < region.cut], [c for c in chars if c["x0"] >= region.cut])
+        for column, side in enumerate(sides, start=1):
+            for line in chars_to_textmap(_without_marks(side), **_LINE_SETTINGS).extract_text_lines(
+                return_chars=True
+            ):
+                found.append(FoundLine(line, _wide_gaps(line["chars"]), column, top))
+    return sorted(found, key=lambda f: (f.column_top, f.column, f.line["top"], f.line["x0"]))
 
 
-def _is_central(gap: Gap, page_width: float) -> bool:
-    """The gap lies in the middle third of the page, where a gutter runs."""
-    return page_width / 3 <= (gap[0] + gap[1]) / 2 <= page_width * 2 / 3
+def _row(index: int, line: dict[str, Any], blocked: list[BBox]) -> _Row:
+    printed = [c for c in line["chars"] if not c["text"].isspace()]
+    size = statistics.median(c["size"] for c in printed) if printed else 0.0
+    segments: list[Gap] = []
+    for char in sorted((c for c in printed if c["size"] > SMALL_PRINT * size), key=lambda c: c["x0"]):
+        if segments and char["x0"] - segments[-1][1] < WIDE_GAP_EM * char["size"]:
+            segments[-1] = (segments[-1][0], max(segments[-1][1], char["x1"]))
+        else:
+            segments.append((char["x0"], char["x1"]))
+    x, y = (line["x0"] + line["x1"]) / 2, (line["top"] + line["bottom"]) / 2
+    inside = any(b[0] - 1 <= x <= b[2] + 1 and b[1] - 1 <= y <= b[3] + 1 for b in blocked)
+    return _Row(index, line["top"], line["bottom"], size, segments, inside)
+
+
+def _block_running_lines(rows: list[_Row], page_height: float) -> None:
+    """Lines in the header or footer band set apart from the text by a wider space than between lines
+    are running headers and footers, which join no column. Text may run into the bands on pages with
+    narrow margins, and then reads on at the usual line spacing."""
+    for before, after in itertools.pairwise(rows):
+        space = after.top - before.bottom
+        if before.bottom <= page_height * HEADER_BAND and space > 1.5 * before.size:
+            before.blocked = True
+        if after.top >= page_height * FOOTER_BAND and space > 1.5 * after.size:
+            after.blocked = True
+
+
+def _column_regions(rows: list[_Row], page_width: float) -> list[_Region]:
+    """Regions found for every candidate gutter position, the largest first, none sharing a line."""
+    found: dict[tuple[int, int], _Region] = {}
+    for x in _gutter_candidates(rows, page_width):
+        run: list[_Row] = []
+        for row in [*rows, None]:
+            if row is not None and not row.blocked and not any(a < x < b for a, b in row.segments):
+                run.append(row)
+                continue
+            key = (run[0].index, run[-1].index) if run else (-1, -1)
+            if run and key not in found:
+                region = _region(run, x, page_width)
+                if region is not None:
+                    found[key] = region
+            run = []
+    taken: set[int] = set()
+    regions: list[_Region] = []
+    for region in sorted(found.values(), key=lambda r: -len(r.rows)):
+        indexes = {row.index for row in region.rows}
+        if not indexes & taken:
+            taken |= indexes
+            regions.append(region)
+    return regions
+
+
+def _gutter_candidates(rows: list[_Row], page_width: float) -> list[float]:
+    """Middles of wide gaps in the middle third of the page: inside a line (columns sharing a baseline)
+    or between two lines side by side (columns whose baselines differ)."""
+    gaps: list[Gap] = []
+    for row in rows:
+        gaps.extend((a[1], b[0]) for a, b in itertools.pairwise(row.segments))
+    for first, second in itertools.pairwise(rows):
+        if first.segments and second.segments and second.top < first.bottom:
+            for left, right in ((first, second), (second, first)):
+                gaps.append((left.segments[-1][1], right.segments[0][0]))
+    middles = {
+        round((a + b) / 2)
+        for a, b in gaps
+        if b - a >= 6 and page_width / 3 <= (a + b) / 2 <= page_width * 2 / 3
+    }
+    return sorted(middles)
+
+
+def _region(run: list[_Row], x: float, page_width: float) -> _Region | None:
+    """The run of lines as a two-column region around ``x``, or None when it is not one."""
+    left = [[s for s in row.segments if s[1] <= x] for row in run]
+    right = [[s for s in row.segments if s[0] >= x] for row in run]
+    left, right = [s for s in left if s], [s for s in right if s]
+    if len(left) + len(right) < GUTTER_MIN_LINES or min(len(left), len(right)) < 2:
+        return None
+    gutter_left = max(s[-1][1] for s in left)
+    gutter_right = min(s[0][0] for s in right)
+    size = statistics.median(row.size for row in run)
+    if gutter_right - gutter_left < WIDE_GAP_EM * size:
+        return None
+    for side in (left, right):
+        if sum(1 for s in side if s[-1][1] - s[0][0] >= COLUMN_MIN_SHARE * page_width) < 2:
+            return None
+        if sum(1 for s in side if len(s) > 1) >= TABLE_SHARE * len(side):
+            return None  # its lines are cells with wide gaps between them: a borderless table, not prose
+        starts = [s[0][0] for s in side]
+        if max(sum(1 for x0 in starts if abs(x0 - edge) <= EDGE_SLACK) for edge in starts) < len(side) / 2:
+            return None  # no straight edge that most lines start at (hanging numbers and indents aside)
+    return _Region(run, gutter_left + 0.25)
+
+
+def _marked(chars: list[dict[str, Any]], size: float) -> list[dict[str, Any]]:
+    """The line's characters, each noted whether it is small print for its line (a superscript, a list
+    number): measured against its own line, as a whole line may be set small."""
+    return [{**c, "small": c["size"] <= SMALL_PRINT * size} for c in chars]
+
+
+def _without_marks(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A column's characters without the small print hanging in its left margin (list numbers)."""
+    edge = min((c["x0"] for c in chars if not c["small"] and not c["text"].isspace()), default=0.0)
+    return [c for c in chars if not c["small"] or c["x0"] >= edge - 1]
 
 
 def _wide_gaps(chars: list[dict[str, Any]]) -> list[Gap]:
@@ -186,6 +310,8 @@ def _assign_roles(raw_pages: list[tuple[Page, list[_RawLine]]]) -> list[Page]:
                 bold=line.bold,
                 role=role,
                 framed=line.framed,
+                column=line.column,
+                column_top=line.column_top,
             )
             for line, role in zip(raw_lines, roles, strict=True)
         ]

@@ -36,7 +36,7 @@ def build_paragraphs(pages: list[Page]) -> list[Paragraph]:
         roles: tuple[ParagraphRole, ...] = ("masthead", "footnote")
         for role in roles:
             paragraphs.extend(_simple_paragraphs(page, role, gap, vocabulary))
-        body_lines = reading_order([ln for ln in page.lines if ln.role == "body"], page.width)
+        body_lines = reading_order([ln for ln in page.lines if ln.role == "body"])
         for line in body_lines:
             if previous is None:
                 if open_body is not None and _runs_on(open_body, line):
@@ -100,26 +100,12 @@ class _Builder:
         self.last = line
 
 
-def reading_order(lines: list[Line], page_width: float) -> list[Line]:
-    """Top to bottom; on a two-column page (verbatim records), the left column before the right one."""
-    middle = page_width / 2
-    left = [ln for ln in lines if ln.bbox[2] <= middle + 6]
-    right = [ln for ln in lines if ln.bbox[0] >= middle - 6]
-    two_columns = (
-        len(lines) >= 10
-        and len(left) >= 0.3 * len(lines)
-        and len(right) >= 0.3 * len(lines)
-        and len(left) + len(right) >= 0.8 * len(lines)
+def reading_order(lines: list[Line]) -> list[Line]:
+    """Column region by column region (``Line.column_top``), top to bottom; in a two-column region the
+    left column before the right one."""
+    return sorted(
+        lines, key=lambda ln: (ln.column_top if ln.column else ln.bbox[1], ln.column, ln.bbox[1], ln.bbox[0])
     )
-    if not two_columns:
-        return sorted(lines, key=lambda ln: (ln.bbox[1], ln.bbox[0]))
-    right_ids = {id(ln) for ln in right}
-    left_ids = {id(ln) for ln in left}
-
-    def column(line: Line) -> int:
-        return 1 if id(line) in left_ids else 2 if id(line) in right_ids else 0
-
-    return sorted(lines, key=lambda ln: (column(ln), ln.bbox[1], ln.bbox[0]))
 
 
 def split_number(text: str) -> tuple[str | None, str]:

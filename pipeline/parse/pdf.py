@@ -5,7 +5,8 @@ What this stage guarantees to the extractors:
 - every line has a role: running headers and footers (symbol, job number, page number, barcode,
   "Please recycle", and any line repeated at the same height in the header or footer band of many
   pages), the page-1 masthead and footnote bodies are kept apart from the body text;
-- two-column pages (verbatim records) are read column by column, even where the columns share baselines;
+- two-column regions (a verbatim record's pages, a brochure's blocks) are read column by column, even where
+  the columns share baselines; full-width headings and tables above and below them stay whole;
 - text printed in a drawn frame (a report's summary box, a recommendation box) stays body text but is
   flagged ``framed``; tables of contents and small tables set in the text (figure rows, label-and-figure
   boxes between rules) are ``table`` lines;
@@ -52,7 +53,7 @@ from pipeline.parse.layout import (
     _mark_framed,
     _measure_rules,
     _RawLine,
-    _split_at_gutter,
+    read_columns,
 )
 from pipeline.parse.limits import install_stream_caps
 from pipeline.parse.paragraphs import _LEADER, build_paragraphs
@@ -249,9 +250,12 @@ def _read_page(page: Any, number: int) -> tuple[Page, list[_RawLine]]:
     # into one-character lines glued to the body; lines read horizontal text only, tables read both.
     level = {id(c) for c in chars if id(c) in keep and is_horizontal(c)}
     upright = page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) in level)
+    rules = horizontal_rules(page, float(page.width))
+    tables = find_tables(deduped, number, rules)  # first: a table's column gap must not be taken for a gutter
     raw_lines: list[_RawLine] = []
     found_lines = upright.extract_text_lines(**_LINE_SETTINGS, return_chars=True)
-    for found, gaps in _split_at_gutter(found_lines, float(page.width)):
+    for item in read_columns(found_lines, float(page.width), float(page.height), [table.bbox for table in tables]):
+        found = item.line
         line_chars = found["chars"]
         text = _space_glued_superscripts(found["text"], line_chars)
         text = normalize_text(_LEADER.sub(" ", text))  # table-of-contents dot leaders are layout
@@ -270,11 +274,11 @@ def _read_page(page: Any, number: int) -> tuple[Page, list[_RawLine]]:
                 size=round(statistics.median(sizes), 2),
                 bold=round(bold, 2),
                 barcode=any("barcode" in f.lower() for f in fonts),
-                gapped=bool(gaps),
+                gapped=bool(item.gaps),
+                column=item.column,
+                column_top=round(item.column_top, 2),
             )
         )
-    rules = horizontal_rules(page, float(page.width))
-    tables = find_tables(deduped, number, rules)
     parsed = Page(
         number=number,
         width=round(float(page.width), 2),

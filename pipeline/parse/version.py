@@ -7,11 +7,11 @@ from typing import Literal
 
 ParserName = Literal["pdfium", "pdfplumber"]
 
-PARSER_VERSION = "6"
+PARSER_VERSION = "7"
 """The layout code's version; ``parser_version`` adds the parser that read the characters."""
 
 
 def parser_version(parser: ParserName) -> str:
-    """What a stored layout records as its parser version ("6+pdfium"): a layout is reused only by the
+    """What a stored layout records as its parser version ("7+pdfium"): a layout is reused only by the
     same layout code *and* the same character reader, so switching ``UNPIPE_PARSER`` parses again."""
     return f"{PARSER_VERSION}+{parser}"
