@@ -14,9 +14,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from prefect import flow, get_run_logger, task, unmapped
+from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
+from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipeline.core.settings import Settings
@@ -29,7 +30,7 @@ from pipeline.run.items import IngestReport
 
 
 @task(name="discover", cache_policy=NO_CACHE)
-def discover(since: date | None, sources: list[str] | None, settings: Settings) -> list[list[int]]:
+def discover(since: date | None, sources: list[str] | None, settings: Settings) -> list[stages.Batch]:
     return with_db_retries(settings, lambda: stages.plan_batches(settings, since, sources), "discover")
 
 
@@ -53,17 +54,42 @@ def ingest(
     resources.prepare(settings)
     workers = parse_processes(settings)
     try:
-        batches = discover(since, sources, settings)
-        done = ingest_batch.map(batches, settings=unmapped(settings), workers=unmapped(workers))
-        report = IngestReport.merge(done.result())
+        report = run_batches(discover(since, sources, settings), settings, workers)
     finally:
         resources.close_parse_pools()
     publish_summary(report)
     return report
 
 
+IN_FLIGHT = 32
+"""Batch tasks submitted ahead of the finished ones: twice ``THREADS``' workers keeps them all busy."""
+
+
+def run_batches(batches: list[stages.Batch], settings: Settings, workers: int) -> IngestReport:
+    """One ``ingest_batch`` task per batch, at most ``IN_FLIGHT`` at a time; each batch's report is folded
+    into the run's as it ends and its future let go, so a run of 100,000 items never holds every
+    batch's report (nor a future per batch)."""
+    report = IngestReport()
+    pending: set[PrefectFuture[IngestReport]] = set()
+    for ids in batches:
+        pending.add(ingest_batch.submit(ids.tolist(), settings, workers))
+        while len(pending) >= IN_FLIGHT:
+            report = _fold(report, pending)
+    while pending:
+        report = _fold(report, pending)
+    return report
+
+
+def _fold(report: IngestReport, pending: set[PrefectFuture[IngestReport]]) -> IngestReport:
+    """Wait for the next batch to end; fold its report into ``report`` and drop it from ``pending``."""
+    done = next(as_completed(list(pending)))
+    pending.discard(done)
+    return IngestReport.merge([report, done.result()])
+
+
 FAILURES_LOGGED = 50
-"""Failed documents named one per log line; the summary artifact lists them all."""
+"""Failed documents named one per log line; the summary artifact lists those the report keeps
+(``KEPT_PER_OUTCOME``)."""
 
 
 def publish_summary(report: IngestReport) -> None:
@@ -76,12 +102,15 @@ def publish_summary(report: IngestReport) -> None:
     logger.info(digest)
     for item in report.failures[:FAILURES_LOGGED]:  # ingest_items keeps each reason too
         logger.warning("failed: %s: %s", item.label, item.reason)
-    if len(report.failures) > FAILURES_LOGGED:
-        logger.warning("… and %d more failed document(s)", len(report.failures) - FAILURES_LOGGED)
+    more = report.counts["failed"] - min(len(report.failures), FAILURES_LOGGED)
+    if more:
+        logger.warning("… and %d more failed document(s) (reasons in ingest_items)", more)
     rows = [{"symbol": i.symbol, "language": i.language, "source": i.source, "outcome": i.outcome,
              "reason": i.reason or "", "pages": i.pages} for i in report.items]
     create_table_artifact(rows, key="ingest-documents", description="Documents of this ingest run")
     failed = "".join(f"\n- `{i.label}`: {i.reason}" for i in report.failures)
+    if report.more_failures:
+        failed += f"\n- … and {report.more_failures} more (reasons in `ingest_items`)"
     create_markdown_artifact(f"## Ingest run\n\n{digest}\n" + (f"\n### Failed\n{failed}\n" if failed else ""),
                              key="ingest-summary", description=digest)
 

@@ -149,4 +149,6 @@ def print_report(report: Any) -> None:
         code = reason.split(":")[0]
         hint = bad_input_hint(code) if code != reason else ""
         typer.echo(f"failed: {item.path or item.label}: {reason}" + (f" ({hint})" if hint else ""), err=True)
+    if report.more_failures:  # a large run's report keeps the first failures; the store keeps every reason
+        typer.echo(f"… and {report.more_failures} more failed (reasons in the store's ingest_items table)", err=True)
     typer.echo(report.summary_line())

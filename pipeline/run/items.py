@@ -73,14 +73,21 @@ class Extracted:
 COUNTED_ONLY: tuple[Outcome, ...] = ("unchanged", "unavailable")
 """Outcomes a run's report counts but does not keep: the bulk of a large run, with nothing to show."""
 
+KEPT_PER_OUTCOME = 200
+"""Loaded and failed items a run's report keeps of each (the first in (symbol, language) order); the
+rest are counted, so a first run of 100,000 items holds a report of bounded size. ``ingest_items``
+keeps every item's state and reason."""
+
 
 @dataclass
 class IngestReport:
-    """What an ingest did, item by item (a run's unchanged and unavailable items only counted: see ``compact``)."""
+    """What an ingest did: every outcome counted, the items worth showing kept (see ``compact``)."""
 
     items: list[WorkItem] = field(default_factory=list)
     dropped: Counter[str] = field(default_factory=Counter)
-    """Items counted but not kept, by outcome (``COUNTED_ONLY``)."""
+    """Items counted but not kept, by outcome (``COUNTED_ONLY``, and what ``KEPT_PER_OUTCOME`` leaves out)."""
+    dropped_pages: int = 0
+    """Pages parsed for the items not kept."""
 
     @property
     def counts(self) -> Counter[str]:
@@ -94,12 +101,18 @@ class IngestReport:
 
     @property
     def failures(self) -> list[WorkItem]:
+        """The failed items kept; ``more_failures`` are only counted."""
         return [item for item in self.items if item.outcome == "failed"]
+
+    @property
+    def more_failures(self) -> int:
+        """Failed items beyond those kept (their reasons are in ``ingest_items``)."""
+        return self.dropped["failed"]
 
     @property
     def pages(self) -> int:
         """Pages parsed in this run (documents skipped as unchanged count nothing)."""
-        return sum(item.pages for item in self.items)
+        return sum(item.pages for item in self.items) + self.dropped_pages
 
     def summary_line(self) -> str:
         """The one line ``unpipe ingest``, ``unpipe run`` and the run's Prefect artifact all print."""
@@ -109,14 +122,26 @@ class IngestReport:
                 f"{counts['failed']} failed{unavailable}; {self.pages} page(s) parsed")
 
     def compact(self) -> IngestReport:
-        """The report with its unchanged and unavailable items counted, not kept: a run of 100,000 items
-        that mostly need nothing then holds (and shows Prefect) only the few that changed or failed."""
-        kept = [item for item in self.items if item.outcome not in COUNTED_ONLY]
-        dropped = self.dropped + Counter(item.outcome for item in self.items if item.outcome in COUNTED_ONLY)
-        return IngestReport(kept, dropped)
+        """The report with its unchanged and unavailable items counted, not kept, and at most
+        ``KEPT_PER_OUTCOME`` loaded and failed ones kept (the first in (symbol, language) order): a run
+        of 100,000 items then holds (and shows Prefect) a report of bounded size."""
+        kept: list[WorkItem] = []
+        dropped = Counter(self.dropped)
+        dropped_pages = self.dropped_pages
+        per_outcome: Counter[str] = Counter()
+        for item in sorted(self.items, key=lambda i: i.key):
+            per_outcome[item.outcome] += 1
+            if item.outcome in COUNTED_ONLY or per_outcome[item.outcome] > KEPT_PER_OUTCOME:
+                dropped[item.outcome] += 1
+                dropped_pages += item.pages
+            else:
+                kept.append(item)
+        return IngestReport(kept, dropped, dropped_pages)
 
     @classmethod
     def merge(cls, reports: list[IngestReport]) -> IngestReport:
-        """One report of a run's batches, items in (symbol, language) order."""
-        items = sorted((item for report in reports for item in report.items), key=lambda i: i.key)
-        return cls(items, sum((report.dropped for report in reports), Counter()))
+        """One compact report of a run's batches, items in (symbol, language) order. A flow folds each
+        batch's report in as it ends (``merge([so_far, batch])``), so it never holds them all."""
+        items = [item for report in reports for item in report.items]
+        dropped = sum((report.dropped for report in reports), Counter())
+        return cls(items, dropped, sum(report.dropped_pages for report in reports)).compact()

@@ -25,16 +25,18 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Sequence
+import sqlite3
+from array import array
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, or_, select
 
 from extractors.apply import run_extractors
 from models import Document, IngestItem, ParsedLayout, SourceCursor
@@ -136,13 +138,15 @@ def _guarded(stage: str, item: WorkItem, settings: Settings, error: Exception) -
 
 def plan_batches(
     settings: Settings, since: date | None = None, sources: Sequence[str] | None = None
-) -> list[list[int]]:
+) -> list[Batch]:
     """Ask the discovery sources what exists, record the (symbol, language) pairs, and plan the run.
 
     The plan holds everything discovered now plus unfinished items of earlier (crashed) runs in the
     run's languages (and sources, if named), in batches of ``settings.batch_size`` (one Prefect task
-    each). A batch is a list of ``ingest_items`` ids, a few bytes an item: what a run of 100,000 items
-    hands Prefect and holds until its batches end; ``load_batch`` reads a batch's items when it starts.
+    each). A batch is a packed array of ``ingest_items`` ids, 8 bytes an item: what a run of 100,000
+    items hands Prefect and holds until its batches end; ``load_batch`` reads a batch's items when it
+    starts. Nothing else grows with the catalogue: discoveries are merged, and the plan put in order,
+    in a private temporary SQLite file (``_scratch``); unfinished rows are streamed from the store.
     Rows are written one batch per transaction.
     Without ``since`` each source looks back to its last successful run (``source_cursors``, a day of
     overlap); a source that fails keeps its cursor. Items found ``unavailable`` less than
@@ -151,33 +155,51 @@ def plan_batches(
     engine = store_engine(settings.resolved_database_url)
     started = datetime.now(UTC)
     failed_sources: set[str] = set()
-    wanted = _wanted(engine, settings, since, sources, failed_sources)
     recheck_before = started - timedelta(days=settings.unavailable_retry_days)
-    keys = sorted(wanted)
     size = settings.batch_size
-    planned: list[int] = []
-    for i in range(0, len(keys), size):
-        chunk = {key: wanted.pop(key) for key in keys[i : i + size]}  # released as it is recorded
-        planned.extend(_record(engine, chunk, recheck_before))
-    del keys
-    chosen = set(planned)
-    with session_scope(engine) as session:
-        unfinished = session.execute(
-            select(IngestItem.id, IngestItem.language, IngestItem.source, IngestItem.url)
-            .where(IngestItem.state.not_in(("loaded", "failed", "unavailable")))
+    with contextlib.closing(_scratch()) as scratch:
+        _wanted(engine, settings, since, sources, failed_sources, scratch)
+        wanted = scratch.execute("SELECT symbol, language, source, url FROM wanted ORDER BY symbol, language")
+        while chunk := wanted.fetchmany(size):
+            chosen = _record(engine, {(symbol, language): (source, url) for symbol, language, source, url in chunk},
+                             recheck_before)
+            scratch.executemany("INSERT OR IGNORE INTO planned (id) VALUES (?)", [(i,) for i in chosen])
+        languages = [*settings.languages, UNKNOWN_LANGUAGE]
+        unfinished = (
+            select(IngestItem.id)
+            .where(IngestItem.state.not_in(("loaded", "failed", "unavailable")), IngestItem.language.in_(languages),
+                   or_(IngestItem.url.is_(None), IngestItem.url.not_like("file:%")))  # inbox files: its own run
             .order_by(IngestItem.symbol, IngestItem.language)
         )
-        planned.extend(
-            row_id
-            for row_id, language, source, url in unfinished
-            if row_id not in chosen
-            and (language in settings.languages or language == UNKNOWN_LANGUAGE)
-            and (not sources or source in sources)
-            and not _is_inbox_url(url)
-        )
+        if sources:
+            unfinished = unfinished.where(IngestItem.source.in_(sources))
+        with session_scope(engine) as session:
+            for rows in session.execute(unfinished.execution_options(yield_per=size)).partitions():
+                scratch.executemany("INSERT OR IGNORE INTO planned (id) VALUES (?)", rows)
+        ids = scratch.execute("SELECT id FROM planned ORDER BY seq")
+        batches = [array("q", (i for (i,) in chunk)) for chunk in iter(lambda: ids.fetchmany(size), [])]
     with writing(engine), session_scope(engine) as session:
         _advance_cursors(session, sources, failed_sources, started)
-    return [planned[i : i + size] for i in range(0, len(planned), size)]
+    return batches
+
+
+Batch: TypeAlias = "array[int]"
+"""A planned batch: ``ingest_items`` ids packed as signed 64-bit integers (``array('q')``)."""
+
+_SCRATCH_SCHEMA = """
+CREATE TABLE wanted (symbol TEXT NOT NULL, language TEXT NOT NULL, source TEXT NOT NULL, url TEXT,
+                     PRIMARY KEY (symbol, language)) WITHOUT ROWID;
+CREATE TABLE planned (seq INTEGER PRIMARY KEY, id INTEGER NOT NULL UNIQUE);
+"""
+
+
+def _scratch() -> sqlite3.Connection:
+    """A private temporary SQLite database for planning one run (SQLite deletes it on close): ``wanted``
+    maps (symbol, language) to (source, URL), first finder kept; ``planned`` the row ids in plan order,
+    each once. Its page cache is bounded, so a catalogue of any size plans in the same memory."""
+    scratch = sqlite3.connect("")
+    scratch.executescript(_SCRATCH_SCHEMA)
+    return scratch
 
 
 def load_batch(ids: Sequence[int], settings: Settings) -> list[WorkItem]:
@@ -195,17 +217,22 @@ Wanted = dict[tuple[str, str], tuple[str, str]]
 
 
 def _wanted(
-    engine: Engine, settings: Settings, since: date | None, sources: Sequence[str] | None, failed_sources: set[str]
-) -> Wanted:
-    """What the sources list now (each from its own cursor unless ``since`` is given); the names of the
-    sources whose site failed go into ``failed_sources``."""
+    engine: Engine,
+    settings: Settings,
+    since: date | None,
+    sources: Sequence[str] | None,
+    failed_sources: set[str],
+    scratch: sqlite3.Connection,
+) -> None:
+    """Put what the sources list now (each from its own cursor unless ``since`` is given) into the
+    scratch database's ``wanted`` table; the names of the sources whose site failed go into
+    ``failed_sources``."""
     from pipeline.discover.base import merge_discovered
     from pipeline.discover.catalog import discover_all
 
     fetcher_for(settings).reset_budget()
     with session_scope(engine) as session:
         cursors = {c.source: c.last_success.date() - timedelta(days=1) for c in session.scalars(select(SourceCursor))}
-    wanted: Wanted = {}
     failures: list[str] = []
 
     def failed(name: str, error: FetchError) -> None:
@@ -213,19 +240,21 @@ def _wanted(
         failed_sources.add(name)
         failures.append(f"{name} ({error})")
 
-    for found in merge_discovered(discover_all(since, settings, names=sources, cursors=cursors, on_error=failed)):
-        if found.path is not None:  # inbox: one file, one item
-            language = found.languages[0] if found.languages else UNKNOWN_LANGUAGE
-            wanted.setdefault((found.symbol, language), (found.source, found.path.as_uri()))
-            continue
-        for language in settings.languages:
-            if found.languages and language not in found.languages:
+    def pairs() -> Iterator[tuple[str, str, str, str]]:
+        for found in merge_discovered(discover_all(since, settings, names=sources, cursors=cursors, on_error=failed)):
+            if found.path is not None:  # inbox: one file, one item
+                language = found.languages[0] if found.languages else UNKNOWN_LANGUAGE
+                yield found.symbol, language, found.source, found.path.as_uri()
                 continue
-            link = found.urls.get(language) or ods_url(settings.ods_base_url, found.symbol, language)
-            wanted.setdefault((found.symbol, language), (found.source, link))
-    if failures and not wanted:
+            for language in settings.languages:
+                if found.languages and language not in found.languages:
+                    continue
+                yield (found.symbol, language, found.source,
+                       found.urls.get(language) or ods_url(settings.ods_base_url, found.symbol, language))
+
+    scratch.executemany("INSERT OR IGNORE INTO wanted (symbol, language, source, url) VALUES (?, ?, ?, ?)", pairs())
+    if failures and scratch.execute("SELECT 1 FROM wanted LIMIT 1").fetchone() is None:
         raise DiscoveryFailedError(f"every discovery source failed: {'; '.join(failures)}")
-    return wanted
 
 
 def _record(engine: Engine, wanted: Wanted, recheck_before: datetime | None = None) -> list[int]:
