@@ -22,7 +22,6 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipeline.core.settings import Settings
 from pipeline.run import resources, stages
-from pipeline.run.isolate import with_db_retries
 from pipeline.run.items import IngestReport
 
 # NO_CACHE everywhere: resuming is the job of the ingest_items table, and settings objects are not
@@ -30,8 +29,10 @@ from pipeline.run.items import IngestReport
 
 
 @task(name="discover", cache_policy=NO_CACHE)
-def discover(since: date | None, sources: list[str] | None, settings: Settings) -> list[stages.Batch]:
-    return with_db_retries(settings, lambda: stages.plan_batches(settings, since, sources), "discover")
+def discover(
+    since: date | None, sources: list[str] | None, settings: Settings
+) -> tuple[list[stages.Batch], IngestReport]:
+    return stages.plan_guarded(settings, since, sources)
 
 
 @task(name="ingest-batch", cache_policy=NO_CACHE)
@@ -54,7 +55,8 @@ def ingest(
     resources.prepare(settings)
     workers = parse_processes(settings)
     try:
-        report = run_batches(discover(since, sources, settings), settings, workers)
+        batches, discovery = discover(since, sources, settings)
+        report = IngestReport.merge([discovery, run_batches(batches, settings, workers)])
     finally:
         resources.close_parse_pools()
     publish_summary(report)

@@ -508,3 +508,29 @@ def test_a_batch_whose_items_cannot_be_read_fails_them_and_not_the_run(tmp_path:
     for item in report.items:
         assert item.reason is not None and item.reason.startswith("database: plan: TransientStoreError: "), item.reason
         assert "failed 3 time(s)" in item.reason and "connection refused" in item.reason.lower(), item.reason
+
+
+def test_discovery_that_cannot_reach_the_database_fails_the_run_with_a_summary(tmp_path: Path) -> None:
+    """Discovery whose database stays out of reach past the retries plans no batch and reports one
+    failed ``discovery`` item with the database as the reason, instead of raising out of the flow."""
+    import socket
+
+    from pipeline.core.settings import Settings
+    from pipeline.run.stages import plan_guarded
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    settings = Settings(database_url=f"postgresql+psycopg://postgres@127.0.0.1:{port}/none", data_dir=tmp_path,
+                        inbox_dir=inbox, db_retries=1, db_backoff_seconds=0.01)
+
+    batches, report = plan_guarded(settings, sources=["inbox"])
+
+    assert batches == []
+    assert report.summary_line().startswith("1 document(s): 0 loaded, 0 unchanged, 1 failed"), report.summary_line()
+    [item] = report.failures
+    assert item.label == "discovery [?]"
+    assert item.reason is not None and item.reason.startswith("database: discover: TransientStoreError: "), item.reason
+    assert "failed 2 time(s)" in item.reason and "connection refused" in item.reason.lower(), item.reason

@@ -45,6 +45,7 @@ from pipeline.core.errors import (
     DiscoveryFailedError,
     DocumentUnavailableError,
     FetchError,
+    TransientStoreError,
     UnpipeError,
 )
 from pipeline.core.settings import Settings
@@ -185,6 +186,26 @@ def plan_batches(
 
 Batch: TypeAlias = "array[int]"
 """A planned batch: ``ingest_items`` ids packed as signed 64-bit integers (``array('q')``)."""
+
+
+def plan_guarded(
+    settings: Settings, since: date | None = None, sources: Sequence[str] | None = None
+) -> tuple[list[Batch], IngestReport]:
+    """``plan_batches`` with database retries. If the database stays out of reach, no batch and a report
+    whose one failed item is ``discovery``, so the run still ends with its summary (no traceback) and a
+    non-zero exit; cursors did not move, so the next run discovers the same documents again."""
+    try:
+        return with_db_retries(settings, lambda: plan_batches(settings, since, sources), "discover"), IngestReport()
+    except TransientStoreError as exc:
+        return [], _failed_report(["discovery"], failure_reason("discover", exc))
+
+
+def _failed_report(labels: Sequence[str], reason: str) -> IngestReport:
+    """A report of pseudo-items that failed before their documents could be named (discovery, a batch
+    whose rows could not be read)."""
+    log.warning("%d item(s) failed: %s", len(labels), reason)
+    return IngestReport([WorkItem(label, "?", "?", None, "failed", next_stage="done", reason=reason, outcome="failed")
+                         for label in labels])
 
 _SCRATCH_SCHEMA = """
 CREATE TABLE wanted (symbol TEXT NOT NULL, language TEXT NOT NULL, source TEXT NOT NULL, url TEXT,
@@ -585,10 +606,7 @@ def run_planned(ids: Sequence[int], settings: Settings, *, workers: int = 0) -> 
     try:
         items = with_db_retries(settings, lambda: load_batch(ids, settings), f"batch of {len(ids)} item(s)")
     except Exception as exc:
-        reason = failure_reason("plan", exc)
-        log.warning("a batch of %d item(s) failed: %s", len(ids), reason)
-        return IngestReport([WorkItem(f"ingest_items #{row_id}", "?", "?", None, "failed", next_stage="done",
-                                      reason=reason, outcome="failed") for row_id in ids])
+        return _failed_report([f"ingest_items #{row_id}" for row_id in ids], failure_reason("plan", exc))
     return run_batch(items, settings, workers=workers)
 
 
