@@ -40,6 +40,7 @@ from sqlalchemy import Engine, func, or_, select
 
 from extractors.apply import run_extractors
 from models import Document, IngestItem, ParsedLayout, SourceCursor
+from pipeline.core.document import ParsedDocument
 from pipeline.core.errors import (
     BadInputError,
     DiscoveryFailedError,
@@ -551,12 +552,13 @@ def extract_item(item: WorkItem, settings: Settings) -> Extracted:
         return Extracted(item)
     engine = store_engine(settings.resolved_database_url)
     try:
-        doc = read_layout(layout_path(settings, item))
+        layout = layout_path(settings, item).read_bytes()
+        doc = ParsedDocument.from_bytes(layout)
         extraction = run_extractors(doc)  # spaCy use is serialised in extractors.lib.nlp
     except Exception as exc:
         return Extracted(_guarded("extract", item, settings, exc))
     saved = _save(engine, item, state="extracted", reason=None)
-    return Extracted(replace(saved, next_stage="load"), extraction, doc)
+    return Extracted(replace(saved, next_stage="load"), extraction, doc, layout)
 
 
 # --- Stage 5: load --------------------------------------------------------------------------------
@@ -577,7 +579,7 @@ def load_item(extracted: Extracted, settings: Settings) -> WorkItem:
         pdf = default_store(settings).path_for(item.sha256)
         with writing(engine):
             result = load_document(engine, doc, extracted.extraction, stored_path=str(pdf),
-                                   source_url=None if item.path else item.url)
+                                   source_url=None if item.path else item.url, layout=extracted.layout)
     except Exception as exc:
         return _guarded("load", item, settings, exc)
     saved = _save(engine, item, state="loaded", reason=None)

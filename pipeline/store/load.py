@@ -63,8 +63,14 @@ def load_document(
     *,
     stored_path: str | None = None,
     source_url: str | None = None,
+    layout: bytes | None = None,
 ) -> LoadResult:
-    """Store one parsed and extracted document; a no-op when the same file was loaded the same way."""
+    """Store one parsed and extracted document; a no-op when the same file was loaded the same way.
+
+    ``layout``: ``doc.to_bytes()`` when the caller holds it already (the layout cache file the parse
+    stage wrote), stored as it is: serialising a large document again costs the loading process more
+    than the rest of its load.
+    """
     extraction = without_nul(extraction)
     info = extraction.document
     with _loading(engine) as session:
@@ -78,7 +84,7 @@ def load_document(
             session.add(document)
         _set_document_fields(document, info, doc, stored)
         session.flush()
-        _replace_layout(session, document, doc)
+        _replace_layout(session, document, doc, doc.to_bytes() if layout is None else layout)
         counts = _apply_runs(session, document, extraction.runs)
         return LoadResult(document.id, document.symbol, document.language, status, counts)
 
@@ -247,47 +253,41 @@ def _set_document_fields(
     document.parser_version = doc.parser_version
 
 
-def _replace_layout(session: Session, document: Document, doc: ParsedDocument) -> None:
+def _replace_layout(session: Session, document: Document, doc: ParsedDocument, layout: bytes) -> None:
+    """The document's layout, pages and paragraphs in place of those it had. Pages and paragraphs go in
+    as one multi-row INSERT each (NUL removed, as ``_strip_rows`` does for ORM rows): a unit of work
+    over hundreds of ORM objects per document costs more than building them."""
     session.execute(delete(PageRow).where(PageRow.document_id == document.id))
     session.execute(delete(ParagraphRow).where(ParagraphRow.document_id == document.id))
     session.execute(delete(ParsedLayout).where(ParsedLayout.document_id == document.id))
-    session.add(
-        ParsedLayout(
-            document_id=document.id,
-            parser_version=doc.parser_version,
-            sha256=doc.sha256,
-            layout=doc.to_bytes(),
-        )
-    )
-    session.add_all(
-        PageRow(
-            document_id=document.id,
-            number=page.number,
-            text=page.text(("body",)),
-            footnotes=page.text(("footnote",)),
-            width=page.width,
-            height=page.height,
-            chars=page.quality.chars,
-            cid_share=page.quality.cid_share,
-            replacement_share=page.quality.replacement_share,
-            image_area_share=page.quality.image_area_share,
-            quality_flags=list(page.quality.flags),
-        )
+    session.add(ParsedLayout(document_id=document.id, parser_version=doc.parser_version, sha256=doc.sha256,
+                             layout=layout))
+    pages = [
+        {
+            "document_id": document.id,
+            "number": page.number,
+            "text": page.text(("body",)),
+            "footnotes": page.text(("footnote",)),
+            "width": page.width,
+            "height": page.height,
+            "chars": page.quality.chars,
+            "cid_share": page.quality.cid_share,
+            "replacement_share": page.quality.replacement_share,
+            "image_area_share": page.quality.image_area_share,
+            "quality_flags": list(page.quality.flags),
+        }
         for page in doc.pages
-    )
-    session.add_all(
-        ParagraphRow(
-            document_id=document.id,
-            seq=seq,
-            page=p.page,
-            role=p.role,
-            number=p.number,
-            text=p.text,
-            bbox=list(p.bbox),
-        )
+    ]
+    if pages:
+        session.execute(insert(PageRow), without_nul(pages))
+    paragraphs = [
+        {"document_id": document.id, "seq": seq, "page": p.page, "role": p.role, "number": p.number,
+         "text": p.text, "bbox": list(p.bbox)}
         for seq, p in enumerate(doc.paragraphs)
         if p.role != "masthead"
-    )
+    ]
+    if paragraphs:
+        session.execute(insert(ParagraphRow), without_nul(paragraphs))
 
 
 def _apply_runs(
