@@ -15,15 +15,16 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, delete, event, func, insert, inspect, select
+from sqlalchemy import Engine, Table, delete, event, func, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from extractors.apply import Extraction, ExtractorRun
 from extractors.lib.records import Deadline, DocumentInfo, Recommendation, StatusEntry, TableRecord
 from extractors.lib.vocabulary import organization_of
 from models import (
+    Base,
     Document,
     ExtractionRunRow,
     PageRow,
@@ -278,16 +279,22 @@ def _replace_layout(session: Session, document: Document, doc: ParsedDocument, l
         }
         for page in doc.pages
     ]
-    if pages:
-        session.execute(insert(PageRow), without_nul(pages))
+    _insert_rows(session, PageRow, without_nul(pages))
     paragraphs = [
         {"document_id": document.id, "seq": seq, "page": p.page, "role": p.role, "number": p.number,
          "text": p.text, "bbox": list(p.bbox)}
         for seq, p in enumerate(doc.paragraphs)
         if p.role != "masthead"
     ]
-    if paragraphs:
-        session.execute(insert(ParagraphRow), without_nul(paragraphs))
+    _insert_rows(session, ParagraphRow, without_nul(paragraphs))
+
+
+def _insert_rows(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> None:
+    """Rows of one table in one executemany of its Core INSERT (every key in every row). Not the ORM's
+    bulk INSERT, which leaves None values out and so starts a new statement wherever a row with one
+    follows a row without (paragraphs with and without a number: dozens of statements a document)."""
+    if rows:
+        session.execute(cast(Table, model.__table__).insert(), rows)
 
 
 def _apply_runs(
@@ -297,23 +304,20 @@ def _apply_runs(
     ``paragraphs=False``: the document's paragraphs did not change, their index rows stay."""
     counts: dict[str, int] = {}
     cells: list[tuple[TableRow, list[dict[str, Any]]]] = []
+    references: list[dict[str, Any]] = []
     _delete_output(session, document.id, [run.name for run in runs])
     for run in runs:
-        session.add(
-            ExtractionRunRow(
-                document_id=document.id,
-                extractor=run.name,
-                version=run.version,
-                status=run.status,
-                error=run.error,
-                records=len(run.records),
-                seconds=run.seconds,
-            )
-        )
         for seq, record in enumerate(run.records):
-            kind = _add_record(session, document, run, record, seq, cells)
+            kind = _add_record(session, document, run, record, seq, cells, references)
             counts[kind] = counts.get(kind, 0) + 1
     session.flush()
+    # Rows nothing else points at (the runs' NUL is gone: ``without_nul`` cleaned the extraction).
+    _insert_rows(session, ExtractionRunRow, [
+        {"document_id": document.id, "extractor": run.name, "version": run.version, "status": run.status,
+         "error": run.error, "records": len(run.records), "seconds": run.seconds}
+        for run in runs
+    ])
+    _insert_rows(session, Reference, references)
     if cells:  # one multi-row INSERT for all of the document's cells: thousands of ORM objects cost more
         session.execute(insert(TableCell), [{**cell, "table_id": table.id} for table, rows in cells for cell in rows])
     dropped = _drop_orphan_recommendations(session)
@@ -331,13 +335,14 @@ def _delete_output(session: Session, document_id: int, extractors: list[str]) ->
 
 def _add_record(
     session: Session, document: Document, run: ExtractorRun, record: Any, seq: int,
-    cells: list[tuple[TableRow, list[dict[str, Any]]]],
+    cells: list[tuple[TableRow, list[dict[str, Any]]]], references: list[dict[str, Any]],
 ) -> str:
-    """Add one record's rows; a table's cells go into ``cells``, written once the table rows have ids."""
+    """Add one record's rows; a table's cells go into ``cells``, written once the table rows have ids,
+    and cited symbols into ``references``, written with the runs."""
     provenance = {"extractor": run.name, "extractor_version": run.version}
     if isinstance(record, DocumentInfo):
-        for symbol in sorted(set(record.references)):
-            session.add(Reference(document_id=document.id, symbol=symbol, **provenance))
+        references.extend({"document_id": document.id, "symbol": symbol, **provenance}
+                          for symbol in sorted(set(record.references)))
         return "references"
     if isinstance(record, Recommendation):
         _add_recommendation(session, document, record, provenance)
