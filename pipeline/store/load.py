@@ -149,6 +149,8 @@ def without_nul(value: Any) -> Any:
     """
     if isinstance(value, str):
         return value.replace("\x00", "") if "\x00" in value else value
+    if value is None or isinstance(value, int | float):  # most leaves: numbers (boxes), none of the tests below
+        return value
     if isinstance(value, list | tuple):
         cleaned = [without_nul(v) for v in value]
         if all(a is b for a, b in zip(cleaned, value, strict=True)):
