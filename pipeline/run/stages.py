@@ -60,6 +60,7 @@ from pipeline.run.resources import (
     fetcher_for,
     parse_bounded,
     ready_to_extract,
+    start_parse_workers,
     store_engine,
     writing,
 )
@@ -624,6 +625,10 @@ def run_batch(items: Sequence[WorkItem], settings: Settings, *, workers: int = 0
     bench with 2 workers, 2 to 3 s of each one's time. Without a pool (on Dask, whose workers are
     processes) items go one by one.
     """
+    if workers and any(item.path is not None for item in items):
+        # Inbox files stay in the inbox only until loaded: new files, to parse. The parse processes
+        # start while the batch is copied into the file store (and the language models load).
+        start_parse_workers(workers, settings)
     fetched = fetch_guarded(items, settings)
     if any(item.next_stage != "done" for item in fetched):
         ready_to_extract()
