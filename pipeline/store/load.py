@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Engine, Table, delete, event, func, insert, inspect, select
+from sqlalchemy import Engine, Table, delete, event, func, inspect, select
 from sqlalchemy.orm import Session
 
 from extractors.apply import Extraction, ExtractorRun
@@ -292,11 +293,14 @@ def _replace_layout(session: Session, document: Document, doc: ParsedDocument, l
 
 
 def _insert_rows(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> None:
-    """Rows of one table in one executemany of its Core INSERT (every key in every row). Not the ORM's
-    bulk INSERT, which leaves None values out and so starts a new statement wherever a row with one
-    follows a row without (paragraphs with and without a number: dozens of statements a document)."""
-    if rows:
-        session.execute(cast(Table, model.__table__).insert(), rows)
+    """Rows of one table by executemany of its Core INSERT, one per run of rows with the same keys (a
+    None is stored as the ORM stored it: SQL NULL, JSON null in a JSON column). Not the ORM's bulk
+    INSERT, which leaves None values of other columns out and so starts a new statement wherever a
+    row with one follows a row without: paragraphs with and without a number, table cells with and
+    without a value, dozens to thousands of statements a document."""
+    statement = cast(Table, model.__table__).insert()
+    for _, run in itertools.groupby(rows, key=lambda row: row.keys()):
+        session.execute(statement, list(run))
 
 
 def _apply_runs(
@@ -320,8 +324,7 @@ def _apply_runs(
         for run in runs
     ])
     _insert_rows(session, Reference, references)
-    if cells:  # one multi-row INSERT for all of the document's cells: thousands of ORM objects cost more
-        session.execute(insert(TableCell), [{**cell, "table_id": table.id} for table, rows in cells for cell in rows])
+    _insert_rows(session, TableCell, [{**cell, "table_id": table.id} for table, rows in cells for cell in rows])
     dropped = _drop_orphan_recommendations(session)
     refresh_document(session, document.id, dropped, paragraphs=paragraphs)
     return counts
