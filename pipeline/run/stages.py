@@ -622,8 +622,8 @@ def run_batch(items: Sequence[WorkItem], settings: Settings, *, workers: int = 0
     from ``2 × workers + 1`` threads, so every worker process has its next PDF even while the documents
     each of them parsed wait to be extracted and loaded (loads take turns: one writer at a time). With
     ``workers + 1`` threads, two documents in extraction or load at once left a worker idle: over the
-    bench with 2 workers, 2 to 3 s of each one's time. Without a pool (on Dask, whose workers are
-    processes) items go one by one.
+    bench with 2 workers on a loaded machine, 2 to 3 s of each one's time. Without a pool (on Dask,
+    whose workers are processes) items go one by one.
     """
     if workers and any(item.path is not None for item in items):
         # Inbox files stay in the inbox only until loaded: new files, to parse. The parse processes
