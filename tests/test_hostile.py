@@ -162,6 +162,26 @@ def test_a_slow_page_times_out_and_the_limit_grows_with_the_page_count(tmp_path:
         close_parse_pools()
 
 
+def test_started_parse_workers_run_before_the_first_pdf_and_parse_it(tmp_path: Path) -> None:
+    """``ParsePool.start`` spawns the workers at once, so their start-up overlaps what the run does
+    next; the PDFs then go to those processes, and starting again starts none."""
+    from pipeline.core.settings import Settings
+    from pipeline.run.sandbox import ParsePool
+
+    settings = Settings(**LIMITS)
+    pool = ParsePool(2, settings)
+    try:
+        pool.start()
+        assert len(pool.started) == 2 and all(w.process.is_alive() for w in pool.started)
+        pages = [pool.parse((str(corpus_pdf("A_77_256_Add.1.pdf")), str(tmp_path / f"{n}.json.gz"), "x.pdf",
+                             settings.parser), settings) for n in range(3)]
+        assert pages == [3, 3, 3]
+        pool.start()
+        assert len(pool.started) == 2 and all(w.ready for w in pool.started)  # both took PDFs
+    finally:
+        pool.close()
+
+
 # --- unpipe ingest (SQLite and PostgreSQL) --------------------------------------------------------
 
 

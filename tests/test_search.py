@@ -8,6 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import Engine, select, text
 
 from pipeline.query.search import Term, fts5_query, parse_query, search, snippet, tsquery
@@ -152,6 +154,48 @@ def test_index_text_holds_sub_words_and_folds_latin() -> None:
     assert {"业务", "连续", "连续性", "管理", "框架"} <= set(words)
     assert index_text("Réunion of the UNDOF, A/80/596 ２０２３") == "reunion of the undof a 80 596 2023"
     assert index_text("在2023年底前") == "在 2023 年底 前"
+
+
+def test_folding_by_table_is_the_whole_string_normalisation() -> None:
+    """The per-character table gives what normalising the whole text gives: accents off Latin letters,
+    full-width forms to ASCII, CJK untouched, and texts whose characters fold with their neighbours
+    (combining marks, Hangul jamo, an Oriya vowel sign) still right."""
+    from pipeline.store.search_index import _fold, _fold_text
+
+    cases = {
+        "Réunion Ödön Ångström ÇA Ñandú": "reunion odon angstrom ca nandu",
+        "業務連續性 业务连续性 年底前": "業務連續性 业务连续性 年底前",
+        "２０２３ ＡＢＣ ﬁ Ⅻ": "2023 abc fi xii",
+        "Straße ΑΣ Комитет": "strasse ασ комитет",
+        "e\u0301te\u0301 a\u0308\u0301": "ete a",
+        "\u1100\u1161\u11a8 가\u11a8": "각 각",
+        "\u0b47\u0b3e": "\u0b4b",
+    }
+    for text_, folded in cases.items():
+        assert _fold(text_) == _fold_text(text_) == folded, text_
+
+
+@given(st.text(st.characters(codec="utf-8"), max_size=40)
+       | st.lists(st.sampled_from("aeé\u0301\u0308A\u1100\u1161\u11a8가\u0b47\u0b3e２ﬁİΣ业"), max_size=12).map("".join))
+def test_folding_by_table_matches_on_any_text(value: str) -> None:
+    from pipeline.store.search_index import _fold, _fold_text
+
+    assert _fold(value) == _fold_text(value)
+
+
+def test_characters_that_compose_with_the_one_before_are_those_of_unicodedata() -> None:
+    import sys
+    import unicodedata
+
+    from pipeline.store.search_index import _COMPOSING_STARTERS
+
+    seconds = set()
+    for code in range(sys.maxunicode + 1):
+        parts = unicodedata.decomposition(chr(code)).split()
+        if len(parts) == 2 and not parts[0].startswith("<") and not unicodedata.combining(chr(int(parts[1], 16))):
+            seconds.add(chr(int(parts[1], 16)))
+    hangul = {chr(c) for c in (*range(0x1161, 0x1176), *range(0x11A8, 0x11C3))}  # medial and final jamo
+    assert seconds | hangul == _COMPOSING_STARTERS
 
 
 def test_queries_for_both_backends() -> None:

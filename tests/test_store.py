@@ -73,11 +73,19 @@ def test_switching_the_parser_parses_again_and_the_layout_records_it(engine: Eng
 
 
 def test_stored_layout_round_trips_and_pages_keep_quality(engine: Engine, tmp_path: Path) -> None:
-    ingest_paths([corpus_pdf("A_77_256_Add.1.pdf")], store_settings(engine, tmp_path))
+    from pipeline.parse.pdf import parse_pdf
+
+    path = corpus_pdf("A_77_256_Add.1.pdf")
+    settings = store_settings(engine, tmp_path)
+    ingest_paths([path], settings)
+    parsed = parse_pdf(path, parser=settings.parser)
+    parsed.file_name = path.name
     with session_scope(engine) as session:
         document = session.scalars(select(Document)).one()
         layout = session.get(ParsedLayout, document.id)
         assert layout is not None
+        # The parse stage's bytes, stored as they are: exactly the parsed document's own serialised form.
+        assert layout.layout == parsed.to_bytes()
         doc = ParsedDocument.from_bytes(layout.layout)
         assert doc.sha256 == document.sha256 and doc.page_count == 3
         pages = session.scalars(select(PageRow).where(PageRow.document_id == document.id)).all()

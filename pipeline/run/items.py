@@ -68,6 +68,9 @@ class Extracted:
     document: ParsedDocument | None = None
     """The layout extracted from, loaded as it is: another run on the same store may remove the cached
     file once it has loaded the same document."""
+    layout: bytes | None = None
+    """``document`` as the layout cache holds it (``to_bytes``): the load stores these bytes instead of
+    serialising the document again."""
 
 
 COUNTED_ONLY: tuple[Outcome, ...] = ("unchanged", "unavailable")

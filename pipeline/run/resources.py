@@ -98,6 +98,13 @@ def parse_bounded(args: ParseArgs, settings: Settings, workers: int = 1) -> int:
     return parse_pool(workers, settings).parse(args, settings)
 
 
+def start_parse_workers(workers: int, settings: Settings) -> None:
+    """Start the run's parse processes ahead of its first PDF (``ParsePool.start``), where processes
+    can be started at all."""
+    if can_spawn():
+        parse_pool(workers, settings).start()
+
+
 def parse_file(path: Path, settings: Settings) -> ParsedDocument:
     """Parse one PDF under the limits (``unpipe extract``): its layout comes back through a temporary file."""
     with tempfile.TemporaryDirectory(prefix="unpipe-parse-") as folder:

@@ -207,6 +207,20 @@ class ParsePool:
         finally:
             self.idle.put(worker if worker is not None and worker.alive else None)
 
+    def start(self) -> None:
+        """Start the workers not running yet, without waiting for them: each loads its parser (0.4 s on
+        the bench machine) while the caller goes on, instead of when the first PDF is sent to it."""
+        idle: list[ParseWorker | None] = []
+        with contextlib.suppress(queue.Empty):
+            while True:
+                idle.append(self.idle.get_nowait())
+        for worker in idle:
+            if worker is None:
+                worker = ParseWorker(self.settings)
+                with self.guard:
+                    self.started.append(worker)
+            self.idle.put(worker)
+
     def close(self) -> None:
         with self.guard:
             workers, self.started = self.started, []

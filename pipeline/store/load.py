@@ -11,19 +11,21 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, delete, event, func, insert, inspect, select
+from sqlalchemy import Engine, Table, delete, event, func, inspect, select
 from sqlalchemy.orm import Session
 
 from extractors.apply import Extraction, ExtractorRun
 from extractors.lib.records import Deadline, DocumentInfo, Recommendation, StatusEntry, TableRecord
 from extractors.lib.vocabulary import organization_of
 from models import (
+    Base,
     Document,
     ExtractionRunRow,
     PageRow,
@@ -63,8 +65,14 @@ def load_document(
     *,
     stored_path: str | None = None,
     source_url: str | None = None,
+    layout: bytes | None = None,
 ) -> LoadResult:
-    """Store one parsed and extracted document; a no-op when the same file was loaded the same way."""
+    """Store one parsed and extracted document; a no-op when the same file was loaded the same way.
+
+    ``layout``: ``doc.to_bytes()`` when the caller holds it already (the layout cache file the parse
+    stage wrote), stored as it is: serialising a large document again costs the loading process more
+    than the rest of its load.
+    """
     extraction = without_nul(extraction)
     info = extraction.document
     with _loading(engine) as session:
@@ -78,7 +86,7 @@ def load_document(
             session.add(document)
         _set_document_fields(document, info, doc, stored)
         session.flush()
-        _replace_layout(session, document, doc)
+        _replace_layout(session, document, doc, doc.to_bytes() if layout is None else layout)
         counts = _apply_runs(session, document, extraction.runs)
         return LoadResult(document.id, document.symbol, document.language, status, counts)
 
@@ -142,6 +150,8 @@ def without_nul(value: Any) -> Any:
     """
     if isinstance(value, str):
         return value.replace("\x00", "") if "\x00" in value else value
+    if value is None or isinstance(value, int | float):  # most leaves: numbers (boxes), none of the tests below
+        return value
     if isinstance(value, list | tuple):
         cleaned = [without_nul(v) for v in value]
         if all(a is b for a, b in zip(cleaned, value, strict=True)):
@@ -247,47 +257,50 @@ def _set_document_fields(
     document.parser_version = doc.parser_version
 
 
-def _replace_layout(session: Session, document: Document, doc: ParsedDocument) -> None:
+def _replace_layout(session: Session, document: Document, doc: ParsedDocument, layout: bytes) -> None:
+    """The document's layout, pages and paragraphs in place of those it had. Pages and paragraphs go in
+    as one multi-row INSERT each (NUL removed, as ``_strip_rows`` does for ORM rows): a unit of work
+    over hundreds of ORM objects per document costs more than building them."""
     session.execute(delete(PageRow).where(PageRow.document_id == document.id))
     session.execute(delete(ParagraphRow).where(ParagraphRow.document_id == document.id))
     session.execute(delete(ParsedLayout).where(ParsedLayout.document_id == document.id))
-    session.add(
-        ParsedLayout(
-            document_id=document.id,
-            parser_version=doc.parser_version,
-            sha256=doc.sha256,
-            layout=doc.to_bytes(),
-        )
-    )
-    session.add_all(
-        PageRow(
-            document_id=document.id,
-            number=page.number,
-            text=page.text(("body",)),
-            footnotes=page.text(("footnote",)),
-            width=page.width,
-            height=page.height,
-            chars=page.quality.chars,
-            cid_share=page.quality.cid_share,
-            replacement_share=page.quality.replacement_share,
-            image_area_share=page.quality.image_area_share,
-            quality_flags=list(page.quality.flags),
-        )
+    session.add(ParsedLayout(document_id=document.id, parser_version=doc.parser_version, sha256=doc.sha256,
+                             layout=layout))
+    pages = [
+        {
+            "document_id": document.id,
+            "number": page.number,
+            "text": page.text(("body",)),
+            "footnotes": page.text(("footnote",)),
+            "width": page.width,
+            "height": page.height,
+            "chars": page.quality.chars,
+            "cid_share": page.quality.cid_share,
+            "replacement_share": page.quality.replacement_share,
+            "image_area_share": page.quality.image_area_share,
+            "quality_flags": list(page.quality.flags),
+        }
         for page in doc.pages
-    )
-    session.add_all(
-        ParagraphRow(
-            document_id=document.id,
-            seq=seq,
-            page=p.page,
-            role=p.role,
-            number=p.number,
-            text=p.text,
-            bbox=list(p.bbox),
-        )
+    ]
+    _insert_rows(session, PageRow, without_nul(pages))
+    paragraphs = [
+        {"document_id": document.id, "seq": seq, "page": p.page, "role": p.role, "number": p.number,
+         "text": p.text, "bbox": list(p.bbox)}
         for seq, p in enumerate(doc.paragraphs)
         if p.role != "masthead"
-    )
+    ]
+    _insert_rows(session, ParagraphRow, without_nul(paragraphs))
+
+
+def _insert_rows(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> None:
+    """Rows of one table by executemany of its Core INSERT, one per run of rows with the same keys (a
+    None is stored as the ORM stored it: SQL NULL, JSON null in a JSON column). Not the ORM's bulk
+    INSERT, which leaves None values of other columns out and so starts a new statement wherever a
+    row with one follows a row without: paragraphs with and without a number, table cells with and
+    without a value, dozens to thousands of statements a document."""
+    statement = cast(Table, model.__table__).insert()
+    for _, run in itertools.groupby(rows, key=lambda row: row.keys()):
+        session.execute(statement, list(run))
 
 
 def _apply_runs(
@@ -297,25 +310,21 @@ def _apply_runs(
     ``paragraphs=False``: the document's paragraphs did not change, their index rows stay."""
     counts: dict[str, int] = {}
     cells: list[tuple[TableRow, list[dict[str, Any]]]] = []
+    references: list[dict[str, Any]] = []
     _delete_output(session, document.id, [run.name for run in runs])
     for run in runs:
-        session.add(
-            ExtractionRunRow(
-                document_id=document.id,
-                extractor=run.name,
-                version=run.version,
-                status=run.status,
-                error=run.error,
-                records=len(run.records),
-                seconds=run.seconds,
-            )
-        )
         for seq, record in enumerate(run.records):
-            kind = _add_record(session, document, run, record, seq, cells)
+            kind = _add_record(session, document, run, record, seq, cells, references)
             counts[kind] = counts.get(kind, 0) + 1
     session.flush()
-    if cells:  # one multi-row INSERT for all of the document's cells: thousands of ORM objects cost more
-        session.execute(insert(TableCell), [{**cell, "table_id": table.id} for table, rows in cells for cell in rows])
+    # Rows nothing else points at (the runs' NUL is gone: ``without_nul`` cleaned the extraction).
+    _insert_rows(session, ExtractionRunRow, [
+        {"document_id": document.id, "extractor": run.name, "version": run.version, "status": run.status,
+         "error": run.error, "records": len(run.records), "seconds": run.seconds}
+        for run in runs
+    ])
+    _insert_rows(session, Reference, references)
+    _insert_rows(session, TableCell, [{**cell, "table_id": table.id} for table, rows in cells for cell in rows])
     dropped = _drop_orphan_recommendations(session)
     refresh_document(session, document.id, dropped, paragraphs=paragraphs)
     return counts
@@ -331,13 +340,14 @@ def _delete_output(session: Session, document_id: int, extractors: list[str]) ->
 
 def _add_record(
     session: Session, document: Document, run: ExtractorRun, record: Any, seq: int,
-    cells: list[tuple[TableRow, list[dict[str, Any]]]],
+    cells: list[tuple[TableRow, list[dict[str, Any]]]], references: list[dict[str, Any]],
 ) -> str:
-    """Add one record's rows; a table's cells go into ``cells``, written once the table rows have ids."""
+    """Add one record's rows; a table's cells go into ``cells``, written once the table rows have ids,
+    and cited symbols into ``references``, written with the runs."""
     provenance = {"extractor": run.name, "extractor_version": run.version}
     if isinstance(record, DocumentInfo):
-        for symbol in sorted(set(record.references)):
-            session.add(Reference(document_id=document.id, symbol=symbol, **provenance))
+        references.extend({"document_id": document.id, "symbol": symbol, **provenance}
+                          for symbol in sorted(set(record.references)))
         return "references"
     if isinstance(record, Recommendation):
         _add_recommendation(session, document, record, provenance)

@@ -66,15 +66,70 @@ def _tokenizer() -> jieba.Tokenizer:
 
 
 def _fold(value: str) -> str:
-    """NFKC (full-width digits → ASCII), case-folded, accents dropped: what both backends index."""
+    """NFKC (full-width digits → ASCII), case-folded, accents dropped: what both backends index.
+
+    Character by character through a table (``_FOLDS``), which gives the same text as normalising the
+    whole string whenever every character folds on its own; a text with a character whose fold can
+    depend on its neighbours (a combining mark, a Hangul jamo, an Indic vowel sign) takes the whole path.
+    """
+    try:
+        return value.translate(_FOLDS)
+    except _NeedsContext:
+        return _fold_text(value)
+
+
+def _fold_text(value: str) -> str:
     value = unicodedata.normalize("NFKC", value).casefold()
     decomposed = unicodedata.normalize("NFD", value)
     return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
+_COMPOSING_STARTERS = frozenset(
+    "\u09be\u09d7\u0b3e\u0b56\u0b57\u0bbe\u0bd7\u0cc2\u0cd5\u0cd6\u0d3e\u0d57\u0dcf\u0ddf\u0fb5\u0fb7"
+    "\u102e\u1b35\U00011127\U0001133e\U00011357\U000114b0\U000114ba\U000114bd\U000115af\U00011930"
+    + "".join(map(chr, range(0x1161, 0x1176))) + "".join(map(chr, range(0x11A8, 0x11C3)))
+)
+"""Characters of combining class 0 that canonical composition joins to the character before them (the
+second half of a two-character canonical decomposition, Hangul medial and final jamo); tests derive
+the set from ``unicodedata`` again."""
+
+
+class _NeedsContext(Exception):
+    """A character whose fold may depend on its neighbours."""
+
+
+def _folds_alone(char: str) -> bool:
+    """Whether ``char``'s fold is the same wherever it stands: each normalisation step's output starts
+    with a character of combining class 0 that composes with nothing before it (so nothing is reordered
+    or composed across it), and what is left after dropping the accents composes with nothing either."""
+    start = unicodedata.normalize("NFKD", char)[0]
+    folded = unicodedata.normalize("NFD", unicodedata.normalize("NFKC", char).casefold())
+    return (unicodedata.combining(start) == 0 and start not in _COMPOSING_STARTERS
+            and unicodedata.combining(folded[0]) == 0
+            and not any(c in _COMPOSING_STARTERS for c in folded if not unicodedata.combining(c)))
+
+
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table of each character's fold, filled as characters are met; a character
+    that does not fold alone raises ``_NeedsContext``."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        if not _folds_alone(char):
+            raise _NeedsContext(char)
+        self[code] = folded = _fold_text(char)
+        return folded
+
+
+_FOLDS = _FoldTable()
+
+
 def _words(value: str, *, for_index: bool) -> list[str]:
+    folded = _fold(value)
+    if not _HAN_RUN.search(folded):  # no Chinese: the words as they are, no word split again
+        return _WORD.findall(folded)
     out: list[str] = []
-    for word in _WORD.findall(_fold(value)):
+    for word in _WORD.findall(folded):
         for part in _HAN_SPLIT.split(word):
             if not part:
                 continue
