@@ -41,7 +41,7 @@ class MetadataExtractor:
     """Yields one ``DocumentInfo``; registered first so later extractors find the kind and symbol."""
 
     name = "metadata"
-    version = "1.1"
+    version = "1.2"
 
     def extract(self, doc: ParsedDocument, context: ExtractionContext) -> Iterator[Record]:
         yield document_info(doc)

@@ -168,6 +168,15 @@ def test_fascicle_legislative_mandates_give_bare_resolution_numbers() -> None:
     assert "A/81/6 (Sect. 2)/Part A" not in refs
 
 
+def test_references_read_a_dated_list_of_resolutions() -> None:
+    """A/RES/78/276 recalls 26 resolutions as "31/192 of 22 December 1976, 50/233 of 7 June 1996, …"."""
+    refs = document_info(parsed("A_RES_78_276.pdf")).references
+    resolutions = [r for r in refs if r.startswith("A/RES/")]
+    assert len(resolutions) == 27  # 57/284 A and B are two
+    for symbol in ("A/RES/31/192", "A/RES/57/284 B", "A/RES/69/275", "A/RES/73/287", "A/RES/77/279"):
+        assert symbol in refs
+
+
 def test_references_from_an_annex_table_of_resolutions_zh() -> None:
     """A/76/644, annex I: the "决议" column prints bare numbers ("75/254 A 至 C：2021年方案预算"), and one cell
     runs over a page break ("…、A/76/6" + "(Sect. 3)/Add.2、…")."""

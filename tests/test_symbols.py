@@ -103,6 +103,12 @@ CITATIONS = [
     ("resolution ES-11/1 on aggression", ["A/RES/ES-11/1"]),
     ("1 Resolution 31/192, annex.", ["A/RES/31/192"]),
     ("in its decision 74/550 B, the Assembly", []),
+    # A/RES/78/276, preamble: each listed resolution is followed by its date
+    ("in particular resolutions 31/192 of 22 December 1976, 50/233 of 7 June 1996, 54/16 of 29 October 1999, "
+     "57/284 A and B of 20 December 2002, 76/261 of 13 April 2022 and 77/279 of 18 April 2023,",
+     ["A/RES/31/192", "A/RES/50/233", "A/RES/54/16", "A/RES/57/284 A", "A/RES/57/284 B", "A/RES/76/261",
+      "A/RES/77/279"]),
+    ("resolution 2719 (2023) of 21 December 2023 and the report", ["S/RES/2719 (2023)"]),
     # A/80/275, p. 6: a Security Council resolution cited bare, its year in brackets
     ("Most recently, resolution 2740 (2024) continued the Mechanism’s mandate until 30 June 2026.",
      ["S/RES/2740 (2024)"]),
@@ -134,6 +140,9 @@ CITATIONS = [
     ("经济及社会理事会第2025/25号决议", ["E/RES/2025/25"]),
     ("大会第174(II)号决议", ["A/RES/174 (II)"]),
     ("执行局第2024/12号决定", []),
+    # the same dated list in the Chinese form: each date stands before its "第…号"
+    ("特别是 1976 年 12 月 22 日第 31/192 号、1996 年 6 月 7 日第 50/233 号和 2002 年 12 月 20 日第 57/284 A 和 B 号决议",
+     ["A/RES/31/192", "A/RES/50/233", "A/RES/57/284 A", "A/RES/57/284 B"]),
     # A/63/359, p. 9: follow-ons are siblings of the printed symbol
     ("秘书长报告(A/62/701 和Corr.1 和 Add.1)所述的企业风险管理", ["A/62/701", "A/62/701/Corr.1", "A/62/701/Add.1"]),
     # A/76/644, annex I: a Human Rights Council decision's number is no document

@@ -210,14 +210,21 @@ _RNUM = (
 _PART_SEP = r"(?:\ ?(?:–|—|-|to|至|and|和|及|与|,|、)\ ?)"
 _PARTS = rf"(?:\ ?[A-Z](?![A-Za-z0-9/(])(?:{_PART_SEP}[A-Z](?![A-Za-z0-9/(]))*)"
 _ITEM = rf"(?P<num>{_RNUM})(?P<parts>{_PARTS})?"
-_TAIL = r"(?:,?\ (?:sect\.|section|sects\.|part|para\.|paras\.|paragraph|paragraphs|annex)\ ?[\w.–-]{1,12})*"
+# What may follow a listed number before the next one: a place in it ("sect. II"), or its date, as a
+# resolution's preamble cites them ("resolutions 31/192 of 22 December 1976, 50/233 of 7 June 1996").
+_TAIL = (
+    r"(?:,?\ (?:sect\.|section|sects\.|part|para\.|paras\.|paragraph|paragraphs|annex)\ ?[\w.–-]{1,12}"
+    r"|\ of\ \d{1,2}\ [A-Z][a-z]{2,8}\ \d{4})*"
+)
+_ZH_DATE = r"(?:\d{4}\ ?年\ ?\d{1,2}\ ?月\ ?\d{1,2}\ ?日\ ?)"  # "1996年6月7日第50/233号": the date before the number
 _LIST_SEP = r"(?:\ ?,\ ?and\ |\ ?,\ ?|\ and\ |\ as\ well\ as\ |\ ?;\ ?|\ or\ )"
 _EN_LIST = re.compile(
     rf"(?<![A-Za-z])(?P<kw>[Rr]esolutions?)\ (?:No\.\ ?|Nos\.\ ?)?"
     rf"(?P<list>{_RNUM}{_PARTS}?{_TAIL}(?:{_LIST_SEP}(?:(?:resolutions?|its)\ )?{_RNUM}{_PARTS}?{_TAIL})*)"
 )
 _ZH_LIST = re.compile(
-    rf"第\ ?(?P<list>{_RNUM}{_PARTS}?\ ?号?(?:\ ?(?:和|、|，|,|及|以及|与)\ ?第?\ ?{_RNUM}{_PARTS}?\ ?号?)*)\ ?(?:各项)?决议"
+    rf"第\ ?(?P<list>{_RNUM}{_PARTS}?\ ?号?(?:\ ?(?:和|、|，|,|及|以及|与)\ ?{_ZH_DATE}?第?\ ?{_RNUM}{_PARTS}?\ ?号?)*)"
+    r"\ ?(?:各项)?决议"
 )
 _ZH_AFTER_KEYWORD = re.compile(rf"决议\ ?(?P<list>{_RNUM}{_PARTS}?(?:\ ?(?:和|、|，|,|及)\ ?{_RNUM}{_PARTS}?)*)")
 _ITEM_RE = re.compile(rf"(?<![A-Za-z0-9/.-]){_ITEM}")
