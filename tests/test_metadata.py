@@ -168,6 +168,15 @@ def test_fascicle_legislative_mandates_give_bare_resolution_numbers() -> None:
     assert "A/81/6 (Sect. 2)/Part A" not in refs
 
 
+def test_fascicle_mandates_leave_out_the_decisions_listed_with_resolutions() -> None:
+    """A/81/6 (Sect. 9) lists "resolutions and decisions" of the Assembly and the Council together."""
+    refs = document_info(parsed("A_81_6_Sect.9.pdf")).references
+    for decision in ("A/RES/78/558", "A/RES/75/511 B", "E/RES/2025/315", "E/RES/2011/274", "E/RES/2026/302"):
+        assert decision not in refs
+    for resolution in ("A/RES/77/335", "A/RES/118 (II)", "E/RES/2009/32", "E/RES/2025/31"):
+        assert resolution in refs
+
+
 def test_references_read_a_dated_list_of_resolutions() -> None:
     """A/RES/78/276 recalls 26 resolutions as "31/192 of 22 December 1976, 50/233 of 7 June 1996, …"."""
     refs = document_info(parsed("A_RES_78_276.pdf")).references

@@ -239,6 +239,23 @@ def test_listed_resolutions_take_only_the_organs_number_shapes() -> None:
                                                       "ECOSOC")] == ["E/RES/36 (IV)", "E/RES/2025/27"]
 
 
+def test_a_decision_listed_under_resolutions_and_decisions_is_no_resolution() -> None:
+    """A/81/6 (Sect. 9), legislative mandates: the Assembly numbers its decisions from 401 and the Council
+    from 201, in the same series as their resolutions."""
+    assert listing_organ("General Assembly resolutions and decisions") == "GA"
+    assert listing_organ("大会决议和决定") == "GA"
+    lines = {
+        ("78/558 Enhancing action on sea level rise", "GA"): [],
+        ("75/511 B United Nations Pledging Conference for", "GA"): [],
+        ("77/335 Modalities for the Fourth International Conference", "GA"): ["A/RES/77/335"],
+        ("2009/32; 2025/328 African countries emerging from conflict", "ECOSOC"): ["E/RES/2009/32"],
+        ("2025/315 Report of the Statistical Commission on its", "ECOSOC"): [],
+        ("78/558 加强应对海平面上升的行动", "GA"): [],
+    }
+    for (line, organ), symbols in lines.items():
+        assert [c.symbol for c in find_listed_resolutions(line, organ)] == symbols  # type: ignore[arg-type]
+
+
 @given(st.text(alphabet=st.sampled_from(list("A/0123456789 ().SectVolPartAddRev-，（）中文")), max_size=60))
 def test_prepare_keeps_length_and_symbols_are_idempotent(text: str) -> None:
     assert len(prepare(text)) == len(text)

@@ -512,11 +512,25 @@ def _loose_resolutions(text: str, covered: list[tuple[int, int]]) -> list[Citati
     return found
 
 
+# Where an organ's decisions are numbered in the same series as its resolutions, from this serial on:
+# the Assembly's decisions from 401 ("78/558"), the Council's from 201 ("2025/315").
+_DECISION_SERIALS: dict[Organ, tuple[str, int]] = {"GA": (r"\d{1,3}/(\d{1,3})", 401), "ECOSOC": (r"\d{4}/(\d{1,3})", 201)}
+
+
+def is_decision_number(number: str, organ: Organ) -> bool:
+    """Whether a bare number under "resolutions and decisions" is a decision's (``78/558``, ``2025/315``)."""
+    if organ not in _DECISION_SERIALS:
+        return False
+    shape, first = _DECISION_SERIALS[organ]
+    match = re.fullmatch(shape, number)
+    return match is not None and int(match.group(1)) >= first
+
+
 def find_listed_resolutions(text: str, organ: Organ) -> list[Citation]:
     """Bare resolution numbers in a list under an organ's heading ("43/222 A–E; Pattern of conferences 50/11").
 
     Only the shapes that organ uses are taken, so a budget period ``2025/26`` under a General Assembly
-    heading is not read as a resolution.
+    heading is not read as a resolution, nor is a decision listed under "resolutions and decisions".
     """
     prepared = prepare(text)
     found: list[Citation] = []
@@ -530,7 +544,7 @@ def find_listed_resolutions(text: str, organ: Organ) -> list[Citation]:
             "SC": re.fullmatch(r"\d{1,4} ?\(\d{4}\)", number),
             "HRC": re.fullmatch(r"(?:S-)?\d{1,3}/\d{1,3}", number),
         }.get(organ)
-        if not shape_ok:
+        if not shape_ok or is_decision_number(number, organ):
             continue
         for symbol in resolution_symbols(number, item.group("parts") or "", organ):
             found.append(Citation(symbol, item.start(), item.end(), "resolution"))
