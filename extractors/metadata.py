@@ -241,8 +241,13 @@ def read_front_page(doc: ParsedDocument) -> FrontPage:
         if line.bbox[1] > page.height * 0.55:
             break
         text = line.text.strip()
+        if i > 0 and continues_agenda(lines[i - 1].text, text):
+            preamble_end = i  # the rest of a long agenda line, read with it below
+            continue
         session = _session(text)
         agenda = agenda_items(text)
+        if agenda and i + 1 < len(lines) and continues_agenda(text, lines[i + 1].text):
+            agenda = agenda_items(f"{text} {lines[i + 1].text.strip()}")
         if session is not None and front.session is None:
             front.session = session
         if agenda and not front.agenda_items:
@@ -311,6 +316,15 @@ def agenda_items(text: str) -> list[str]:
         elif not token.startswith("("):
             items.append(token)
     return items
+
+
+def continues_agenda(line: str, following: str) -> bool:
+    """A long list of agenda items runs onto the next line: "Agenda items 14, 16, …, 69," / "71, 120 and 135"."""
+    return (
+        bool(agenda_items(line))
+        and bool(re.search(r"(?:,|\band|、|，|和|及)\s*$", line.strip()))
+        and bool(re.match(r"^\d{1,4}(?:\s*\([a-z]{1,3}\))?\s*(?:,|、|，|and\b|和|及|$)", following.strip()))
+    )
 
 
 def _title_start(lines: list[Line], first: int, display: float, page: Page) -> int | None:
@@ -652,6 +666,7 @@ __all__ = [
     "MetadataExtractor",
     "agenda_items",
     "chinese_number",
+    "continues_agenda",
     "detect_language",
     "document_date",
     "document_info",

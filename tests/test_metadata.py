@@ -18,6 +18,7 @@ from extractors.metadata import (
     FrontPage,
     agenda_items,
     chinese_number,
+    continues_agenda,
     document_info,
     document_kind,
     language_of,
@@ -25,7 +26,8 @@ from extractors.metadata import (
     parse_date,
     read_front_page,
 )
-from tests.corpus import parsed
+from pipeline.parse.pdf import parse_pdf
+from tests.corpus import BENCH, parsed
 
 DOCUMENTS: dict[str, dict[str, Any]] = {
     # ACABQ report; the symbol is printed as a large "A" and a small "/80/604/Add.1".
@@ -257,6 +259,31 @@ def test_chinese_number(text: str, value: int) -> None:
 )
 def test_agenda_items(line: str, items: list[str]) -> None:
     assert agenda_items(line) == items
+
+
+@pytest.mark.parametrize(
+    ("line", "following", "continues"),
+    [
+        ("Agenda items 14, 16, 18, 22 (b), 30, 34, 35, 38, 58, 69,", "71, 120, 123 and 135", True),  # A/79/870
+        ("Agenda items 138 and", "139", True),
+        ("临时议程项目 14、16、18、", "71、120 和 135", True),
+        ("Item 129 of the provisional agenda*", "International Residual Mechanism for Criminal Tribunals", False),
+        ("Agenda items 72 (b) and (c)", "2024", False),
+        ("Eightieth session,", "71, 120", False),
+    ],
+)
+def test_an_agenda_line_continues_on_the_next(line: str, following: str, continues: bool) -> None:
+    assert continues_agenda(line, following) is continues
+
+
+def test_a_long_agenda_line_is_read_over_two_lines() -> None:
+    """A/79/870 lists 14 items over two lines, then 14 agenda titles."""
+    path = BENCH / "A_79_870.pdf"
+    if not path.exists():
+        pytest.skip(f"bench file {path.name} not found under {BENCH}")
+    front = read_front_page(parse_pdf(str(path)))
+    assert front.agenda_items == ["14", "16", "18", "22 (b)", "30", "34", "35", "38", "58", "69", "71", "120", "123",
+                                  "135"]
 
 
 @pytest.mark.parametrize(
