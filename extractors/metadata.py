@@ -173,7 +173,11 @@ def chinese_number(text: str) -> int | None:
         return None
 
 
-_SESSION_EN = re.compile(r"^(?P<ord>[A-Z][A-Za-z]*(?:[- ][A-Za-z]+){0,3}?)\s+(?:session|SESSION)\b")
+_SESSION_EN = re.compile(r"^(?P<ord>[A-Z][A-Za-z]*(?:[- ][A-Za-z]+){0,3}?)\s+(?:session|Session|SESSION)\b")
+# An Official Records cover: "General Assembly / Official Records / Eightieth Session / Supplement No. 11". That
+# session is the Assembly's, whose records the document is in, and outranks the reporting body's own
+# ("Report of the Committee on Contributions / Eighty-fifth session").
+_OFFICIAL_RECORDS = re.compile(r"^(?:Official Records|正式记录|大会正式记录)$", re.IGNORECASE)
 # A whole session line: an organ's name may precede the number and a place or dates follow it, but not a
 # sentence ("…请秘书长向大会第六十三届会议提出…" in a summary is no session line).
 _SESSION_ZH = re.compile(
@@ -238,7 +242,8 @@ def read_front_page(doc: ParsedDocument) -> FrontPage:
     preamble_end = -1
     display_preamble = False
     for i, line in enumerate(lines):
-        if line.bbox[1] > page.height * 0.55:
+        official = i > 0 and bool(_OFFICIAL_RECORDS.match(lines[i - 1].text.strip()))
+        if line.bbox[1] > page.height * 0.55 and not official:
             break
         text = line.text.strip()
         if i > 0 and continues_agenda(lines[i - 1].text, text):
@@ -248,7 +253,7 @@ def read_front_page(doc: ParsedDocument) -> FrontPage:
         agenda = agenda_items(text)
         if agenda and i + 1 < len(lines) and continues_agenda(text, lines[i + 1].text):
             agenda = agenda_items(f"{text} {lines[i + 1].text.strip()}")
-        if session is not None and front.session is None:
+        if session is not None and (front.session is None or official):
             front.session = session
         if agenda and not front.agenda_items:
             front.agenda_items = agenda

@@ -26,6 +26,7 @@ from extractors.metadata import (
     parse_date,
     read_front_page,
 )
+from pipeline.core.document import ParsedDocument
 from pipeline.parse.pdf import parse_pdf
 from tests.corpus import BENCH, parsed
 
@@ -276,14 +277,31 @@ def test_an_agenda_line_continues_on_the_next(line: str, following: str, continu
     assert continues_agenda(line, following) is continues
 
 
+def _bench(name: str) -> ParsedDocument:
+    path = BENCH / name
+    if not path.exists():
+        pytest.skip(f"bench file {name} not found under {BENCH}")
+    return parse_pdf(str(path))
+
+
 def test_a_long_agenda_line_is_read_over_two_lines() -> None:
     """A/79/870 lists 14 items over two lines, then 14 agenda titles."""
-    path = BENCH / "A_79_870.pdf"
-    if not path.exists():
-        pytest.skip(f"bench file {path.name} not found under {BENCH}")
-    front = read_front_page(parse_pdf(str(path)))
+    front = read_front_page(_bench("A_79_870.pdf"))
     assert front.agenda_items == ["14", "16", "18", "22 (b)", "30", "34", "35", "38", "58", "69", "71", "120", "123",
                                   "135"]
+
+
+@pytest.mark.parametrize(
+    ("name", "session"),
+    [
+        ("A_80_11.pdf", 80),  # "Eighty-fifth session" is the Committee on Contributions'
+        ("A_79_19.pdf", 79),  # "Seventy-ninth Session" below the middle of the cover
+        ("A_80_1.pdf", 80),
+    ],
+)
+def test_an_official_records_cover_gives_the_assemblys_session(name: str, session: int) -> None:
+    """"General Assembly / Official Records / Eightieth Session / Supplement No. 11", "Session" capitalised."""
+    assert read_front_page(_bench(name)).session == session
 
 
 @pytest.mark.parametrize(
