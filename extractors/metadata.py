@@ -270,6 +270,7 @@ def read_front_page(doc: ParsedDocument) -> FrontPage:
     if start is None and display_preamble:
         start = _title_start(lines, 0, display, page)  # a cover page: the title comes before the session
     if start is None:
+        front.author = _plain_author(lines, preamble_end + 1, page)
         return front
     if _RESOLUTION_HEAD.match(lines[start].text):
         front.resolution = True
@@ -283,6 +284,18 @@ def read_front_page(doc: ParsedDocument) -> FrontPage:
     if after < len(lines) and _is_author(lines[after].text):
         front.author = _join(_block(lines, after, author=True))
     return front
+
+
+def _plain_author(lines: list[Line], first: int, page: Page) -> str | None:
+    """The author line of a page 1 set in one type (typewriter-era documents: no bold display title), under
+    the agenda title ("THE SITUATION IN AFGHANISTAN …" / "Report of the Secretary-General" / "I. INTRODUCTION")."""
+    for line in lines[max(first, 0):max(first, 0) + 8]:
+        text = line.text.strip()
+        if line.bbox[1] > page.height * 0.7 or _SECTION_START.match(text) or re.match(r"^\d{1,3}\.\s", text):
+            return None
+        if _is_author(text):
+            return text
+    return None
 
 
 def _session(text: str) -> int | None:

@@ -223,6 +223,19 @@ def test_kind_from_the_author_line(author: str, kind: str) -> None:
     assert document_kind(None, FrontPage(title="…", author=author)) == kind
 
 
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("A_52_826.pdf", "sg_report"),  # "Report of the Secretary-General" under "THE SITUATION IN AFGHANISTAN …"
+        ("A_47_435.pdf", "sg_report"),  # "Progress report of the Secretary-General"
+        ("A_52_613.pdf", "other"),  # "Report of the Special Political and Decolonization Committee"
+    ],
+)
+def test_kind_of_a_typewriter_era_report(name: str, kind: str) -> None:
+    """1990s pages set everything in one type: no bold display title, yet the author line is there."""
+    assert document_info(_bench(name)).kind == kind
+
+
 def test_the_registered_extractor_yields_one_document_info() -> None:
     extractor = get_extractor("metadata")
     records = list(extractor.extract(parsed("A_77_256_Add.1.pdf"), ExtractionContext()))
