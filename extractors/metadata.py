@@ -484,8 +484,8 @@ def document_kind(symbol: str | None, front: FrontPage) -> DocumentKind:
         return "jiu_report"
     if _JIU_NOTE.search(author):
         return "jiu_note"
-    if _SG_REPORT.search(author):
-        return "sg_report"
+    if _SG_REPORT.search(author) or (not author and _SG_REPORT.search(title)):
+        return "sg_report"  # an Official Records cover's title is its author line: "Report of the Secretary-General on …"
     if _SG_NOTE.search(author):
         return "sg_note"
     return "other"

@@ -224,6 +224,15 @@ def test_kind_from_the_author_line(author: str, kind: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "title", ["Report of the Secretary-General on the work of the Organization", "秘书长关于本组织工作的报告"]
+)
+def test_kind_from_a_title_that_names_the_author(title: str) -> None:
+    """An Official Records cover (A/80/1) prints no author line: the title says who reports."""
+    assert document_kind("A/80/1", FrontPage(title=title)) == "sg_report"
+    assert document_kind("A/80/1", FrontPage(title=title, author="Note by the Secretariat")) == "other"
+
+
+@pytest.mark.parametrize(
     ("name", "kind"),
     [
         ("A_52_826.pdf", "sg_report"),  # "Report of the Secretary-General" under "THE SITUATION IN AFGHANISTAN …"
