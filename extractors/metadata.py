@@ -238,7 +238,7 @@ def read_front_page(doc: ParsedDocument) -> FrontPage:
         return front
     page = doc.pages[0]
     lines = [ln for ln in _reading_order(page.lines) if ln.role in ("body", "masthead")]
-    display = max(_body_size(doc), 9.5) + 1.5
+    display = max(min(_body_size(doc), _body_size(doc, first_page=True)), 9.5) + 1.5
     preamble_end = -1
     display_preamble = False
     for i, line in enumerate(lines):
@@ -669,13 +669,20 @@ def _reading_order(lines: list[Line]) -> list[Line]:
     return sorted(lines, key=lambda ln: (round(ln.bbox[1]), ln.bbox[0]))
 
 
-def _body_size(doc: ParsedDocument) -> float:
-    """The commonest font size of body text, weighted by characters."""
+def _body_size(doc: ParsedDocument, first_page: bool = False) -> float:
+    """The commonest font size of body text, weighted by characters.
+
+    ``first_page``: page 1's own, where it has a paragraph's worth of body text. A letter's annex
+    "circulated in the language of submission only" may be set larger and outweigh the letter itself,
+    which would lift the letter's 12-point title to body size.
+    """
     weights: Counter[float] = Counter()
-    for page in doc.pages:
+    for page in doc.pages[:1] if first_page else doc.pages:
         for line in page.lines:
             if line.role == "body":
                 weights[round(line.size * 2) / 2] += len(line.text)
+    if first_page and sum(weights.values()) < 300:
+        return _body_size(doc)
     return weights.most_common(1)[0][0] if weights else 10.0
 
 

@@ -245,6 +245,15 @@ def test_kind_of_a_typewriter_era_report(name: str, kind: str) -> None:
     assert document_info(_bench(name)).kind == kind
 
 
+def test_a_letters_title_is_display_size_against_its_own_page_not_its_annex() -> None:
+    """A/79/876: the annex, circulated in Arabic only and set larger, has most of the document's text; the
+    letter's 12-point bold title is still its title."""
+    assert read_front_page(_bench("A_79_876.pdf")).title == (
+        "Identical letters dated 10 April 2025 from the Chargé d’affaires a.i. of the Permanent Mission of Lebanon "
+        "to the United Nations addressed to the Secretary-General and the President of the Security Council"
+    )
+
+
 def test_the_registered_extractor_yields_one_document_info() -> None:
     extractor = get_extractor("metadata")
     records = list(extractor.extract(parsed("A_77_256_Add.1.pdf"), ExtractionContext()))
