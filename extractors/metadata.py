@@ -346,12 +346,18 @@ def continues_agenda(line: str, following: str) -> bool:
 
 
 def _title_start(lines: list[Line], first: int, display: float, page: Page) -> int | None:
-    """Index of the first line of the title: bold, display size, with words, after the session/agenda lines."""
+    """Index of the first line of the title: bold, display size, with words, after the session/agenda lines.
+
+    It starts in the top 70 % of the page, unless only bold lines stand between it and the agenda line
+    (a letter under a dozen agenda items prints each item's title in bold first).
+    """
+    plain = False  # a line in body type seen: what follows is the text, not the page-1 heading block
     for i in range(max(first, 0), len(lines)):
         line = lines[i]
         text = line.text.strip()
-        if line.bbox[1] > page.height * 0.7:
+        if line.bbox[1] > page.height * (0.7 if plain or first <= 0 else 0.9):
             return None
+        plain = plain or (line.role != "masthead" and line.bold < 0.6)
         if line.role == "masthead" or line.bold < 0.6 or line.size < display:
             continue
         if len(re.findall(r"[^\W\d_]", text)) < 3 or _MASTHEAD_WORDS.match(text) or _is_preamble(text):

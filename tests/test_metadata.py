@@ -254,6 +254,14 @@ def test_a_letters_title_is_display_size_against_its_own_page_not_its_annex() ->
     )
 
 
+def test_a_title_under_a_long_list_of_agenda_titles_is_found_low_on_the_page() -> None:
+    """A/79/870 prints 14 agenda item titles in bold before the letter's title, which starts at 73 % of the page."""
+    assert read_front_page(_bench("A_79_870.pdf")).title == (
+        "Letter dated 15 April 2025 from the Chargé d’affaires a.i. of the Permanent Mission of the Bolivarian "
+        "Republic of Venezuela to the United Nations addressed to the Secretary-General"
+    )
+
+
 def test_the_registered_extractor_yields_one_document_info() -> None:
     extractor = get_extractor("metadata")
     records = list(extractor.extract(parsed("A_77_256_Add.1.pdf"), ExtractionContext()))
