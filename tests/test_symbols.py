@@ -109,6 +109,11 @@ CITATIONS = [
      ["A/RES/31/192", "A/RES/50/233", "A/RES/54/16", "A/RES/57/284 A", "A/RES/57/284 B", "A/RES/76/261",
       "A/RES/77/279"]),
     ("resolution 2719 (2023) of 21 December 2023 and the report", ["S/RES/2719 (2023)"]),
+    # A/80/150, items 69 (a) and 70: an old-style resolution's part printed before its session
+    ("(a) Implementation of human rights instruments (resolutions 2200 A (XXI), 39/46, 68/268, 77/209 and 78/195);",
+     ["A/RES/2200 (XXI) A", "A/RES/39/46", "A/RES/68/268", "A/RES/77/209", "A/RES/78/195"]),
+    ("related intolerance (resolutions 2106 A (XX), 3381 (XXX) and 79/161);",
+     ["A/RES/2106 (XX) A", "A/RES/3381 (XXX)", "A/RES/79/161"]),
     # A/80/275, p. 6: a Security Council resolution cited bare, its year in brackets
     ("Most recently, resolution 2740 (2024) continued the Mechanism’s mandate until 30 June 2026.",
      ["S/RES/2740 (2024)"]),
@@ -139,6 +144,7 @@ CITATIONS = [
     ("大会在其第76/274和79/307号决议中", ["A/RES/76/274", "A/RES/79/307"]),
     ("经济及社会理事会第2025/25号决议", ["E/RES/2025/25"]),
     ("大会第174(II)号决议", ["A/RES/174 (II)"]),
+    ("《世界人权宣言》(大会第 217 A (III)号决议)", ["A/RES/217 (III) A"]),
     ("执行局第2024/12号决定", []),
     # the same dated list in the Chinese form: each date stands before its "第…号"
     ("特别是 1976 年 12 月 22 日第 31/192 号、1996 年 6 月 7 日第 50/233 号和 2002 年 12 月 20 日第 57/284 A 和 B 号决议",

@@ -201,7 +201,7 @@ _FOLLOW_ON = re.compile(r"\s?(?:,|and|et|y|和|及|、)\s?(?P<kind>Add|Corr|Rev|
 
 _RNUM = (
     r"(?:\d{1,4}\ ?\(\ ?\d{4}\ ?\)"  # Security Council: 2811 (2025)
-    r"|\d{1,4}\ ?\(\ ?(?:ES-|S-)?[IVXL]{1,7}\ ?\)"  # old style: 174 (II), 36 (IV)
+    r"|\d{1,4}\ ?(?:[A-H]\ )?\(\ ?(?:ES-|S-)?[IVXL]{1,7}\ ?\)"  # old style: 174 (II), 36 (IV); 2200 A (XXI)
     r"|(?:ES|S)-\d{1,2}/\d{1,3}"  # emergency and special sessions
     r"|\d{4}/\d{1,3}"  # Economic and Social Council: 2025/25
     r"|\d{1,3}/\d{1,3})"  # General Assembly, Human Rights Council: 73/279
@@ -342,6 +342,9 @@ def resolution_symbols(number: str, parts: str = "", organ: Organ | None = None)
     organ's resolutions have no such symbol or the number's shape does not fit the organ."""
     number = re.sub(r"\s+", "", prepare(number))
     number = re.sub(r"\(", " (", number)
+    lettered = re.fullmatch(r"(\d{1,4})([A-H]) (\((?:ES-|S-)?[IVXL]+\))", number)
+    if lettered:  # "2200 A (XXI)": the part is printed before the session, the symbol puts it last
+        number, parts = f"{lettered.group(1)} {lettered.group(3)}", lettered.group(2)
     base: str | None = None
     if re.fullmatch(r"\d{1,4} \(\d{4}\)", number):
         if organ in (None, "SC", "COUNCIL", "GA"):
@@ -539,8 +542,8 @@ def find_listed_resolutions(text: str, organ: Organ) -> list[Citation]:
             continue  # "Consideration of decision 14/1 of the Open-ended Working Group", in a title
         number = item.group("num")
         shape_ok = {
-            "GA": re.fullmatch(r"(?:(?:ES|S)-)?\d{1,3}/\d{1,3}|\d{1,4} ?\((?:ES-|S-)?[IVXL]+\)", number),
-            "ECOSOC": re.fullmatch(r"\d{4}/\d{1,3}|\d{1,4} ?\([IVXL]+\)", number),
+            "GA": re.fullmatch(r"(?:(?:ES|S)-)?\d{1,3}/\d{1,3}|\d{1,4} ?(?:[A-H] )?\((?:ES-|S-)?[IVXL]+\)", number),
+            "ECOSOC": re.fullmatch(r"\d{4}/\d{1,3}|\d{1,4} ?(?:[A-H] )?\([IVXL]+\)", number),
             "SC": re.fullmatch(r"\d{1,4} ?\(\d{4}\)", number),
             "HRC": re.fullmatch(r"(?:S-)?\d{1,3}/\d{1,3}", number),
         }.get(organ)
