@@ -130,6 +130,10 @@ CITATIONS = [
     ("Recalls section XVIII of its resolution UNDOF conducts regular internal assessments 61/276, recognizes",
      ["A/RES/61/276"]),
     ("an astounding 519 claims were pending a resolution of 42/43 cases", []),
+    # A/80/11, para. 9: "its" is the Assembly's, named after the number, not the Committee named before it
+    ("The Committee recalled that, by its resolution 52/215, the General Assembly had decided",
+     ["A/RES/52/215"]),
+    ("The Commission, in its resolution 45/2, the Committee", []),  # a commission's resolution has no symbol
     # Chinese
     ("检查组在题为“…”的报告中(A/77/256)进行了一次审查", ["A/77/256"]),
     ("联合国系统 2 行政首长JIU/REP/2020/6 联合国系统使用多种语文情况", ["JIU/REP/2020/6"]),

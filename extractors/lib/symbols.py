@@ -259,6 +259,9 @@ _ATTACHED_EN = re.compile(  # "Security Council resolution", "the Assembly, in i
     rf"(?:{_ORGAN_EN.pattern})(?:'s|’s)?\s*(?:\([A-Za-z]+\)\s*)?(?:,?\s*(?:in|by|through|under|with)\s+its\s*)?"
     r"(?:draft\s+)?$"
 )
+# The organ that "its resolution" belongs to, named right after the citation: "The Committee recalled that, by
+# its resolution 52/215, the General Assembly had decided …" (the Committee named before is not the author).
+_ORGAN_AFTER_EN = re.compile(rf",\s*(?:the\s+)?(?:{_ORGAN_EN.pattern})\b")
 _LISTING_HEADING = re.compile(
     r"^(?P<organ>General Assembly|Economic and Social Council|Security Council|Human Rights Council"
     r"|大会|经济及社会理事会|经社理事会|安全理事会|人权理事会)\s*(?:resolutions?(?: and decisions)?|决议(?:和决定)?)\s*:?$"
@@ -461,6 +464,9 @@ def find_resolutions(text: str) -> list[Citation]:
             continue
         start, _ = _sentence_bounds(prepared, match.start())
         organ = _organ_before(prepared, match.start(), start, chinese=False)
+        named_after = _ORGAN_AFTER_EN.match(prepared, match.end())
+        if named_after and re.search(r"\b(?:its|their)\s*$", prepared[start:match.start()]):
+            organ = _organ_of(named_after, _ORGANS_EN)  # "by its resolution 52/215, the General Assembly …"
         found.extend(_items(match.group("list"), match.start("list"), organ))
         covered.append((match.start(), match.end()))
     for pattern in (_ZH_LIST, _ZH_AFTER_KEYWORD):
