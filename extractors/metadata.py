@@ -41,7 +41,7 @@ class MetadataExtractor:
     """Yields one ``DocumentInfo``; registered first so later extractors find the kind and symbol."""
 
     name = "metadata"
-    version = "1.1"
+    version = "1.2"
 
     def extract(self, doc: ParsedDocument, context: ExtractionContext) -> Iterator[Record]:
         yield document_info(doc)
@@ -173,7 +173,11 @@ def chinese_number(text: str) -> int | None:
         return None
 
 
-_SESSION_EN = re.compile(r"^(?P<ord>[A-Z][A-Za-z]*(?:[- ][A-Za-z]+){0,3}?)\s+(?:session|SESSION)\b")
+_SESSION_EN = re.compile(r"^(?P<ord>[A-Z][A-Za-z]*(?:[- ][A-Za-z]+){0,3}?)\s+(?:session|Session|SESSION)\b")
+# An Official Records cover: "General Assembly / Official Records / Eightieth Session / Supplement No. 11". That
+# session is the Assembly's, whose records the document is in, and outranks the reporting body's own
+# ("Report of the Committee on Contributions / Eighty-fifth session").
+_OFFICIAL_RECORDS = re.compile(r"^(?:Official Records|正式记录|大会正式记录)$", re.IGNORECASE)
 # A whole session line: an organ's name may precede the number and a place or dates follow it, but not a
 # sentence ("…请秘书长向大会第六十三届会议提出…" in a summary is no session line).
 _SESSION_ZH = re.compile(
@@ -234,16 +238,22 @@ def read_front_page(doc: ParsedDocument) -> FrontPage:
         return front
     page = doc.pages[0]
     lines = [ln for ln in _reading_order(page.lines) if ln.role in ("body", "masthead")]
-    display = max(_body_size(doc), 9.5) + 1.5
+    display = max(min(_body_size(doc), _body_size(doc, first_page=True)), 9.5) + 1.5
     preamble_end = -1
     display_preamble = False
     for i, line in enumerate(lines):
-        if line.bbox[1] > page.height * 0.55:
+        official = i > 0 and bool(_OFFICIAL_RECORDS.match(lines[i - 1].text.strip()))
+        if line.bbox[1] > page.height * 0.55 and not official:
             break
         text = line.text.strip()
+        if i > 0 and continues_agenda(lines[i - 1].text, text):
+            preamble_end = i  # the rest of a long agenda line, read with it below
+            continue
         session = _session(text)
         agenda = agenda_items(text)
-        if session is not None and front.session is None:
+        if agenda and i + 1 < len(lines) and continues_agenda(text, lines[i + 1].text):
+            agenda = agenda_items(f"{text} {lines[i + 1].text.strip()}")
+        if session is not None and (front.session is None or official):
             front.session = session
         if agenda and not front.agenda_items:
             front.agenda_items = agenda
@@ -260,6 +270,7 @@ def read_front_page(doc: ParsedDocument) -> FrontPage:
     if start is None and display_preamble:
         start = _title_start(lines, 0, display, page)  # a cover page: the title comes before the session
     if start is None:
+        front.author = _plain_author(lines, preamble_end + 1, page)
         return front
     if _RESOLUTION_HEAD.match(lines[start].text):
         front.resolution = True
@@ -273,6 +284,18 @@ def read_front_page(doc: ParsedDocument) -> FrontPage:
     if after < len(lines) and _is_author(lines[after].text):
         front.author = _join(_block(lines, after, author=True))
     return front
+
+
+def _plain_author(lines: list[Line], first: int, page: Page) -> str | None:
+    """The author line of a page 1 set in one type (typewriter-era documents: no bold display title), under
+    the agenda title ("THE SITUATION IN AFGHANISTAN …" / "Report of the Secretary-General" / "I. INTRODUCTION")."""
+    for line in lines[max(first, 0):max(first, 0) + 8]:
+        text = line.text.strip()
+        if line.bbox[1] > page.height * 0.7 or _SECTION_START.match(text) or re.match(r"^\d{1,3}\.\s", text):
+            return None
+        if _is_author(text):
+            return text
+    return None
 
 
 def _session(text: str) -> int | None:
@@ -313,13 +336,28 @@ def agenda_items(text: str) -> list[str]:
     return items
 
 
+def continues_agenda(line: str, following: str) -> bool:
+    """A long list of agenda items runs onto the next line: "Agenda items 14, 16, …, 69," / "71, 120 and 135"."""
+    return (
+        bool(agenda_items(line))
+        and bool(re.search(r"(?:,|\band|、|，|和|及)\s*$", line.strip()))
+        and bool(re.match(r"^\d{1,4}(?:\s*\([a-z]{1,3}\))?\s*(?:,|、|，|and\b|和|及|$)", following.strip()))
+    )
+
+
 def _title_start(lines: list[Line], first: int, display: float, page: Page) -> int | None:
-    """Index of the first line of the title: bold, display size, with words, after the session/agenda lines."""
+    """Index of the first line of the title: bold, display size, with words, after the session/agenda lines.
+
+    It starts in the top 70 % of the page, unless only bold lines stand between it and the agenda line
+    (a letter under a dozen agenda items prints each item's title in bold first).
+    """
+    plain = False  # a line in body type seen: what follows is the text, not the page-1 heading block
     for i in range(max(first, 0), len(lines)):
         line = lines[i]
         text = line.text.strip()
-        if line.bbox[1] > page.height * 0.7:
+        if line.bbox[1] > page.height * (0.7 if plain or first <= 0 else 0.9):
             return None
+        plain = plain or (line.role != "masthead" and line.bold < 0.6)
         if line.role == "masthead" or line.bold < 0.6 or line.size < display:
             continue
         if len(re.findall(r"[^\W\d_]", text)) < 3 or _MASTHEAD_WORDS.match(text) or _is_preamble(text):
@@ -452,8 +490,8 @@ def document_kind(symbol: str | None, front: FrontPage) -> DocumentKind:
         return "jiu_report"
     if _JIU_NOTE.search(author):
         return "jiu_note"
-    if _SG_REPORT.search(author):
-        return "sg_report"
+    if _SG_REPORT.search(author) or (not author and _SG_REPORT.search(title)):
+        return "sg_report"  # an Official Records cover's title is its author line: "Report of the Secretary-General on …"
     if _SG_NOTE.search(author):
         return "sg_note"
     return "other"
@@ -637,13 +675,20 @@ def _reading_order(lines: list[Line]) -> list[Line]:
     return sorted(lines, key=lambda ln: (round(ln.bbox[1]), ln.bbox[0]))
 
 
-def _body_size(doc: ParsedDocument) -> float:
-    """The commonest font size of body text, weighted by characters."""
+def _body_size(doc: ParsedDocument, first_page: bool = False) -> float:
+    """The commonest font size of body text, weighted by characters.
+
+    ``first_page``: page 1's own, where it has a paragraph's worth of body text. A letter's annex
+    "circulated in the language of submission only" may be set larger and outweigh the letter itself,
+    which would lift the letter's 12-point title to body size.
+    """
     weights: Counter[float] = Counter()
-    for page in doc.pages:
+    for page in doc.pages[:1] if first_page else doc.pages:
         for line in page.lines:
             if line.role == "body":
                 weights[round(line.size * 2) / 2] += len(line.text)
+    if first_page and sum(weights.values()) < 300:
+        return _body_size(doc)
     return weights.most_common(1)[0][0] if weights else 10.0
 
 
@@ -652,6 +697,7 @@ __all__ = [
     "MetadataExtractor",
     "agenda_items",
     "chinese_number",
+    "continues_agenda",
     "detect_language",
     "document_date",
     "document_info",

@@ -18,6 +18,7 @@ from extractors.metadata import (
     FrontPage,
     agenda_items,
     chinese_number,
+    continues_agenda,
     document_info,
     document_kind,
     language_of,
@@ -25,7 +26,9 @@ from extractors.metadata import (
     parse_date,
     read_front_page,
 )
-from tests.corpus import parsed
+from pipeline.core.document import ParsedDocument
+from pipeline.parse.pdf import parse_pdf
+from tests.corpus import BENCH, parsed
 
 DOCUMENTS: dict[str, dict[str, Any]] = {
     # ACABQ report; the symbol is printed as a large "A" and a small "/80/604/Add.1".
@@ -168,6 +171,24 @@ def test_fascicle_legislative_mandates_give_bare_resolution_numbers() -> None:
     assert "A/81/6 (Sect. 2)/Part A" not in refs
 
 
+def test_fascicle_mandates_leave_out_the_decisions_listed_with_resolutions() -> None:
+    """A/81/6 (Sect. 9) lists "resolutions and decisions" of the Assembly and the Council together."""
+    refs = document_info(parsed("A_81_6_Sect.9.pdf")).references
+    for decision in ("A/RES/78/558", "A/RES/75/511 B", "E/RES/2025/315", "E/RES/2011/274", "E/RES/2026/302"):
+        assert decision not in refs
+    for resolution in ("A/RES/77/335", "A/RES/118 (II)", "E/RES/2009/32", "E/RES/2025/31"):
+        assert resolution in refs
+
+
+def test_references_read_a_dated_list_of_resolutions() -> None:
+    """A/RES/78/276 recalls 26 resolutions as "31/192 of 22 December 1976, 50/233 of 7 June 1996, …"."""
+    refs = document_info(parsed("A_RES_78_276.pdf")).references
+    resolutions = [r for r in refs if r.startswith("A/RES/")]
+    assert len(resolutions) == 27  # 57/284 A and B are two
+    for symbol in ("A/RES/31/192", "A/RES/57/284 B", "A/RES/69/275", "A/RES/73/287", "A/RES/77/279"):
+        assert symbol in refs
+
+
 def test_references_from_an_annex_table_of_resolutions_zh() -> None:
     """A/76/644, annex I: the "决议" column prints bare numbers ("75/254 A 至 C：2021年方案预算"), and one cell
     runs over a page break ("…、A/76/6" + "(Sect. 3)/Add.2、…")."""
@@ -200,6 +221,45 @@ def test_references_follow_ons_are_siblings_zh() -> None:
 )
 def test_kind_from_the_author_line(author: str, kind: str) -> None:
     assert document_kind(None, FrontPage(title="…", author=author)) == kind
+
+
+@pytest.mark.parametrize(
+    "title", ["Report of the Secretary-General on the work of the Organization", "秘书长关于本组织工作的报告"]
+)
+def test_kind_from_a_title_that_names_the_author(title: str) -> None:
+    """An Official Records cover (A/80/1) prints no author line: the title says who reports."""
+    assert document_kind("A/80/1", FrontPage(title=title)) == "sg_report"
+    assert document_kind("A/80/1", FrontPage(title=title, author="Note by the Secretariat")) == "other"
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("A_52_826.pdf", "sg_report"),  # "Report of the Secretary-General" under "THE SITUATION IN AFGHANISTAN …"
+        ("A_47_435.pdf", "sg_report"),  # "Progress report of the Secretary-General"
+        ("A_52_613.pdf", "other"),  # "Report of the Special Political and Decolonization Committee"
+    ],
+)
+def test_kind_of_a_typewriter_era_report(name: str, kind: str) -> None:
+    """1990s pages set everything in one type: no bold display title, yet the author line is there."""
+    assert document_info(_bench(name)).kind == kind
+
+
+def test_a_letters_title_is_display_size_against_its_own_page_not_its_annex() -> None:
+    """A/79/876: the annex, circulated in Arabic only and set larger, has most of the document's text; the
+    letter's 12-point bold title is still its title."""
+    assert read_front_page(_bench("A_79_876.pdf")).title == (
+        "Identical letters dated 10 April 2025 from the Chargé d’affaires a.i. of the Permanent Mission of Lebanon "
+        "to the United Nations addressed to the Secretary-General and the President of the Security Council"
+    )
+
+
+def test_a_title_under_a_long_list_of_agenda_titles_is_found_low_on_the_page() -> None:
+    """A/79/870 prints 14 agenda item titles in bold before the letter's title, which starts at 73 % of the page."""
+    assert read_front_page(_bench("A_79_870.pdf")).title == (
+        "Letter dated 15 April 2025 from the Chargé d’affaires a.i. of the Permanent Mission of the Bolivarian "
+        "Republic of Venezuela to the United Nations addressed to the Secretary-General"
+    )
 
 
 def test_the_registered_extractor_yields_one_document_info() -> None:
@@ -239,6 +299,48 @@ def test_chinese_number(text: str, value: int) -> None:
 )
 def test_agenda_items(line: str, items: list[str]) -> None:
     assert agenda_items(line) == items
+
+
+@pytest.mark.parametrize(
+    ("line", "following", "continues"),
+    [
+        ("Agenda items 14, 16, 18, 22 (b), 30, 34, 35, 38, 58, 69,", "71, 120, 123 and 135", True),  # A/79/870
+        ("Agenda items 138 and", "139", True),
+        ("临时议程项目 14、16、18、", "71、120 和 135", True),
+        ("Item 129 of the provisional agenda*", "International Residual Mechanism for Criminal Tribunals", False),
+        ("Agenda items 72 (b) and (c)", "2024", False),
+        ("Eightieth session,", "71, 120", False),
+    ],
+)
+def test_an_agenda_line_continues_on_the_next(line: str, following: str, continues: bool) -> None:
+    assert continues_agenda(line, following) is continues
+
+
+def _bench(name: str) -> ParsedDocument:
+    path = BENCH / name
+    if not path.exists():
+        pytest.skip(f"bench file {name} not found under {BENCH}")
+    return parse_pdf(str(path))
+
+
+def test_a_long_agenda_line_is_read_over_two_lines() -> None:
+    """A/79/870 lists 14 items over two lines, then 14 agenda titles."""
+    front = read_front_page(_bench("A_79_870.pdf"))
+    assert front.agenda_items == ["14", "16", "18", "22 (b)", "30", "34", "35", "38", "58", "69", "71", "120", "123",
+                                  "135"]
+
+
+@pytest.mark.parametrize(
+    ("name", "session"),
+    [
+        ("A_80_11.pdf", 80),  # "Eighty-fifth session" is the Committee on Contributions'
+        ("A_79_19.pdf", 79),  # "Seventy-ninth Session" below the middle of the cover
+        ("A_80_1.pdf", 80),
+    ],
+)
+def test_an_official_records_cover_gives_the_assemblys_session(name: str, session: int) -> None:
+    """"General Assembly / Official Records / Eightieth Session / Supplement No. 11", "Session" capitalised."""
+    assert read_front_page(_bench(name)).session == session
 
 
 @pytest.mark.parametrize(

@@ -103,6 +103,17 @@ CITATIONS = [
     ("resolution ES-11/1 on aggression", ["A/RES/ES-11/1"]),
     ("1 Resolution 31/192, annex.", ["A/RES/31/192"]),
     ("in its decision 74/550 B, the Assembly", []),
+    # A/RES/78/276, preamble: each listed resolution is followed by its date
+    ("in particular resolutions 31/192 of 22 December 1976, 50/233 of 7 June 1996, 54/16 of 29 October 1999, "
+     "57/284 A and B of 20 December 2002, 76/261 of 13 April 2022 and 77/279 of 18 April 2023,",
+     ["A/RES/31/192", "A/RES/50/233", "A/RES/54/16", "A/RES/57/284 A", "A/RES/57/284 B", "A/RES/76/261",
+      "A/RES/77/279"]),
+    ("resolution 2719 (2023) of 21 December 2023 and the report", ["S/RES/2719 (2023)"]),
+    # A/80/150, items 69 (a) and 70: an old-style resolution's part printed before its session
+    ("(a) Implementation of human rights instruments (resolutions 2200 A (XXI), 39/46, 68/268, 77/209 and 78/195);",
+     ["A/RES/2200 (XXI) A", "A/RES/39/46", "A/RES/68/268", "A/RES/77/209", "A/RES/78/195"]),
+    ("related intolerance (resolutions 2106 A (XX), 3381 (XXX) and 79/161);",
+     ["A/RES/2106 (XX) A", "A/RES/3381 (XXX)", "A/RES/79/161"]),
     # A/80/275, p. 6: a Security Council resolution cited bare, its year in brackets
     ("Most recently, resolution 2740 (2024) continued the Mechanism’s mandate until 30 June 2026.",
      ["S/RES/2740 (2024)"]),
@@ -119,6 +130,10 @@ CITATIONS = [
     ("Recalls section XVIII of its resolution UNDOF conducts regular internal assessments 61/276, recognizes",
      ["A/RES/61/276"]),
     ("an astounding 519 claims were pending a resolution of 42/43 cases", []),
+    # A/80/11, para. 9: "its" is the Assembly's, named after the number, not the Committee named before it
+    ("The Committee recalled that, by its resolution 52/215, the General Assembly had decided",
+     ["A/RES/52/215"]),
+    ("The Commission, in its resolution 45/2, the Committee", []),  # a commission's resolution has no symbol
     # Chinese
     ("检查组在题为“…”的报告中(A/77/256)进行了一次审查", ["A/77/256"]),
     ("联合国系统 2 行政首长JIU/REP/2020/6 联合国系统使用多种语文情况", ["JIU/REP/2020/6"]),
@@ -133,7 +148,11 @@ CITATIONS = [
     ("大会在其第76/274和79/307号决议中", ["A/RES/76/274", "A/RES/79/307"]),
     ("经济及社会理事会第2025/25号决议", ["E/RES/2025/25"]),
     ("大会第174(II)号决议", ["A/RES/174 (II)"]),
+    ("《世界人权宣言》(大会第 217 A (III)号决议)", ["A/RES/217 (III) A"]),
     ("执行局第2024/12号决定", []),
+    # the same dated list in the Chinese form: each date stands before its "第…号"
+    ("特别是 1976 年 12 月 22 日第 31/192 号、1996 年 6 月 7 日第 50/233 号和 2002 年 12 月 20 日第 57/284 A 和 B 号决议",
+     ["A/RES/31/192", "A/RES/50/233", "A/RES/57/284 A", "A/RES/57/284 B"]),
     # A/63/359, p. 9: follow-ons are siblings of the printed symbol
     ("秘书长报告(A/62/701 和Corr.1 和 Add.1)所述的企业风险管理", ["A/62/701", "A/62/701/Corr.1", "A/62/701/Add.1"]),
     # A/76/644, annex I: a Human Rights Council decision's number is no document
@@ -228,6 +247,23 @@ def test_listed_resolutions_take_only_the_organs_number_shapes() -> None:
     ]
     assert [c.symbol for c in find_listed_resolutions("36 (IV) Economic Commission 2025/27 Multilingualism",
                                                       "ECOSOC")] == ["E/RES/36 (IV)", "E/RES/2025/27"]
+
+
+def test_a_decision_listed_under_resolutions_and_decisions_is_no_resolution() -> None:
+    """A/81/6 (Sect. 9), legislative mandates: the Assembly numbers its decisions from 401 and the Council
+    from 201, in the same series as their resolutions."""
+    assert listing_organ("General Assembly resolutions and decisions") == "GA"
+    assert listing_organ("大会决议和决定") == "GA"
+    lines = {
+        ("78/558 Enhancing action on sea level rise", "GA"): [],
+        ("75/511 B United Nations Pledging Conference for", "GA"): [],
+        ("77/335 Modalities for the Fourth International Conference", "GA"): ["A/RES/77/335"],
+        ("2009/32; 2025/328 African countries emerging from conflict", "ECOSOC"): ["E/RES/2009/32"],
+        ("2025/315 Report of the Statistical Commission on its", "ECOSOC"): [],
+        ("78/558 加强应对海平面上升的行动", "GA"): [],
+    }
+    for (line, organ), symbols in lines.items():
+        assert [c.symbol for c in find_listed_resolutions(line, organ)] == symbols  # type: ignore[arg-type]
 
 
 @given(st.text(alphabet=st.sampled_from(list("A/0123456789 ().SectVolPartAddRev-，（）中文")), max_size=60))

@@ -201,7 +201,7 @@ _FOLLOW_ON = re.compile(r"\s?(?:,|and|et|y|和|及|、)\s?(?P<kind>Add|Corr|Rev|
 
 _RNUM = (
     r"(?:\d{1,4}\ ?\(\ ?\d{4}\ ?\)"  # Security Council: 2811 (2025)
-    r"|\d{1,4}\ ?\(\ ?(?:ES-|S-)?[IVXL]{1,7}\ ?\)"  # old style: 174 (II), 36 (IV)
+    r"|\d{1,4}\ ?(?:[A-H]\ )?\(\ ?(?:ES-|S-)?[IVXL]{1,7}\ ?\)"  # old style: 174 (II), 36 (IV); 2200 A (XXI)
     r"|(?:ES|S)-\d{1,2}/\d{1,3}"  # emergency and special sessions
     r"|\d{4}/\d{1,3}"  # Economic and Social Council: 2025/25
     r"|\d{1,3}/\d{1,3})"  # General Assembly, Human Rights Council: 73/279
@@ -210,14 +210,21 @@ _RNUM = (
 _PART_SEP = r"(?:\ ?(?:–|—|-|to|至|and|和|及|与|,|、)\ ?)"
 _PARTS = rf"(?:\ ?[A-Z](?![A-Za-z0-9/(])(?:{_PART_SEP}[A-Z](?![A-Za-z0-9/(]))*)"
 _ITEM = rf"(?P<num>{_RNUM})(?P<parts>{_PARTS})?"
-_TAIL = r"(?:,?\ (?:sect\.|section|sects\.|part|para\.|paras\.|paragraph|paragraphs|annex)\ ?[\w.–-]{1,12})*"
+# What may follow a listed number before the next one: a place in it ("sect. II"), or its date, as a
+# resolution's preamble cites them ("resolutions 31/192 of 22 December 1976, 50/233 of 7 June 1996").
+_TAIL = (
+    r"(?:,?\ (?:sect\.|section|sects\.|part|para\.|paras\.|paragraph|paragraphs|annex)\ ?[\w.–-]{1,12}"
+    r"|\ of\ \d{1,2}\ [A-Z][a-z]{2,8}\ \d{4})*"
+)
+_ZH_DATE = r"(?:\d{4}\ ?年\ ?\d{1,2}\ ?月\ ?\d{1,2}\ ?日\ ?)"  # "1996年6月7日第50/233号": the date before the number
 _LIST_SEP = r"(?:\ ?,\ ?and\ |\ ?,\ ?|\ and\ |\ as\ well\ as\ |\ ?;\ ?|\ or\ )"
 _EN_LIST = re.compile(
     rf"(?<![A-Za-z])(?P<kw>[Rr]esolutions?)\ (?:No\.\ ?|Nos\.\ ?)?"
     rf"(?P<list>{_RNUM}{_PARTS}?{_TAIL}(?:{_LIST_SEP}(?:(?:resolutions?|its)\ )?{_RNUM}{_PARTS}?{_TAIL})*)"
 )
 _ZH_LIST = re.compile(
-    rf"第\ ?(?P<list>{_RNUM}{_PARTS}?\ ?号?(?:\ ?(?:和|、|，|,|及|以及|与)\ ?第?\ ?{_RNUM}{_PARTS}?\ ?号?)*)\ ?(?:各项)?决议"
+    rf"第\ ?(?P<list>{_RNUM}{_PARTS}?\ ?号?(?:\ ?(?:和|、|，|,|及|以及|与)\ ?{_ZH_DATE}?第?\ ?{_RNUM}{_PARTS}?\ ?号?)*)"
+    r"\ ?(?:各项)?决议"
 )
 _ZH_AFTER_KEYWORD = re.compile(rf"决议\ ?(?P<list>{_RNUM}{_PARTS}?(?:\ ?(?:和|、|，|,|及)\ ?{_RNUM}{_PARTS}?)*)")
 _ITEM_RE = re.compile(rf"(?<![A-Za-z0-9/.-]){_ITEM}")
@@ -252,6 +259,9 @@ _ATTACHED_EN = re.compile(  # "Security Council resolution", "the Assembly, in i
     rf"(?:{_ORGAN_EN.pattern})(?:'s|’s)?\s*(?:\([A-Za-z]+\)\s*)?(?:,?\s*(?:in|by|through|under|with)\s+its\s*)?"
     r"(?:draft\s+)?$"
 )
+# The organ that "its resolution" belongs to, named right after the citation: "The Committee recalled that, by
+# its resolution 52/215, the General Assembly had decided …" (the Committee named before is not the author).
+_ORGAN_AFTER_EN = re.compile(rf",\s*(?:the\s+)?(?:{_ORGAN_EN.pattern})\b")
 _LISTING_HEADING = re.compile(
     r"^(?P<organ>General Assembly|Economic and Social Council|Security Council|Human Rights Council"
     r"|大会|经济及社会理事会|经社理事会|安全理事会|人权理事会)\s*(?:resolutions?(?: and decisions)?|决议(?:和决定)?)\s*:?$"
@@ -335,6 +345,9 @@ def resolution_symbols(number: str, parts: str = "", organ: Organ | None = None)
     organ's resolutions have no such symbol or the number's shape does not fit the organ."""
     number = re.sub(r"\s+", "", prepare(number))
     number = re.sub(r"\(", " (", number)
+    lettered = re.fullmatch(r"(\d{1,4})([A-H]) (\((?:ES-|S-)?[IVXL]+\))", number)
+    if lettered:  # "2200 A (XXI)": the part is printed before the session, the symbol puts it last
+        number, parts = f"{lettered.group(1)} {lettered.group(3)}", lettered.group(2)
     base: str | None = None
     if re.fullmatch(r"\d{1,4} \(\d{4}\)", number):
         if organ in (None, "SC", "COUNCIL", "GA"):
@@ -451,6 +464,9 @@ def find_resolutions(text: str) -> list[Citation]:
             continue
         start, _ = _sentence_bounds(prepared, match.start())
         organ = _organ_before(prepared, match.start(), start, chinese=False)
+        named_after = _ORGAN_AFTER_EN.match(prepared, match.end())
+        if named_after and re.search(r"\b(?:its|their)\s*$", prepared[start:match.start()]):
+            organ = _organ_of(named_after, _ORGANS_EN)  # "by its resolution 52/215, the General Assembly …"
         found.extend(_items(match.group("list"), match.start("list"), organ))
         covered.append((match.start(), match.end()))
     for pattern in (_ZH_LIST, _ZH_AFTER_KEYWORD):
@@ -505,11 +521,25 @@ def _loose_resolutions(text: str, covered: list[tuple[int, int]]) -> list[Citati
     return found
 
 
+# Where an organ's decisions are numbered in the same series as its resolutions, from this serial on:
+# the Assembly's decisions from 401 ("78/558"), the Council's from 201 ("2025/315").
+_DECISION_SERIALS: dict[Organ, tuple[str, int]] = {"GA": (r"\d{1,3}/(\d{1,3})", 401), "ECOSOC": (r"\d{4}/(\d{1,3})", 201)}
+
+
+def is_decision_number(number: str, organ: Organ) -> bool:
+    """Whether a bare number under "resolutions and decisions" is a decision's (``78/558``, ``2025/315``)."""
+    if organ not in _DECISION_SERIALS:
+        return False
+    shape, first = _DECISION_SERIALS[organ]
+    match = re.fullmatch(shape, number)
+    return match is not None and int(match.group(1)) >= first
+
+
 def find_listed_resolutions(text: str, organ: Organ) -> list[Citation]:
     """Bare resolution numbers in a list under an organ's heading ("43/222 A–E; Pattern of conferences 50/11").
 
     Only the shapes that organ uses are taken, so a budget period ``2025/26`` under a General Assembly
-    heading is not read as a resolution.
+    heading is not read as a resolution, nor is a decision listed under "resolutions and decisions".
     """
     prepared = prepare(text)
     found: list[Citation] = []
@@ -518,12 +548,12 @@ def find_listed_resolutions(text: str, organ: Organ) -> list[Citation]:
             continue  # "Consideration of decision 14/1 of the Open-ended Working Group", in a title
         number = item.group("num")
         shape_ok = {
-            "GA": re.fullmatch(r"(?:(?:ES|S)-)?\d{1,3}/\d{1,3}|\d{1,4} ?\((?:ES-|S-)?[IVXL]+\)", number),
-            "ECOSOC": re.fullmatch(r"\d{4}/\d{1,3}|\d{1,4} ?\([IVXL]+\)", number),
+            "GA": re.fullmatch(r"(?:(?:ES|S)-)?\d{1,3}/\d{1,3}|\d{1,4} ?(?:[A-H] )?\((?:ES-|S-)?[IVXL]+\)", number),
+            "ECOSOC": re.fullmatch(r"\d{4}/\d{1,3}|\d{1,4} ?(?:[A-H] )?\([IVXL]+\)", number),
             "SC": re.fullmatch(r"\d{1,4} ?\(\d{4}\)", number),
             "HRC": re.fullmatch(r"(?:S-)?\d{1,3}/\d{1,3}", number),
         }.get(organ)
-        if not shape_ok:
+        if not shape_ok or is_decision_number(number, organ):
             continue
         for symbol in resolution_symbols(number, item.group("parts") or "", organ):
             found.append(Citation(symbol, item.start(), item.end(), "resolution"))
