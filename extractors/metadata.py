@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -238,7 +238,7 @@ def read_front_page(doc: ParsedDocument) -> FrontPage:
         return front
     page = doc.pages[0]
     lines = [ln for ln in _reading_order(page.lines) if ln.role in ("body", "masthead")]
-    display = max(min(_body_size(doc), _body_size(doc, first_page=True)), 9.5) + 1.5
+    display = _display_size(doc)
     preamble_end = -1
     display_preamble = False
     for i, line in enumerate(lines):
@@ -675,21 +675,27 @@ def _reading_order(lines: list[Line]) -> list[Line]:
     return sorted(lines, key=lambda ln: (round(ln.bbox[1]), ln.bbox[0]))
 
 
-def _body_size(doc: ParsedDocument, first_page: bool = False) -> float:
-    """The commonest font size of body text, weighted by characters.
-
-    ``first_page``: page 1's own, where it has a paragraph's worth of body text. A letter's annex
-    "circulated in the language of submission only" may be set larger and outweigh the letter itself,
-    which would lift the letter's 12-point title to body size.
-    """
+def _body_size(pages: Sequence[Page], least_chars: int = 0) -> float | None:
+    """The commonest font size of body text on ``pages``, weighted by characters; None with fewer than
+    ``least_chars`` characters of it."""
     weights: Counter[float] = Counter()
-    for page in doc.pages[:1] if first_page else doc.pages:
+    for page in pages:
         for line in page.lines:
             if line.role == "body":
                 weights[round(line.size * 2) / 2] += len(line.text)
-    if first_page and sum(weights.values()) < 300:
-        return _body_size(doc)
-    return weights.most_common(1)[0][0] if weights else 10.0
+    if not weights or sum(weights.values()) < least_chars:
+        return None
+    return weights.most_common(1)[0][0]
+
+
+def _display_size(doc: ParsedDocument) -> float:
+    """The least size of a display line (a title): above the body size of the document, or of page 1 where
+    it has a paragraph's worth of body text and is set smaller. A letter's annex "circulated in the language
+    of submission only" may be set larger and outweigh the letter itself, which would lift the letter's
+    12-point title to body size."""
+    body = _body_size(doc.pages) or 10.0
+    first_page = _body_size(doc.pages[:1], least_chars=300)
+    return max(body if first_page is None else min(body, first_page), 9.5) + 1.5
 
 
 __all__ = [
